@@ -1,0 +1,89 @@
+#include "services/server/server_config.h"
+
+#include <arpa/inet.h>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+namespace atgard::server {
+
+absl::StatusOr<std::string> ListenHost(absl::string_view address) {
+  if (absl::StartsWith(address, "unix:")) return std::string();
+  absl::string_view host;
+  absl::string_view port;
+  if (absl::StartsWith(address, "[")) {
+    const size_t close = address.find(']');
+    if (close == absl::string_view::npos || close + 1 >= address.size() ||
+        address[close + 1] != ':') {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--listen \"", address, "\" must be [ipv6]:port"));
+    }
+    host = address.substr(1, close - 1);
+    port = address.substr(close + 2);
+  } else {
+    const size_t colon = address.rfind(':');
+    if (colon == absl::string_view::npos || address.find(':') != colon) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--listen \"", address, "\" must be host:port (IPv6 in brackets)"));
+    }
+    host = address.substr(0, colon);
+    port = address.substr(colon + 1);
+  }
+  uint32_t port_number = 0;
+  if (!absl::SimpleAtoi(port, &port_number) || port_number > 65535) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--listen \"", address, "\" has no valid port (0-65535)"));
+  }
+  if (host.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--listen \"", address, "\" has no host"));
+  }
+  return std::string(host);
+}
+
+bool IsLoopbackHost(absl::string_view host) {
+  if (host.empty() || host == "localhost") return true;
+  const std::string h(host);
+  in_addr v4{};
+  if (inet_pton(AF_INET, h.c_str(), &v4) == 1) {
+    return (ntohl(v4.s_addr) >> 24) == 127;
+  }
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, h.c_str(), &v6) == 1) {
+    return IN6_IS_ADDR_LOOPBACK(&v6);
+  }
+  return false;
+}
+
+absl::Status Validate(const ServerConfig& config) {
+  absl::StatusOr<std::string> host = ListenHost(config.listen_address);
+  if (!host.ok()) return host.status();
+  if (config.data_dir.empty()) {
+    return absl::InvalidArgumentError("--data_dir must not be empty");
+  }
+  if (config.tls_cert_file.empty() != config.tls_key_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--tls_cert and --tls_key must be given together");
+  }
+  if (!config.tls_client_ca_file.empty() && !config.tls_enabled()) {
+    return absl::InvalidArgumentError(
+        "--tls_client_ca needs --tls_cert and --tls_key");
+  }
+  if (!config.tls_enabled() && !IsLoopbackHost(*host)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--listen ", config.listen_address,
+        " is reachable from other machines and needs TLS: give --tls_cert "
+        "and --tls_key (and --tls_client_ca for client certificates), or "
+        "listen on 127.0.0.1"));
+  }
+  if (config.shutdown_grace < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("--shutdown_grace must not be negative");
+  }
+  if (config.drain_delay < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("--drain_delay must not be negative");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace atgard::server

@@ -1,0 +1,53 @@
+// Start-up configuration of atgard-server and the rules it must satisfy
+// before anything is opened or bound.
+#ifndef ATGARD_SERVICES_SERVER_SERVER_CONFIG_H_
+#define ATGARD_SERVICES_SERVER_SERVER_CONFIG_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
+namespace atgard::server {
+
+struct ServerConfig {
+  // gRPC listen address: `host:port`, `[v6]:port` or `unix:/path`.
+  std::string listen_address = "127.0.0.1:50051";
+  // RocksDB directory of the event store.
+  std::string data_dir = "./data";
+  // PEM files. Certificate and key go together; a client CA additionally
+  // requires and verifies client certificates (mutual TLS).
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_client_ca_file;
+  // How long in-flight calls may run after a shutdown signal.
+  absl::Duration shutdown_grace = absl::Seconds(10);
+  // How long the server keeps answering (as NOT_SERVING) before it stops
+  // accepting, so that load balancers notice the drain first.
+  absl::Duration drain_delay = absl::ZeroDuration();
+  // If set, the bound port is written here once the server is serving.
+  std::string port_file;
+
+  bool tls_enabled() const { return !tls_cert_file.empty(); }
+};
+
+// Returns the host part of a listen address: "127.0.0.1" for
+// "127.0.0.1:50051", "::1" for "[::1]:50051", "" for a unix socket.
+// INVALID_ARGUMENT if the address has no port or a malformed bracket.
+[[nodiscard]] absl::StatusOr<std::string> ListenHost(absl::string_view address);
+
+// True for "localhost", 127.0.0.0/8 and ::1, and for unix sockets (an empty
+// host): addresses that no other machine can reach.
+bool IsLoopbackHost(absl::string_view host);
+
+// Checks everything that can be checked before start-up: a well-formed
+// address, plaintext only on loopback, certificate and key given together,
+// a client CA only with TLS, positive durations.
+// INVALID_ARGUMENT naming the flag otherwise.
+[[nodiscard]] absl::Status Validate(const ServerConfig& config);
+
+}  // namespace atgard::server
+
+#endif  // ATGARD_SERVICES_SERVER_SERVER_CONFIG_H_

@@ -1,0 +1,246 @@
+// The real atgard-server binary: start, health over gRPC, clean shutdown,
+// and every refused start-up with its message and exit code.
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/support/health_client.h"
+#include "tests/support/server_process.h"
+#include "tests/support/temp_dir.h"
+
+namespace atgard::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::shared_ptr<grpc::Channel> Connect(const ServerProcess& server) {
+  return grpc::CreateChannel(server.address(),
+                             grpc::InsecureChannelCredentials());
+}
+
+// Every line the server writes in JSON mode is one JSON object with an
+// event name: a collector must never choke on it.
+void ExpectStructuredLog(const std::string& output) {
+  for (absl::string_view line :
+       absl::StrSplit(output, '\n', absl::SkipEmpty())) {
+    nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+    ASSERT_FALSE(j.is_discarded()) << "not JSON: " << line;
+    EXPECT_TRUE(j.contains("ts") && j.contains("level") && j.contains("event"))
+        << line;
+  }
+}
+
+TEST(ServerLifecycle, ServesHealthAndStopsCleanlyOnSigterm) {
+  TempDir tmp;
+  auto server = ServerProcess::Start(
+      {.data_dir = tmp.Join("data"), .work_dir = tmp.path()});
+  ASSERT_TRUE(server.ok()) << server.status();
+
+  auto health = CheckHealth(Connect(**server));
+  ASSERT_TRUE(health.ok()) << health.status();
+  EXPECT_EQ(*health, ServingStatus::kServing);
+
+  auto result = (*server)->Stop();
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->exit_code, 0) << result->output;
+  EXPECT_THAT(result->output, HasSubstr("\"event\":\"server_started\""));
+  EXPECT_THAT(result->output, HasSubstr("\"event\":\"shutdown_complete\""));
+  ExpectStructuredLog(result->output);
+
+  // The store was closed cleanly: the next server opens it at once.
+  auto again = ServerProcess::Start(
+      {.data_dir = tmp.Join("data"), .work_dir = tmp.path()});
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ((*again)->Stop()->exit_code, 0);
+}
+
+TEST(ServerLifecycle, SigintAlsoStopsCleanly) {
+  TempDir tmp;
+  auto server = ServerProcess::Start(
+      {.data_dir = tmp.Join("data"), .work_dir = tmp.path()});
+  ASSERT_TRUE(server.ok()) << server.status();
+  (*server)->Signal(SIGINT);
+  auto result = (*server)->Wait(absl::Seconds(30));
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->exit_code, 0) << result->output;
+  EXPECT_THAT(result->output, HasSubstr("\"signal\":\"SIGINT\""));
+}
+
+TEST(ServerLifecycle, WritesReadableTextLogsOnRequest) {
+  TempDir tmp;
+  auto server = ServerProcess::Start({.data_dir = tmp.Join("data"),
+                                      .extra_args = {"--log_format=text"},
+                                      .work_dir = tmp.path()});
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto result = (*server)->Stop();
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_THAT(result->output,
+              HasSubstr(" info server_started listen=127.0.0.1:"));
+  EXPECT_THAT(result->output, ::testing::Not(HasSubstr("{\"")));
+}
+
+TEST(ServerLifecycle, ReportsNotServingWhileDraining) {
+  TempDir tmp;
+  auto server = ServerProcess::Start({.data_dir = tmp.Join("data"),
+                                      .extra_args = {"--drain_delay=3s"},
+                                      .work_dir = tmp.path()});
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto channel = Connect(**server);
+  ASSERT_EQ(*CheckHealth(channel), ServingStatus::kServing);
+
+  (*server)->Signal(SIGTERM);
+  // During the drain delay the server still answers, but NOT_SERVING.
+  absl::StatusOr<ServingStatus> status;
+  const absl::Time deadline = absl::Now() + absl::Seconds(3);
+  do {
+    status = CheckHealth(channel);
+  } while (status.ok() && *status == ServingStatus::kServing &&
+           absl::Now() < deadline);
+  ASSERT_TRUE(status.ok()) << status.status();
+  EXPECT_EQ(*status, ServingStatus::kNotServing);
+  auto result = (*server)->Wait(absl::Seconds(30));
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->exit_code, 0) << result->output;
+}
+
+TEST(ServerLifecycle, HelpDescribesTheFlags) {
+  TempDir tmp;
+  auto result = RunServerToExit({"--help"}, tmp.path());
+  ASSERT_TRUE(result.ok()) << result.status();
+  for (const char* flag :
+       {"--listen", "--data_dir", "--tls_cert", "--tls_key", "--tls_client_ca",
+        "--log_level", "--shutdown_grace"}) {
+    EXPECT_THAT(result->output, HasSubstr(flag));
+  }
+  EXPECT_THAT(result->output, HasSubstr("flagfile"));
+}
+
+struct BadStart {
+  std::string name;
+  std::vector<std::string> args;  // {dir} is replaced by the data directory
+  int exit_code;
+  std::string message;
+};
+
+void PrintTo(const BadStart& b, std::ostream* os) { *os << b.name; }
+
+class ServerRefusesToStart : public ::testing::TestWithParam<BadStart> {};
+
+TEST_P(ServerRefusesToStart, WithAClearMessage) {
+  TempDir tmp;
+  const std::string dir = tmp.Join("data");
+  std::filesystem::create_directories(dir);
+  std::vector<std::string> args;
+  for (std::string arg : GetParam().args) {
+    if (size_t at = arg.find("{dir}"); at != std::string::npos) {
+      arg.replace(at, 5, dir);
+    }
+    args.push_back(arg);
+  }
+  if (GetParam().name == "NotAStore") {
+    std::ofstream(dir + "/thesis.docx") << "precious";
+  }
+  auto result = RunServerToExit(args, tmp.path());
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->term_signal, 0) << result->output;
+  EXPECT_EQ(result->exit_code, GetParam().exit_code) << result->output;
+  EXPECT_THAT(result->output, HasSubstr(GetParam().message));
+  if (GetParam().name == "NotAStore") {
+    EXPECT_FALSE(std::filesystem::exists(dir + "/CURRENT"));
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    BadStarts, ServerRefusesToStart,
+    ::testing::Values(
+        BadStart{"PlaintextOnAllInterfaces",
+                 {"--listen=0.0.0.0:0", "--data_dir={dir}"},
+                 2,
+                 "needs TLS"},
+        BadStart{"PlaintextOnPublicIpv6",
+                 {"--listen=[::]:0", "--data_dir={dir}"},
+                 2,
+                 "needs TLS"},
+        BadStart{"MissingCertificate",
+                 {"--listen=0.0.0.0:0", "--data_dir={dir}",
+                  "--tls_cert=/nonexistent/cert.pem",
+                  "--tls_key=/nonexistent/key.pem"},
+                 2,
+                 "--tls_cert: cannot read"},
+        BadStart{"MalformedListen",
+                 {"--listen=50051", "--data_dir={dir}"},
+                 2,
+                 "--listen"},
+        BadStart{"UnknownLogLevel",
+                 {"--log_level=chatty", "--data_dir={dir}"},
+                 2,
+                 "--log_level"},
+        BadStart{"UnknownFlag", {"--no_such_flag=1"}, 1, "no_such_flag"},
+        BadStart{"NotAStore",
+                 {"--listen=127.0.0.1:0", "--data_dir={dir}"},
+                 1,
+                 "holds no atgard store"},
+        BadStart{"DataDirIsAFile",
+                 {"--listen=127.0.0.1:0", "--data_dir=/etc/hostname"},
+                 1,
+                 "is not a directory"}),
+    [](const ::testing::TestParamInfo<BadStart>& info) {
+      return info.param.name;
+    });
+
+TEST(ServerLifecycle, RefusesADataDirectoryInUse) {
+  TempDir tmp;
+  auto first = ServerProcess::Start(
+      {.data_dir = tmp.Join("data"), .work_dir = tmp.path()});
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto second = RunServerToExit(
+      {"--listen=127.0.0.1:0", absl::StrCat("--data_dir=", tmp.Join("data"))},
+      tmp.path());
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->exit_code, 1) << second->output;
+  EXPECT_THAT(second->output, HasSubstr("in use by another process"));
+  // The first server is unharmed.
+  EXPECT_EQ(*CheckHealth(Connect(**first)), ServingStatus::kServing);
+  EXPECT_EQ((*first)->Stop()->exit_code, 0);
+}
+
+TEST(ServerLifecycle, RefusesAnUnwritableDataDirectory) {
+  TempDir tmp;
+  const std::string dir = tmp.Join("readonly");
+  std::filesystem::create_directories(dir);
+  ASSERT_EQ(chmod(dir.c_str(), 0555), 0);
+  // As root, permissions bind only once the server runs as another user.
+  ASSERT_EQ(chmod(tmp.path().c_str(), 0755), 0);
+  auto result = RunServerToExit(
+      {"--listen=127.0.0.1:0", absl::StrCat("--data_dir=", dir)}, tmp.path(),
+      /*drop_privileges=*/true);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->exit_code, 1) << result->output;
+  EXPECT_THAT(result->output, HasSubstr("not writable"));
+}
+
+TEST(ServerLifecycle, RefusesAPortInUse) {
+  TempDir tmp;
+  auto first =
+      ServerProcess::Start({.data_dir = tmp.Join("a"), .work_dir = tmp.path()});
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto second = RunServerToExit({absl::StrCat("--listen=", (*first)->address()),
+                                 absl::StrCat("--data_dir=", tmp.Join("b"))},
+                                tmp.path());
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->exit_code, 1) << second->output;
+  EXPECT_THAT(second->output, HasSubstr("cannot listen"));
+}
+
+}  // namespace
+}  // namespace atgard::testing

@@ -1,0 +1,79 @@
+// Opening a data directory: what is accepted, and the clear refusals.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "eventstore/event_store.h"
+#include "rocksdb/db.h"
+#include "tests/support/temp_dir.h"
+
+namespace atgard::eventstore {
+namespace {
+
+using ::atgard::testing::TempDir;
+using ::testing::HasSubstr;
+
+TEST(EventStoreOpen, CreatesMissingDirectoryAndReopens) {
+  TempDir tmp;
+  const std::string dir = tmp.Join("nested/data");
+  {
+    auto store = EventStore::Open({.path = dir});
+    ASSERT_TRUE(store.ok()) << store.status();
+    EXPECT_EQ((*store)->path(), dir);
+  }
+  auto again = EventStore::Open({.path = dir});
+  EXPECT_TRUE(again.ok()) << again.status();
+}
+
+TEST(EventStoreOpen, AcceptsAnEmptyDirectory) {
+  TempDir tmp;
+  auto store = EventStore::Open({.path = tmp.path()});
+  EXPECT_TRUE(store.ok()) << store.status();
+}
+
+TEST(EventStoreOpen, RefusesANonEmptyDirectoryThatIsNoStore) {
+  TempDir tmp;
+  std::ofstream(tmp.Join("notes.txt")) << "not a database";
+  auto store = EventStore::Open({.path = tmp.path()});
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(store.status().message(), HasSubstr("no atgard store"));
+  EXPECT_TRUE(std::filesystem::exists(tmp.Join("notes.txt")));
+  EXPECT_FALSE(std::filesystem::exists(tmp.Join("CURRENT")));
+}
+
+TEST(EventStoreOpen, RefusesAForeignRocksDbDatabase) {
+  TempDir tmp;
+  {
+    rocksdb::Options options;
+    options.create_if_missing = true;
+    rocksdb::DB* db = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(options, tmp.path(), &db).ok());
+    ASSERT_TRUE(db->Put({}, "someone", "else's").ok());
+    delete db;
+  }
+  auto store = EventStore::Open({.path = tmp.path()});
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(store.status().message(), HasSubstr("not an atgard store"));
+}
+
+TEST(EventStoreOpen, RefusesAFile) {
+  TempDir tmp;
+  std::ofstream(tmp.Join("file")) << "x";
+  auto store = EventStore::Open({.path = tmp.Join("file")});
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(store.status().message(), HasSubstr("not a directory"));
+}
+
+TEST(EventStoreOpen, RefusesADirectoryInUse) {
+  TempDir tmp;
+  auto first = EventStore::Open({.path = tmp.path()});
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto second = EventStore::Open({.path = tmp.path()});
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(second.status().message(), HasSubstr("in use"));
+}
+
+}  // namespace
+}  // namespace atgard::eventstore

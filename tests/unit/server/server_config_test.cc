@@ -1,0 +1,83 @@
+#include "services/server/server_config.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace atgard::server {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(ListenHost, SplitsHostAndPort) {
+  EXPECT_EQ(*ListenHost("127.0.0.1:50051"), "127.0.0.1");
+  EXPECT_EQ(*ListenHost("[::1]:0"), "::1");
+  EXPECT_EQ(*ListenHost("example.org:443"), "example.org");
+  EXPECT_EQ(*ListenHost("unix:/run/atgard.sock"), "");
+}
+
+TEST(ListenHost, RejectsMalformedAddresses) {
+  for (const char* bad : {"127.0.0.1", "127.0.0.1:", ":50051", "[::1]50051",
+                          "::1:50051", "host:70000", "host:port"}) {
+    EXPECT_EQ(ListenHost(bad).status().code(),
+              absl::StatusCode::kInvalidArgument)
+        << bad;
+  }
+}
+
+TEST(IsLoopbackHost, KnowsLoopbackFromReachable) {
+  EXPECT_TRUE(IsLoopbackHost("127.0.0.1"));
+  EXPECT_TRUE(IsLoopbackHost("127.10.0.3"));
+  EXPECT_TRUE(IsLoopbackHost("::1"));
+  EXPECT_TRUE(IsLoopbackHost("localhost"));
+  EXPECT_TRUE(IsLoopbackHost(""));  // unix socket
+  EXPECT_FALSE(IsLoopbackHost("0.0.0.0"));
+  EXPECT_FALSE(IsLoopbackHost("::"));
+  EXPECT_FALSE(IsLoopbackHost("10.0.0.1"));
+  EXPECT_FALSE(IsLoopbackHost("128.0.0.1"));
+  EXPECT_FALSE(IsLoopbackHost("atgard.example.org"));
+}
+
+TEST(Validate, DefaultsAreValid) { EXPECT_TRUE(Validate(ServerConfig{}).ok()); }
+
+TEST(Validate, RefusesPlaintextBeyondLoopback) {
+  ServerConfig c;
+  c.listen_address = "0.0.0.0:50051";
+  absl::Status s = Validate(c);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(), HasSubstr("needs TLS"));
+  EXPECT_THAT(s.message(), HasSubstr("--tls_cert"));
+
+  c.tls_cert_file = "server.pem";
+  c.tls_key_file = "server.key";
+  EXPECT_TRUE(Validate(c).ok());
+}
+
+TEST(Validate, NeedsCertificateAndKeyTogether) {
+  ServerConfig c;
+  c.tls_cert_file = "server.pem";
+  EXPECT_THAT(Validate(c).message(), HasSubstr("--tls_key"));
+  c.tls_cert_file.clear();
+  c.tls_key_file = "server.key";
+  EXPECT_THAT(Validate(c).message(), HasSubstr("--tls_cert"));
+}
+
+TEST(Validate, ClientCaNeedsTls) {
+  ServerConfig c;
+  c.tls_client_ca_file = "ca.pem";
+  EXPECT_THAT(Validate(c).message(), HasSubstr("--tls_client_ca"));
+}
+
+TEST(Validate, NamesTheBadFlag) {
+  ServerConfig c;
+  c.data_dir = "";
+  EXPECT_THAT(Validate(c).message(), HasSubstr("--data_dir"));
+  c = ServerConfig{};
+  c.shutdown_grace = absl::Seconds(-1);
+  EXPECT_THAT(Validate(c).message(), HasSubstr("--shutdown_grace"));
+  c = ServerConfig{};
+  c.listen_address = "nowhere";
+  EXPECT_THAT(Validate(c).message(), HasSubstr("--listen"));
+}
+
+}  // namespace
+}  // namespace atgard::server
