@@ -201,7 +201,10 @@ absl::StatusOr<OrganisationNumber> ParseOrganisationNumber(
   }
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (i == hyphen_at && text[i] == '-') continue;
-    if (!IsDigit(text[i])) return InvalidArgument(field, kOrgNumberFormat);
+    // Thirteen digits without the hyphen would not fit: malformed too.
+    if (!IsDigit(text[i]) || count == sizeof(digits)) {
+      return InvalidArgument(field, kOrgNumberFormat);
+    }
     digits[count++] = text[i];
   }
   if (count != 10 && count != 12) {

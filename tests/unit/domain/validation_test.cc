@@ -122,6 +122,7 @@ TEST(ParseOrganisationNumber, RejectsWithTheRuleAndNeverTheNumber) {
       {"212000014", "must be 10 digits"},
       {"21200001420", "must be 10 digits"},
       {"1621200001420", "must be 10 digits"},
+      {"1191212121212", "must be 10 digits"},  // 13 digits, no hyphen
       {"2120000142a", "must be 10 digits"},
       {"21200O0142", "must be 10 digits"},
       {"212000-0142\n", "must be 10 digits"},
