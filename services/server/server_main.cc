@@ -23,6 +23,7 @@
 #include "services/common/files.h"
 #include "services/common/log.h"
 #include "services/common/status_macros.h"
+#include "services/domain/calendar.h"
 #include "services/server/server_config.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
@@ -123,6 +124,12 @@ int Run(const ServerConfig& config) {
       MakeCredentials(config);
   if (!credentials.ok()) {
     return Fail(kExitUsage, "invalid_configuration", credentials.status());
+  }
+
+  // Every date the domain records is a Stockholm date; without the zone
+  // database it would silently be a UTC date.
+  if (absl::Status s = domain::LoadStockholmTimeZone(); !s.ok()) {
+    return Fail(kExitStartFailed, "time_zone_unavailable", s);
   }
 
   log::Info("store_opening", {{"data_dir", config.data_dir}});

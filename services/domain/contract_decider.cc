@@ -1,0 +1,394 @@
+#include "services/domain/contract_decider.h"
+
+#include "absl/strings/str_cat.h"
+#include "services/common/status_macros.h"
+#include "services/domain/case_decider.h"
+#include "services/domain/checks.h"
+#include "services/domain/dates.h"
+#include "services/domain/errors.h"
+#include "services/domain/provider_decider.h"
+#include "services/domain/validation.h"
+
+namespace atgard::domain {
+namespace {
+
+using Events = std::vector<v1::Event>;
+using Status = ContractState::Status;
+
+constexpr v1::Role kAdministrationDirector = v1::ROLE_ADMINISTRATION_DIRECTOR;
+
+bool IsTermination(v1::SanctionKind kind) {
+  return kind == v1::SANCTION_KIND_TERMINATION_WITH_NOTICE ||
+         kind == v1::SANCTION_KIND_IMMEDIATE_TERMINATION;
+}
+
+absl::Status CheckActive(const ContractState& state) {
+  if (!state.exists()) {
+    return NotFound("contract_id", "no contract with this id is registered");
+  }
+  switch (state.status) {
+    case Status::kTerminated:
+      return FailedPrecondition(
+          "contract_id",
+          "the contract is terminated and accepts no further commands");
+    case Status::kExpired:
+      return FailedPrecondition(
+          "contract_id",
+          "the contract has expired and accepts no further commands");
+    default:
+      return absl::OkStatus();
+  }
+}
+
+// The index of the first step of the ladder with `kind`, or -1.
+int LadderIndex(const v1::ContractTerms& terms, v1::SanctionKind kind) {
+  for (int i = 0; i < terms.ladder_size(); ++i) {
+    if (terms.ladder(i).kind() == kind) return i;
+  }
+  return -1;
+}
+
+// A sanction or termination is valid only with documentation of what was
+// done against the provider before: cases of this provider whose plans
+// failed.
+absl::Status CheckFailedCases(
+    const google::protobuf::RepeatedPtrField<std::string>& case_ids,
+    const ContractState& state, const ContractReferences& refs) {
+  if (case_ids.empty()) {
+    return InvalidArgument(
+        "case_ids",
+        "must reference at least one case whose plan failed (the "
+        "documentation a sanction rests on)");
+  }
+  for (int i = 0; i < case_ids.size(); ++i) {
+    const std::string field = absl::StrCat("case_ids[", i, "]");
+    RETURN_IF_ERROR(CheckId(field, case_ids[i]));
+    for (int j = 0; j < i; ++j) {
+      if (case_ids[j] == case_ids[i]) {
+        return InvalidArgument(field, "names the same case twice");
+      }
+    }
+    auto it = refs.cases.find(case_ids[i]);
+    if (it == refs.cases.end() || it->second == nullptr ||
+        !it->second->exists()) {
+      return NotFound(field, "no case with this id exists");
+    }
+    const CaseState& c = *it->second;
+    if (c.provider_id() != state.provider_id()) {
+      return FailedPrecondition(
+          field, "the case concerns another provider than the contract's");
+    }
+    if (c.failures == 0) {
+      return FailedPrecondition(
+          field,
+          "no step of this case has failed (plan rejected, follow-up not "
+          "resolved, or a deadline or milestone missed); a sanction must "
+          "rest on documented failures");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckTerms(const v1::ContractTerms& terms,
+                        const ContractReferences& refs) {
+  RETURN_IF_ERROR(CheckId("terms.provider_id", terms.provider_id()));
+  if (refs.provider == nullptr || !refs.provider->exists) {
+    return NotFound("terms.provider_id",
+                    "no provider with this id is registered");
+  }
+  if (refs.provider->regiform() != v1::REGIFORM_PRIVATE) {
+    return FailedPrecondition(
+        "terms.provider_id",
+        "municipal units (egen regi) have no contract and get no contract "
+        "sanctions");
+  }
+  RETURN_IF_ERROR(ValidateReference("terms.reference", terms.reference()));
+  RETURN_IF_ERROR(CheckEnum("terms.procurement_form", terms.procurement_form(),
+                            v1::ProcurementForm_IsValid));
+  ASSIGN_OR_RETURN(absl::CivilDay starts,
+                   CheckDate("terms.starts_on", terms.starts_on()));
+  ASSIGN_OR_RETURN(absl::CivilDay ends,
+                   CheckDate("terms.ends_on", terms.ends_on()));
+  if (ends <= starts) {
+    return InvalidArgument("terms.ends_on", "must be after starts_on");
+  }
+  if (terms.ladder().empty()) {
+    return InvalidArgument("terms.ladder",
+                           "a contract carries its own sanction ladder of at "
+                           "least one step");
+  }
+  for (int i = 0; i < terms.ladder_size(); ++i) {
+    const v1::SanctionLadderStep& step = terms.ladder(i);
+    const std::string field = absl::StrCat("terms.ladder[", i, "]");
+    RETURN_IF_ERROR(CheckEnum(absl::StrCat(field, ".kind"), step.kind(),
+                              v1::SanctionKind_IsValid));
+    RETURN_IF_ERROR(CheckOptionalText(absl::StrCat(field, ".description"),
+                                      step.description()));
+    if (step.kind() == v1::SANCTION_KIND_FINE) {
+      if (step.fine_per_started_week_sek() <= 0) {
+        return InvalidArgument(
+            absl::StrCat(field, ".fine_per_started_week_sek"),
+            "a fine (vite) states its amount per started week");
+      }
+      if (step.fine_max_sek() < step.fine_per_started_week_sek()) {
+        return InvalidArgument(absl::StrCat(field, ".fine_max_sek"),
+                               "must be at least the amount per started week");
+      }
+    } else if (step.fine_per_started_week_sek() != 0 ||
+               step.fine_max_sek() != 0) {
+      return InvalidArgument(absl::StrCat(field, ".fine_per_started_week_sek"),
+                             "only a fine (vite) has amounts");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Events> RegisterContract(const v1::RegisterContract& c,
+                                        const ContractState& state,
+                                        const CommandContext& ctx,
+                                        const ContractReferences& refs) {
+  RETURN_IF_ERROR(RequireRole(
+      ctx.principal, {kAdministrationDirector, v1::ROLE_FOLLOW_UP_OFFICER},
+      "register a contract"));
+  RETURN_IF_ERROR(CheckId("contract_id", c.contract_id()));
+  RETURN_IF_ERROR(CheckTerms(c.terms(), refs));
+  v1::Event event;
+  v1::ContractRegistered* e = event.mutable_contract_registered();
+  e->set_contract_id(c.contract_id());
+  *e->mutable_terms() = c.terms();
+  if (state.exists()) {
+    if (SameContent(state.terms, c.terms())) return Events{};
+    return AlreadyExists("contract_id",
+                         "a different contract with this id is registered");
+  }
+  return Events{event};
+}
+
+absl::StatusOr<Events> ExtendContract(const v1::ExtendContract& c,
+                                      const ContractState& state,
+                                      const CommandContext& ctx) {
+  RETURN_IF_ERROR(RequireRole(ctx.principal, {kAdministrationDirector},
+                              "extend a contract"));
+  ASSIGN_OR_RETURN(absl::CivilDay ends, CheckDate("ends_on", c.ends_on()));
+  RETURN_IF_ERROR(CheckDecision("decision", c.decision(), ctx.today));
+  if (!state.extensions.empty()) {
+    const v1::ContractExtended& last = state.extensions.back();
+    if (SameContent(last.ends_on(), c.ends_on()) &&
+        SameContent(last.decision(), c.decision())) {
+      return Events{};
+    }
+  }
+  RETURN_IF_ERROR(CheckActive(state));
+  if (state.not_extended.has_value()) {
+    return FailedPrecondition(
+        "contract_id",
+        "the option to extend was declined; it cannot be extended");
+  }
+  if (ends <= state.ends_on) {
+    return InvalidArgument("ends_on",
+                           absl::StrCat("must be after the current end date (",
+                                        FormatDay(state.ends_on), ")"));
+  }
+  v1::Event event;
+  v1::ContractExtended* e = event.mutable_contract_extended();
+  e->set_contract_id(c.contract_id());
+  *e->mutable_previous_ends_on() = ToDate(state.ends_on);
+  *e->mutable_ends_on() = c.ends_on();
+  *e->mutable_decision() = c.decision();
+  return Events{event};
+}
+
+absl::StatusOr<Events> DeclineExtension(const v1::DeclineContractExtension& c,
+                                        const ContractState& state,
+                                        const CommandContext& ctx) {
+  RETURN_IF_ERROR(RequireRole(ctx.principal, {kAdministrationDirector},
+                              "decline a contract extension"));
+  RETURN_IF_ERROR(CheckDecision("decision", c.decision(), ctx.today));
+  RETURN_IF_ERROR(CheckText("reason", c.reason()));
+  if (state.not_extended.has_value() &&
+      SameContent(state.not_extended->decision(), c.decision()) &&
+      state.not_extended->reason() == c.reason()) {
+    return Events{};
+  }
+  RETURN_IF_ERROR(CheckActive(state));
+  if (state.not_extended.has_value()) {
+    return FailedPrecondition("contract_id",
+                              "the extension was already declined");
+  }
+  v1::Event event;
+  v1::ContractNotExtended* e = event.mutable_contract_not_extended();
+  e->set_contract_id(c.contract_id());
+  *e->mutable_ends_on() = ToDate(state.ends_on);
+  *e->mutable_decision() = c.decision();
+  e->set_reason(c.reason());
+  return Events{event};
+}
+
+absl::StatusOr<Events> ImposeSanction(const v1::ImposeSanction& c,
+                                      const ContractState& state,
+                                      const CommandContext& ctx,
+                                      const ContractReferences& refs) {
+  RETURN_IF_ERROR(RequireRole(ctx.principal, {kAdministrationDirector},
+                              "impose a sanction"));
+  RETURN_IF_ERROR(CheckId("sanction_id", c.sanction_id()));
+  RETURN_IF_ERROR(CheckEnum("kind", c.kind(), v1::SanctionKind_IsValid));
+  if (IsTermination(c.kind())) {
+    return InvalidArgument("kind",
+                           "termination is decided with TerminateContract");
+  }
+  RETURN_IF_ERROR(CheckDecision("decision", c.decision(), ctx.today));
+  RETURN_IF_ERROR(CheckText("description", c.description()));
+  if (auto it = state.sanctions.find(c.sanction_id());
+      it != state.sanctions.end()) {
+    const v1::SanctionImposed& s = it->second;
+    if (s.kind() == c.kind() && s.description() == c.description() &&
+        s.amount_sek() == c.amount_sek() &&
+        SameContent(s.decision(), c.decision()) &&
+        std::equal(s.case_ids().begin(), s.case_ids().end(),
+                   c.case_ids().begin(), c.case_ids().end())) {
+      return Events{};
+    }
+    return AlreadyExists("sanction_id",
+                         "a different sanction with this id is recorded");
+  }
+  RETURN_IF_ERROR(CheckActive(state));
+  const int index = LadderIndex(state.terms, c.kind());
+  if (index < 0) {
+    return FailedPrecondition(
+        "kind", "the contract's sanction ladder has no such sanction");
+  }
+  const v1::SanctionLadderStep& step = state.terms.ladder(index);
+  const bool has_amount = c.kind() == v1::SANCTION_KIND_FINE ||
+                          c.kind() == v1::SANCTION_KIND_PRICE_REDUCTION ||
+                          c.kind() == v1::SANCTION_KIND_DAMAGES;
+  if (has_amount && c.amount_sek() <= 0) {
+    return InvalidArgument("amount_sek", "is required for this sanction");
+  }
+  if (!has_amount && c.amount_sek() != 0) {
+    return InvalidArgument("amount_sek", "this sanction has no amount");
+  }
+  if (c.kind() == v1::SANCTION_KIND_FINE &&
+      c.amount_sek() > step.fine_max_sek()) {
+    return InvalidArgument(
+        "amount_sek", absl::StrCat("exceeds the contract's maximum fine of ",
+                                   step.fine_max_sek(), " SEK"));
+  }
+  RETURN_IF_ERROR(CheckFailedCases(c.case_ids(), state, refs));
+
+  v1::Event event;
+  v1::SanctionImposed* e = event.mutable_sanction_imposed();
+  e->set_contract_id(c.contract_id());
+  e->set_sanction_id(c.sanction_id());
+  e->set_kind(c.kind());
+  e->set_ladder_index(index);
+  *e->mutable_case_ids() = c.case_ids();
+  *e->mutable_decision() = c.decision();
+  e->set_description(c.description());
+  e->set_amount_sek(c.amount_sek());
+  return Events{event};
+}
+
+absl::StatusOr<Events> TerminateContract(const v1::TerminateContract& c,
+                                         const ContractState& state,
+                                         const CommandContext& ctx,
+                                         const ContractReferences& refs) {
+  RETURN_IF_ERROR(RequireRole(ctx.principal, {kAdministrationDirector},
+                              "terminate a contract"));
+  RETURN_IF_ERROR(CheckEnum("kind", c.kind(), v1::SanctionKind_IsValid));
+  if (!IsTermination(c.kind())) {
+    return InvalidArgument(
+        "kind", "must be TERMINATION_WITH_NOTICE or IMMEDIATE_TERMINATION");
+  }
+  ASSIGN_OR_RETURN(absl::CivilDay effective,
+                   CheckDate("effective_on", c.effective_on()));
+  RETURN_IF_ERROR(CheckDecision("decision", c.decision(), ctx.today));
+  RETURN_IF_ERROR(CheckText("grounds", c.grounds()));
+
+  v1::Event event;
+  v1::ContractTerminated* e = event.mutable_contract_terminated();
+  e->set_contract_id(c.contract_id());
+  e->set_kind(c.kind());
+  *e->mutable_effective_on() = c.effective_on();
+  *e->mutable_case_ids() = c.case_ids();
+  *e->mutable_decision() = c.decision();
+  e->set_grounds(c.grounds());
+  if (state.termination.has_value() && SameContent(*state.termination, *e)) {
+    return Events{};
+  }
+  RETURN_IF_ERROR(CheckActive(state));
+  if (LadderIndex(state.terms, c.kind()) < 0) {
+    return FailedPrecondition(
+        "kind",
+        "the contract's sanction ladder has no termination of this kind");
+  }
+  if (effective < DayOf(c.decision().decided_on())) {
+    return InvalidArgument("effective_on", "must not be before the decision");
+  }
+  RETURN_IF_ERROR(CheckFailedCases(c.case_ids(), state, refs));
+  return Events{event};
+}
+
+}  // namespace
+
+void EvolveContract(ContractState& state, const v1::Event& event) {
+  switch (event.event_case()) {
+    case v1::Event::kContractRegistered:
+      state.status = Status::kActive;
+      state.contract_id = event.contract_registered().contract_id();
+      state.terms = event.contract_registered().terms();
+      state.ends_on = DayOf(state.terms.ends_on());
+      break;
+    case v1::Event::kContractExtended:
+      state.extensions.push_back(event.contract_extended());
+      state.ends_on = DayOf(event.contract_extended().ends_on());
+      break;
+    case v1::Event::kContractNotExtended:
+      state.not_extended = event.contract_not_extended();
+      break;
+    case v1::Event::kSanctionImposed:
+      state.sanctions[event.sanction_imposed().sanction_id()] =
+          event.sanction_imposed();
+      break;
+    case v1::Event::kContractTerminated:
+      state.status = Status::kTerminated;
+      state.termination = event.contract_terminated();
+      break;
+    case v1::Event::kContractExpired:
+      state.status = Status::kExpired;
+      state.expiry = event.contract_expired();
+      break;
+    default:
+      break;
+  }
+}
+
+absl::StatusOr<std::vector<v1::Event>> DecideContract(
+    const v1::Command& command, const ContractState& state,
+    const CommandContext& ctx, const ContractReferences& refs) {
+  switch (command.command_case()) {
+    case v1::Command::kRegisterContract:
+      return RegisterContract(command.register_contract(), state, ctx, refs);
+    case v1::Command::kExtendContract:
+      return ExtendContract(command.extend_contract(), state, ctx);
+    case v1::Command::kDeclineContractExtension:
+      return DeclineExtension(command.decline_contract_extension(), state, ctx);
+    case v1::Command::kImposeSanction:
+      return ImposeSanction(command.impose_sanction(), state, ctx, refs);
+    case v1::Command::kTerminateContract:
+      return TerminateContract(command.terminate_contract(), state, ctx, refs);
+    default:
+      return absl::InvalidArgumentError("command is not a contract command");
+  }
+}
+
+std::vector<v1::Event> DueContractDeadlines(const ContractState& state,
+                                            absl::CivilDay today) {
+  if (state.status != Status::kActive || today <= state.ends_on) return {};
+  v1::Event event;
+  v1::ContractExpired* e = event.mutable_contract_expired();
+  e->set_contract_id(state.contract_id);
+  *e->mutable_ended_on() = ToDate(state.ends_on);
+  return {event};
+}
+
+}  // namespace atgard::domain

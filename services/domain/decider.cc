@@ -1,0 +1,228 @@
+#include "services/domain/decider.h"
+
+#include "services/common/status_macros.h"
+#include "services/domain/checks.h"
+#include "services/domain/validation.h"
+
+namespace atgard::domain {
+namespace {
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
+absl::StatusOr<AggregateRef> Ref(AggregateKind kind, absl::string_view field,
+                                 const std::string& id) {
+  RETURN_IF_ERROR(CheckId(field, id));
+  return AggregateRef{.kind = kind, .id = id};
+}
+
+}  // namespace
+
+absl::StatusOr<AggregateRef> Route(const v1::Command& command) {
+  using C = v1::Command;
+  switch (command.command_case()) {
+    case C::kRegisterProvider:
+      return Ref(AggregateKind::kProvider, "provider_id",
+                 command.register_provider().provider_id());
+    case C::kRegisterUnit:
+      return Ref(AggregateKind::kProvider, "provider_id",
+                 command.register_unit().provider_id());
+    case C::kRecordFollowUpActivity:
+      return Ref(AggregateKind::kProvider, "provider_id",
+                 command.record_follow_up_activity().provider_id());
+    case C::kRecordPositiveExample:
+      return Ref(AggregateKind::kProvider, "provider_id",
+                 command.record_positive_example().provider_id());
+    case C::kRegisterContract:
+      return Ref(AggregateKind::kContract, "contract_id",
+                 command.register_contract().contract_id());
+    case C::kExtendContract:
+      return Ref(AggregateKind::kContract, "contract_id",
+                 command.extend_contract().contract_id());
+    case C::kDeclineContractExtension:
+      return Ref(AggregateKind::kContract, "contract_id",
+                 command.decline_contract_extension().contract_id());
+    case C::kImposeSanction:
+      return Ref(AggregateKind::kContract, "contract_id",
+                 command.impose_sanction().contract_id());
+    case C::kTerminateContract:
+      return Ref(AggregateKind::kContract, "contract_id",
+                 command.terminate_contract().contract_id());
+    case C::kRecordMeasurement: {
+      const v1::Measurement& m = command.record_measurement().measurement();
+      RETURN_IF_ERROR(CheckId("measurement.provider_id", m.provider_id()));
+      RETURN_IF_ERROR(CheckId("measurement.unit_id", m.unit_id()));
+      RETURN_IF_ERROR(CheckId("measurement.indicator_id", m.indicator_id()));
+      return AggregateRef{
+          .kind = AggregateKind::kIndicatorSeries,
+          .id = SeriesId(m.provider_id(), m.unit_id(), m.indicator_id())};
+    }
+    case C::kRecordCarePlanReview: {
+      const v1::CarePlanReview& r = command.record_care_plan_review().review();
+      RETURN_IF_ERROR(CheckId("review.provider_id", r.provider_id()));
+      RETURN_IF_ERROR(CheckId("review.unit_id", r.unit_id()));
+      RETURN_IF_ERROR(
+          ValidateReference("review.client_reference", r.client_reference()));
+      return AggregateRef{
+          .kind = AggregateKind::kCarePlan,
+          .id = CarePlanId(r.provider_id(), r.unit_id(), r.client_reference())};
+    }
+    case C::COMMAND_NOT_SET:
+      return absl::InvalidArgumentError("command: no command is set");
+    default: {
+      // Every remaining command is a case command with a case_id.
+      const google::protobuf::FieldDescriptor* field =
+          C::descriptor()->FindFieldByNumber(command.command_case());
+      const google::protobuf::Message& inner =
+          command.GetReflection()->GetMessage(command, field);
+      const google::protobuf::FieldDescriptor* id =
+          inner.GetDescriptor()->FindFieldByName("case_id");
+      if (id == nullptr) {
+        return absl::InvalidArgumentError("command: unknown command");
+      }
+      return Ref(AggregateKind::kCase, "case_id",
+                 inner.GetReflection()->GetString(inner, id));
+    }
+  }
+}
+
+AggregateState InitialState(AggregateKind kind) {
+  switch (kind) {
+    case AggregateKind::kProvider:
+      return ProviderState{};
+    case AggregateKind::kContract:
+      return ContractState{};
+    case AggregateKind::kCase:
+      return CaseState{};
+    case AggregateKind::kIndicatorSeries:
+      return IndicatorSeriesState{};
+    case AggregateKind::kCarePlan:
+      return CarePlanState{};
+  }
+  return CaseState{};
+}
+
+void Evolve(AggregateState& state, const v1::Event& event) {
+  std::visit(
+      Overloaded{
+          [&](ProviderState& s) { EvolveProvider(s, event); },
+          [&](ContractState& s) { EvolveContract(s, event); },
+          [&](CaseState& s) { EvolveCase(s, event); },
+          [&](IndicatorSeriesState& s) { EvolveIndicatorSeries(s, event); },
+          [&](CarePlanState& s) { EvolveCarePlan(s, event); },
+      },
+      state);
+}
+
+bool Exists(const AggregateState& state) {
+  return std::visit(
+      Overloaded{
+          [](const ProviderState& s) { return s.exists; },
+          [](const ContractState& s) { return s.exists(); },
+          [](const CaseState& s) { return s.exists(); },
+          [](const IndicatorSeriesState& s) { return s.exists(); },
+          [](const CarePlanState& s) { return s.exists(); },
+      },
+      state);
+}
+
+ReferenceKeys ReferencesOf(const v1::Command& command) {
+  ReferenceKeys keys;
+  switch (command.command_case()) {
+    case v1::Command::kRegisterCase:
+      keys.provider_id = command.register_case().deficiency().provider_id();
+      break;
+    case v1::Command::kRegisterContract:
+      keys.provider_id = command.register_contract().terms().provider_id();
+      break;
+    case v1::Command::kImposeSanction:
+      keys.case_ids.assign(command.impose_sanction().case_ids().begin(),
+                           command.impose_sanction().case_ids().end());
+      break;
+    case v1::Command::kTerminateContract:
+      keys.case_ids.assign(command.terminate_contract().case_ids().begin(),
+                           command.terminate_contract().case_ids().end());
+      break;
+    case v1::Command::kCloseCase:
+      if (!command.close_case().contract_id().empty()) {
+        keys.contract_id = command.close_case().contract_id();
+      }
+      break;
+    case v1::Command::kRecordMeasurement:
+      keys.provider_id =
+          command.record_measurement().measurement().provider_id();
+      break;
+    case v1::Command::kRecordCarePlanReview:
+      keys.provider_id =
+          command.record_care_plan_review().review().provider_id();
+      break;
+    default:
+      break;
+  }
+  return keys;
+}
+
+absl::StatusOr<std::vector<v1::Event>> Decide(const v1::Command& command,
+                                              const AggregateState& state,
+                                              const CommandContext& context,
+                                              const References& refs) {
+  const ProviderState* provider =
+      refs.provider.has_value() ? &*refs.provider : nullptr;
+  return std::visit(Overloaded{
+                        [&](const ProviderState& s) {
+                          return DecideProvider(command, s, context);
+                        },
+                        [&](const ContractState& s) {
+                          ContractReferences r{.provider = provider};
+                          for (const auto& [id, c] : refs.cases)
+                            r.cases[id] = &c;
+                          return DecideContract(command, s, context, r);
+                        },
+                        [&](const CaseState& s) {
+                          CaseReferences r{.provider = provider,
+                                           .contract = refs.contract.has_value()
+                                                           ? &*refs.contract
+                                                           : nullptr};
+                          return DecideCase(command, s, context, r);
+                        },
+                        [&](const IndicatorSeriesState& s) {
+                          return DecideIndicatorSeries(command, s, context,
+                                                       provider);
+                        },
+                        [&](const CarePlanState& s) {
+                          return DecideCarePlan(command, s, context, provider);
+                        },
+                    },
+                    state);
+}
+
+std::vector<v1::Event> DueDeadlines(const AggregateState& state,
+                                    absl::CivilDay today) {
+  return std::visit(
+      Overloaded{
+          [](const ProviderState&) { return std::vector<v1::Event>{}; },
+          [&](const ContractState& s) {
+            return DueContractDeadlines(s, today);
+          },
+          [&](const CaseState& s) { return DueCaseDeadlines(s, today); },
+          [&](const IndicatorSeriesState& s) {
+            return DueIndicatorSeriesDeadlines(s, today);
+          },
+          [&](const CarePlanState& s) {
+            return DueCarePlanDeadlines(s, today);
+          },
+      },
+      state);
+}
+
+std::string EventType(const v1::Event& event) {
+  const google::protobuf::FieldDescriptor* field =
+      v1::Event::descriptor()->FindFieldByNumber(event.event_case());
+  return field != nullptr ? field->message_type()->name() : std::string();
+}
+
+}  // namespace atgard::domain

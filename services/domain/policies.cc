@@ -1,0 +1,101 @@
+#include "services/domain/policies.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace atgard::domain {
+namespace {
+
+std::string Trigger(absl::string_view stream_id, uint64_t version) {
+  return absl::StrCat(stream_id, "@", version);
+}
+
+}  // namespace
+
+std::string DerivedId(absl::string_view seed) {
+  // FNV-1a, 64 bits: stable across builds and platforms, unlike absl::Hash.
+  uint64_t hash = 14695981039346656037ull;
+  for (unsigned char c : seed) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  return absl::StrFormat("auto-%016x", hash);
+}
+
+std::vector<PolicyCommand> PolicyCommandsFor(absl::string_view stream_id,
+                                             uint64_t stream_version,
+                                             const v1::Event& event) {
+  const std::string trigger = Trigger(stream_id, stream_version);
+  std::vector<PolicyCommand> out;
+  switch (event.event_case()) {
+    case v1::Event::kIndicatorRedTwoYearsRunning: {
+      const v1::IndicatorRedTwoYearsRunning& e =
+          event.indicator_red_two_years_running();
+      PolicyCommand pc{.command_id =
+                           absl::StrCat("policy:red-two-years:", trigger)};
+      v1::RegisterCase* c = pc.command.mutable_register_case();
+      c->set_case_id(DerivedId(trigger));
+      c->set_triggered_by(trigger);
+      v1::Deficiency* d = c->mutable_deficiency();
+      d->set_provider_id(e.provider_id());
+      d->set_unit_id(e.unit_id());
+      d->set_source(v1::DEFICIENCY_SOURCE_MEASUREMENT);
+      d->set_quality_area(e.quality_area());
+      d->set_indicator_kind(e.kind());
+      d->set_severity(v1::SEVERITY_MEDIUM);
+      d->set_description(absl::StrCat(
+          "Indikatorn ”", e.indicator_name(), "” har varit röd två år i rad (",
+          e.years_size() == 2 ? absl::StrCat(e.years(0), " och ", e.years(1))
+                              : std::string("två på varandra följande år"),
+          ")."));
+      *d->mutable_detected_on() = e.detected_on();
+      out.push_back(std::move(pc));
+      break;
+    }
+    case v1::Event::kBaseRequirementNotMet: {
+      const v1::BaseRequirementNotMet& e = event.base_requirement_not_met();
+      PolicyCommand pc{.command_id =
+                           absl::StrCat("policy:base-requirement:", trigger)};
+      v1::RegisterCase* c = pc.command.mutable_register_case();
+      c->set_case_id(DerivedId(trigger));
+      c->set_triggered_by(trigger);
+      v1::Deficiency* d = c->mutable_deficiency();
+      d->set_provider_id(e.provider_id());
+      d->set_unit_id(e.unit_id());
+      d->set_source(v1::DEFICIENCY_SOURCE_BASE_REQUIREMENT);
+      d->set_quality_area(e.quality_area());
+      d->set_indicator_kind(e.kind());
+      d->set_severity(v1::SEVERITY_HIGH);
+      d->set_description(absl::StrCat("Grundkravet ”", e.indicator_name(),
+                                      "” är inte uppfyllt (mätning ",
+                                      e.measurement_id(), ")."));
+      *d->mutable_detected_on() = e.measured_on();
+      out.push_back(std::move(pc));
+      break;
+    }
+    case v1::Event::kContractTerminated: {
+      const v1::ContractTerminated& e = event.contract_terminated();
+      for (const std::string& case_id : e.case_ids()) {
+        PolicyCommand pc{
+            .command_id = absl::StrCat("policy:contract-terminated:", trigger,
+                                       ":", case_id)};
+        v1::CloseCase* c = pc.command.mutable_close_case();
+        c->set_case_id(case_id);
+        c->set_closure(v1::CASE_CLOSURE_CONTRACT_TERMINATED);
+        c->set_contract_id(e.contract_id());
+        c->set_note(absl::StrCat(
+            "Avtalet ", e.contract_id(),
+            e.kind() == v1::SANCTION_KIND_IMMEDIATE_TERMINATION ? " hävdes"
+                                                                : " sades upp",
+            " (beslut ", e.decision().reference_number(), ")."));
+        out.push_back(std::move(pc));
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  return out;
+}
+
+}  // namespace atgard::domain

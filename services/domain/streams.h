@@ -1,0 +1,42 @@
+// Which stream of the event store an aggregate lives in. Stream ids are
+// "<tenant>/<kind>/<id>", so that one prefix selects a tenant ("0780/") or
+// one kind of aggregate in it ("0780/case/") — tenant isolation and
+// category filters are both prefix matches.
+#ifndef ATGARD_SERVICES_DOMAIN_STREAMS_H_
+#define ATGARD_SERVICES_DOMAIN_STREAMS_H_
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+namespace atgard::domain {
+
+enum class AggregateKind {
+  kProvider,         // a provider with its units, activities, examples
+  kContract,         // a private provider's contract
+  kCase,             // a deficiency case
+  kIndicatorSeries,  // measurements of one indicator at one unit
+  kCarePlan,         // care-plan reviews of one client at one unit
+};
+
+// "provider", "contract", "case", "indicator", "careplan".
+absl::string_view KindName(AggregateKind kind);
+
+struct AggregateRef {
+  AggregateKind kind;
+  // The aggregate's id within its tenant and kind; may contain '/'.
+  std::string id;
+};
+
+// "<tenant>/<kind>/<id>".
+std::string StreamId(absl::string_view tenant, const AggregateRef& ref);
+
+// "<tenant>/<kind>/": the prefix of every stream of that kind.
+std::string StreamPrefix(absl::string_view tenant, AggregateKind kind);
+
+// "<tenant>/": the prefix of every stream of the tenant.
+std::string TenantPrefix(absl::string_view tenant);
+
+}  // namespace atgard::domain
+
+#endif  // ATGARD_SERVICES_DOMAIN_STREAMS_H_
