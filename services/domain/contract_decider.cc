@@ -134,9 +134,11 @@ absl::Status CheckTerms(const v1::ContractTerms& terms,
         return InvalidArgument(absl::StrCat(field, ".fine_max_sek"),
                                "must be at least the amount per started week");
       }
-    } else if (step.fine_per_started_week_sek() != 0 ||
-               step.fine_max_sek() != 0) {
+    } else if (step.fine_per_started_week_sek() != 0) {
       return InvalidArgument(absl::StrCat(field, ".fine_per_started_week_sek"),
+                             "only a fine (vite) has amounts");
+    } else if (step.fine_max_sek() != 0) {
+      return InvalidArgument(absl::StrCat(field, ".fine_max_sek"),
                              "only a fine (vite) has amounts");
     }
   }
@@ -157,6 +159,7 @@ absl::StatusOr<Events> RegisterContract(const v1::RegisterContract& c,
   e->set_contract_id(c.contract_id());
   *e->mutable_terms() = c.terms();
   if (state.exists()) {
+    RETURN_IF_ERROR(CheckActive(state));
     if (SameContent(state.terms, c.terms())) return Events{};
     return AlreadyExists("contract_id",
                          "a different contract with this id is registered");
@@ -171,6 +174,9 @@ absl::StatusOr<Events> ExtendContract(const v1::ExtendContract& c,
                               "extend a contract"));
   ASSIGN_OR_RETURN(absl::CivilDay ends, CheckDate("ends_on", c.ends_on()));
   RETURN_IF_ERROR(CheckDecision("decision", c.decision(), ctx.today));
+  // Checked before the repeat: a terminated or expired contract takes no
+  // command at all, not even one it accepted before.
+  RETURN_IF_ERROR(CheckActive(state));
   if (!state.extensions.empty()) {
     const v1::ContractExtended& last = state.extensions.back();
     if (SameContent(last.ends_on(), c.ends_on()) &&
@@ -178,7 +184,6 @@ absl::StatusOr<Events> ExtendContract(const v1::ExtendContract& c,
       return Events{};
     }
   }
-  RETURN_IF_ERROR(CheckActive(state));
   if (state.not_extended.has_value()) {
     return FailedPrecondition(
         "contract_id",
@@ -205,12 +210,12 @@ absl::StatusOr<Events> DeclineExtension(const v1::DeclineContractExtension& c,
                               "decline a contract extension"));
   RETURN_IF_ERROR(CheckDecision("decision", c.decision(), ctx.today));
   RETURN_IF_ERROR(CheckText("reason", c.reason()));
+  RETURN_IF_ERROR(CheckActive(state));
   if (state.not_extended.has_value() &&
       SameContent(state.not_extended->decision(), c.decision()) &&
       state.not_extended->reason() == c.reason()) {
     return Events{};
   }
-  RETURN_IF_ERROR(CheckActive(state));
   if (state.not_extended.has_value()) {
     return FailedPrecondition("contract_id",
                               "the extension was already declined");
@@ -238,6 +243,7 @@ absl::StatusOr<Events> ImposeSanction(const v1::ImposeSanction& c,
   }
   RETURN_IF_ERROR(CheckDecision("decision", c.decision(), ctx.today));
   RETURN_IF_ERROR(CheckText("description", c.description()));
+  RETURN_IF_ERROR(CheckActive(state));
   if (auto it = state.sanctions.find(c.sanction_id());
       it != state.sanctions.end()) {
     const v1::SanctionImposed& s = it->second;
@@ -251,7 +257,6 @@ absl::StatusOr<Events> ImposeSanction(const v1::ImposeSanction& c,
     return AlreadyExists("sanction_id",
                          "a different sanction with this id is recorded");
   }
-  RETURN_IF_ERROR(CheckActive(state));
   const int index = LadderIndex(state.terms, c.kind());
   if (index < 0) {
     return FailedPrecondition(
