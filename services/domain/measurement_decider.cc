@@ -43,6 +43,23 @@ const v1::MeasurementRecorded* YearResult(
   return best;
 }
 
+// The earliest measurement (by date measured, then id) made after `day`,
+// or nullptr.
+const v1::MeasurementRecorded* FirstMeasuredAfter(
+    const std::map<std::string, v1::MeasurementRecorded>& all,
+    absl::CivilDay day) {
+  const v1::MeasurementRecorded* first = nullptr;
+  for (const auto& [id, m] : all) {
+    const absl::CivilDay measured = DayOf(m.measurement().measured_on());
+    if (measured <= day) continue;
+    if (first == nullptr ||
+        measured < DayOf(first->measurement().measured_on())) {
+      first = &m;
+    }
+  }
+  return first;
+}
+
 absl::Status CheckMeasurement(const v1::Measurement& m, absl::CivilDay today,
                               const ProviderState* provider) {
   RETURN_IF_ERROR(CheckUnitOfProvider("measurement.unit_id", provider,
@@ -183,9 +200,23 @@ absl::StatusOr<std::vector<v1::Event>> DecideIndicatorSeries(
     e->set_unit_id(m.unit_id());
     e->set_indicator_id(m.indicator_id());
     e->set_measurement_id(c.measurement_id());
-    *e->mutable_due_on() =
-        ToDate(AddCalendarMonths(measured, kExtraMeasurementMonths));
+    const absl::CivilDay due =
+        AddCalendarMonths(measured, kExtraMeasurementMonths);
+    *e->mutable_due_on() = ToDate(due);
     events.push_back(event);
+    // A result recorded out of order may already be followed by a later
+    // measurement of the series: that one is the extra measurement.
+    if (const v1::MeasurementRecorded* next =
+            FirstMeasuredAfter(state.measurements, measured)) {
+      v1::Event fulfilled;
+      v1::ExtraMeasurementFulfilled* f =
+          fulfilled.mutable_extra_measurement_fulfilled();
+      f->set_unit_id(m.unit_id());
+      f->set_indicator_id(m.indicator_id());
+      f->set_measurement_id(next->measurement_id());
+      *f->mutable_due_on() = ToDate(due);
+      events.push_back(fulfilled);
+    }
   }
   if (red && m.base_requirement()) {
     v1::Event event;
@@ -229,7 +260,9 @@ absl::StatusOr<std::vector<v1::Event>> DecideIndicatorSeries(
     e->add_measurement_ids(b->measurement_id());
     e->set_quality_area(m.quality_area());
     e->set_kind(m.kind());
-    *e->mutable_detected_on() = ToDate(ctx.today);
+    // When the second year's red result was measured, not when it was
+    // recorded: the fact stays the same however late the import.
+    *e->mutable_detected_on() = b->measurement().measured_on();
     events.push_back(event);
   }
   return events;
