@@ -92,6 +92,9 @@ absl::StatusOr<Events> RecordFollowUpActivity(
   }
   for (int i = 0; i < c.unit_ids_size(); ++i) {
     const std::string field = absl::StrCat("unit_ids[", i, "]");
+    // A reference like any other: malformed or personal-identity-bearing
+    // values are refused as such, not merely not found.
+    RETURN_IF_ERROR(CheckId(field, c.unit_ids(i)));
     const v1::UnitRegistered* unit = state.FindUnit(c.unit_ids(i));
     if (unit == nullptr) {
       return NotFound(field, "is not a unit of this provider");
@@ -139,8 +142,11 @@ absl::StatusOr<Events> RecordPositiveExample(const v1::RecordPositiveExample& c,
                               "record a positive example"));
   RETURN_IF_ERROR(CheckProviderExists(state));
   RETURN_IF_ERROR(CheckId("example_id", c.example_id()));
-  if (!c.unit_id().empty() && state.FindUnit(c.unit_id()) == nullptr) {
-    return NotFound("unit_id", "is not a unit of this provider");
+  if (!c.unit_id().empty()) {
+    RETURN_IF_ERROR(CheckId("unit_id", c.unit_id()));
+    if (state.FindUnit(c.unit_id()) == nullptr) {
+      return NotFound("unit_id", "is not a unit of this provider");
+    }
   }
   RETURN_IF_ERROR(
       CheckEnum("quality_area", c.quality_area(), v1::QualityArea_IsValid));
