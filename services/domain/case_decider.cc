@@ -1319,8 +1319,11 @@ absl::StatusOr<std::vector<v1::Event>> DecideCase(const v1::Command& command,
     return absl::InvalidArgumentError("command is not a case command");
   }
   // A principal whose role can never issue this command learns nothing
-  // about the case, not even whether it exists.
-  RETURN_IF_ERROR(RequireRole(ctx.principal, RolesEverAllowed(kind, s.regiform),
+  // about the case, not even whether it exists: the roles it is checked
+  // against (and named in the refusal) are those of either staircase, never
+  // those of the case's own regiform, which would betray the case.
+  RETURN_IF_ERROR(RequireRole(ctx.principal,
+                              RolesEverAllowed(kind, v1::REGIFORM_UNSPECIFIED),
                               CommandName(kind)));
   RETURN_IF_ERROR(CheckId("case_id", *case_id));
   if (!s.exists()) return NotFound("case_id", "no case with this id exists");
