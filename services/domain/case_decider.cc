@@ -177,6 +177,9 @@ absl::StatusOr<Events> RegisterCase(const v1::RegisterCase& c,
       return InvalidArgument("triggered_by",
                              "a policy names the event that triggered it");
     }
+    // It is stored with the case like any text, so the same guard applies.
+    RETURN_IF_ERROR(
+        RejectPersonalIdentityNumbers("triggered_by", c.triggered_by()));
   } else if (!c.triggered_by().empty()) {
     return InvalidArgument("triggered_by", "is set by automatic policies only");
   }
