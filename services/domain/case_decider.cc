@@ -177,6 +177,9 @@ absl::StatusOr<Events> RegisterCase(const v1::RegisterCase& c,
       return InvalidArgument("triggered_by",
                              "a policy names the event that triggered it");
     }
+    // It is stored with the case like any text, so the same guard applies.
+    RETURN_IF_ERROR(
+        RejectPersonalIdentityNumbers("triggered_by", c.triggered_by()));
   } else if (!c.triggered_by().empty()) {
     return InvalidArgument("triggered_by", "is set by automatic policies only");
   }
@@ -1319,8 +1322,11 @@ absl::StatusOr<std::vector<v1::Event>> DecideCase(const v1::Command& command,
     return absl::InvalidArgumentError("command is not a case command");
   }
   // A principal whose role can never issue this command learns nothing
-  // about the case, not even whether it exists.
-  RETURN_IF_ERROR(RequireRole(ctx.principal, RolesEverAllowed(kind, s.regiform),
+  // about the case, not even whether it exists: the roles it is checked
+  // against (and named in the refusal) are those of either staircase, never
+  // those of the case's own regiform, which would betray the case.
+  RETURN_IF_ERROR(RequireRole(ctx.principal,
+                              RolesEverAllowed(kind, v1::REGIFORM_UNSPECIFIED),
                               CommandName(kind)));
   RETURN_IF_ERROR(CheckId("case_id", *case_id));
   if (!s.exists()) return NotFound("case_id", "no case with this id exists");
