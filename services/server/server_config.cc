@@ -77,6 +77,13 @@ absl::Status Validate(const ServerConfig& config) {
         "and --tls_key (and --tls_client_ca for client certificates), or "
         "listen on 127.0.0.1"));
   }
+  if (config.dev_auth && !IsLoopbackHost(*host)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--dev_auth is only allowed when --listen is a loopback address "
+        "(127.0.0.1, ::1, localhost or a unix socket): anyone who can reach ",
+        config.listen_address,
+        " could present development tokens, which are not for production"));
+  }
   if (config.shutdown_grace < absl::ZeroDuration()) {
     return absl::InvalidArgumentError("--shutdown_grace must not be negative");
   }

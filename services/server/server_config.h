@@ -29,6 +29,12 @@ struct ServerConfig {
   absl::Duration drain_delay = absl::ZeroDuration();
   // If set, the bound port is written here once the server is serving.
   std::string port_file;
+  // Development mode: accept tokens minted by `atgardctl dev-token` with
+  // the key in <data_dir>/dev-auth. Only on a loopback listen address, so
+  // that no other machine can present such a token. (Combining it with
+  // production credentials is refused by auth::Authenticator::Create, which
+  // sees the authentication settings.)
+  bool dev_auth = false;
 
   bool tls_enabled() const { return !tls_cert_file.empty(); }
 };
@@ -44,7 +50,8 @@ bool IsLoopbackHost(absl::string_view host);
 
 // Checks everything that can be checked before start-up: a well-formed
 // address, plaintext only on loopback, certificate and key given together,
-// a client CA only with TLS, positive durations.
+// a client CA only with TLS, positive durations, development
+// authentication only on loopback.
 // INVALID_ARGUMENT naming the flag otherwise.
 [[nodiscard]] absl::Status Validate(const ServerConfig& config);
 

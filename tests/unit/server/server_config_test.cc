@@ -67,6 +67,28 @@ TEST(Validate, ClientCaNeedsTls) {
   EXPECT_THAT(Validate(c).message(), HasSubstr("--tls_client_ca"));
 }
 
+TEST(Validate, DevAuthOnlyOnLoopback) {
+  ServerConfig c;
+  c.dev_auth = true;
+  for (const char* address :
+       {"127.0.0.1:50051", "[::1]:0", "localhost:50051", "unix:/tmp/a.sock"}) {
+    c.listen_address = address;
+    EXPECT_TRUE(Validate(c).ok()) << address;
+  }
+  // Even with TLS: anyone who reaches the port could bring a dev token.
+  c.tls_cert_file = "server.pem";
+  c.tls_key_file = "server.key";
+  for (const char* address : {"0.0.0.0:50051", "10.1.2.3:443", "[::]:50051"}) {
+    c.listen_address = address;
+    absl::Status s = Validate(c);
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << address;
+    EXPECT_THAT(s.message(), HasSubstr("--dev_auth"));
+    EXPECT_THAT(s.message(), HasSubstr("loopback"));
+  }
+  c.dev_auth = false;
+  EXPECT_TRUE(Validate(c).ok());
+}
+
 TEST(Validate, NamesTheBadFlag) {
   ServerConfig c;
   c.data_dir = "";

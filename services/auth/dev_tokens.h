@@ -1,0 +1,82 @@
+// Development mode: tokens a developer mints on their own machine, signed
+// by a key that lives in the server's data directory.
+//
+// The key pair (EC P-256) is kept in <data_dir>/dev-auth/signing-key.pem.
+// The directory is created with mode 0700 and the key with 0600 on first
+// use; later calls (the server, `atgardctl dev-token`) reuse the key, so
+// tokens stay valid across restarts. Deleting the directory revokes every
+// development token (the key id changes with the key).
+//
+// Development tokens are ordinary ES256 JWTs with issuer
+// kDevIssuer and audience kDevAudience, checked by the same JwtVerifier
+// and claim rules as production tokens. The server trusts them only with
+// --dev_auth, which it allows only on a loopback listen address and never
+// together with production credentials (see server_config.h and
+// authenticator.h).
+//
+// To mint one:
+//   atgardctl dev-token --data_dir=./data --role=FOLLOW_UP_OFFICER
+//       --tenant=0780 [--subject=anna] [--provider_id=...] [--ttl=8h]
+// (one line)
+// and send it as the "authorization: Bearer <token>" metadata.
+//
+// Thread safety: the functions may be called concurrently, also from
+// several processes: the key is created atomically, and whoever loses the
+// race uses the winner's key.
+#ifndef ATGARD_SERVICES_AUTH_DEV_TOKENS_H_
+#define ATGARD_SERVICES_AUTH_DEV_TOKENS_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "atgard/v1/types.pb.h"
+#include "services/auth/jwt_verifier.h"
+#include "services/auth/keys.h"
+
+namespace atgard::auth {
+
+inline constexpr absl::string_view kDevIssuer = "atgard-dev";
+inline constexpr absl::string_view kDevAudience = "atgard";
+inline constexpr absl::Duration kMaxDevTokenTtl = absl::Hours(24 * 30);
+
+// <data_dir>/dev-auth
+std::string DevAuthDir(absl::string_view data_dir);
+
+// Loads the development key, creating it (and <data_dir> and its dev-auth
+// directory) if it does not exist yet.
+// FAILED_PRECONDITION if the directory or key file can be read or written
+// by others than the owner (the message says which chmod fixes it);
+// INVALID_ARGUMENT if the file is not an EC P-256 private key;
+// INTERNAL/PERMISSION_DENIED if it cannot be created; each naming the path.
+[[nodiscard]] absl::StatusOr<PrivateKey> LoadOrCreateDevKey(
+    absl::string_view data_dir);
+
+struct DevTokenRequest {
+  std::string subject = "developer";
+  v1::Role role = v1::ROLE_UNSPECIFIED;
+  std::string tenant;
+  // Required for PROVIDER, refused otherwise.
+  std::string provider_id;
+  // How long the token is valid: more than zero, at most kMaxDevTokenTtl.
+  absl::Duration ttl = absl::Hours(8);
+};
+
+// A development token for `request`, issued at `now` (iat; exp = now +
+// ttl), signed with the development key of `data_dir` (created if needed).
+// INVALID_ARGUMENT if the request breaks the principal rules
+// (principal_rules.h: so a token that would be refused is never minted) or
+// the ttl is out of range; errors of LoadOrCreateDevKey otherwise.
+[[nodiscard]] absl::StatusOr<std::string> MintDevToken(
+    absl::string_view data_dir, const DevTokenRequest& request, absl::Time now);
+
+// A verifier configuration that trusts the development key of `data_dir`
+// (created if needed) for kDevIssuer and kDevAudience, with default leeway
+// and cache. Errors of LoadOrCreateDevKey.
+[[nodiscard]] absl::StatusOr<JwtVerifierConfig> DevVerifierConfig(
+    absl::string_view data_dir);
+
+}  // namespace atgard::auth
+
+#endif  // ATGARD_SERVICES_AUTH_DEV_TOKENS_H_

@@ -1,0 +1,125 @@
+// Runs the atgardctl binary as an operator would.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "services/auth/dev_tokens.h"
+#include "services/auth/jwt_verifier.h"
+#include "tests/support/temp_dir.h"
+
+#ifndef ATGARD_ATGARDCTL_PATH
+#error "ATGARD_ATGARDCTL_PATH must name the atgardctl binary"
+#endif
+
+namespace atgard::auth {
+namespace {
+
+using ::testing::HasSubstr;
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Arguments are passed through the shell in single quotes; the tests use
+// none that contain one.
+CommandResult Atgardctl(const testing::TempDir& dir,
+                        const std::vector<std::string>& args) {
+  const std::string err_file = dir.Join("stderr");
+  std::string command = absl::StrCat("'", ATGARD_ATGARDCTL_PATH, "'");
+  for (const std::string& a : args) absl::StrAppend(&command, " '", a, "'");
+  absl::StrAppend(&command, " 2>'", err_file, "'");
+  CommandResult run;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return run;
+  char buffer[4096];
+  size_t n = 0;
+  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0)
+    run.out.append(buffer, n);
+  const int status = pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::ifstream in(err_file);
+  std::ostringstream err;
+  err << in.rdbuf();
+  run.err = err.str();
+  return run;
+}
+
+TEST(Atgardctl, DevTokenPrintsATokenTheDevVerifierAccepts) {
+  testing::TempDir dir;
+  const std::string data_dir = dir.Join("data");
+  const CommandResult run =
+      Atgardctl(dir, {"dev-token", "--data_dir=" + data_dir, "--role=PROVIDER",
+                      "--tenant=0780", "--provider_id=omsorg-ab",
+                      "--subject=bo", "--ttl=30m"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  ASSERT_TRUE(absl::EndsWith(run.out, "\n"));
+  const std::string token(absl::StripTrailingAsciiWhitespace(run.out));
+  EXPECT_EQ(std::count(token.begin(), token.end(), '.'), 2);
+
+  absl::StatusOr<JwtVerifierConfig> config = DevVerifierConfig(data_dir);
+  ASSERT_TRUE(config.ok()) << config.status();
+  config->leeway = absl::ZeroDuration();
+  absl::StatusOr<std::unique_ptr<JwtVerifier>> v = JwtVerifier::Create(*config);
+  ASSERT_TRUE(v.ok());
+  absl::StatusOr<domain::Principal> p = (*v)->Verify(token);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->subject, "bo");
+  EXPECT_EQ(p->role, v1::ROLE_PROVIDER);
+  EXPECT_EQ(p->tenant, "0780");
+  EXPECT_EQ(p->provider_id, "omsorg-ab");
+
+  // --ttl=30m took effect: 31 minutes later the token has expired.
+  config->clock = [] { return absl::Now() + absl::Minutes(31); };
+  v = JwtVerifier::Create(*std::move(config));
+  ASSERT_TRUE(v.ok());
+  EXPECT_THAT((*v)->Verify(token).status().message(), HasSubstr("expired"));
+}
+
+TEST(Atgardctl, DevTokenRefusesBadRequestsWithUsageErrors) {
+  testing::TempDir dir;
+  const std::string data_dir = "--data_dir=" + dir.Join("data");
+  const std::pair<std::vector<std::string>, const char*> cases[] = {
+      {{"dev-token", data_dir, "--tenant=0780"}, "--role is required"},
+      {{"dev-token", data_dir, "--role=AUDITOR"}, "--tenant is required"},
+      {{"dev-token", data_dir, "--role=SYSTEM", "--tenant=0780"}, "SYSTEM"},
+      {{"dev-token", data_dir, "--role=auditor", "--tenant=0780"},
+       "is not one of"},
+      {{"dev-token", data_dir, "--role=PROVIDER", "--tenant=0780"},
+       "provider_id is required"},
+      {{"dev-token", data_dir, "--role=AUDITOR", "--tenant=780"}, "kommunkod"},
+      {{"dev-token", data_dir, "--role=AUDITOR", "--tenant=0780", "extra"},
+       "unexpected argument"},
+      {{"no-such-command"}, "unknown command \"no-such-command\""},
+      {{}, "no command given"},
+  };
+  for (const auto& [args, fragment] : cases) {
+    const CommandResult run = Atgardctl(dir, args);
+    EXPECT_EQ(run.exit_code, 2) << absl::StrJoin(args, " ");
+    EXPECT_EQ(run.out, "");
+    EXPECT_THAT(run.err, HasSubstr(fragment));
+  }
+}
+
+TEST(Atgardctl, HelpListsTheCommands) {
+  testing::TempDir dir;
+  const CommandResult run = Atgardctl(dir, {"--help"});
+  const std::string all = run.out + run.err;
+  EXPECT_THAT(all, HasSubstr("dev-token"));
+  EXPECT_THAT(all, HasSubstr("--role"));
+  EXPECT_THAT(all, HasSubstr("--tenant"));
+}
+
+}  // namespace
+}  // namespace atgard::auth

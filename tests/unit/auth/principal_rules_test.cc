@@ -1,0 +1,92 @@
+#include "services/auth/principal_rules.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "absl/strings/escaping.h"
+
+namespace atgard::auth {
+namespace {
+
+using ::testing::HasSubstr;
+
+domain::Principal Officer() {
+  return {
+      .subject = "anna", .role = v1::ROLE_FOLLOW_UP_OFFICER, .tenant = "0780"};
+}
+
+TEST(ParseExternalRole, TakesEveryRoleAClientMayHold) {
+  const google::protobuf::EnumDescriptor* d = v1::Role_descriptor();
+  int accepted = 0;
+  for (int i = 0; i < d->value_count(); ++i) {
+    const auto role = static_cast<v1::Role>(d->value(i)->number());
+    absl::StatusOr<v1::Role> parsed = ParseExternalRole(ExternalRoleName(role));
+    if (role == v1::ROLE_UNSPECIFIED || role == v1::ROLE_SYSTEM) {
+      EXPECT_FALSE(parsed.ok()) << ExternalRoleName(role);
+    } else {
+      ASSERT_TRUE(parsed.ok()) << parsed.status();
+      EXPECT_EQ(*parsed, role);
+      ++accepted;
+    }
+  }
+  EXPECT_EQ(accepted, 8);
+  EXPECT_EQ(ExternalRoleName(v1::ROLE_CARE_DIRECTOR), "CARE_DIRECTOR");
+}
+
+TEST(ParseExternalRole, ListsTheAcceptedNamesAndRefusesSystem) {
+  absl::StatusOr<v1::Role> bad = ParseExternalRole("boss");
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad.status().message(),
+              HasSubstr("role \"boss\" is not one of FOLLOW_UP_OFFICER, "
+                        "CARE_DIRECTOR, ADMINISTRATION_DIRECTOR, PROVIDER, "
+                        "MEDICAL_OFFICER, AUDITOR, SUPERVISOR, OPERATOR"));
+  EXPECT_THAT(ParseExternalRole("SYSTEM").status().message(),
+              HasSubstr("reserved for the server itself"));
+}
+
+TEST(CheckTenant, IsExactlyFourAsciiDigits) {
+  EXPECT_TRUE(CheckTenant("0780").ok());
+  EXPECT_TRUE(CheckTenant("2480").ok());
+  for (const char* bad : {"", "780", "07800", "07 0", "078a", "-780"}) {
+    EXPECT_EQ(CheckTenant(bad).code(), absl::StatusCode::kInvalidArgument)
+        << bad;
+  }
+}
+
+TEST(CheckPrincipal, SubjectAndProviderIdAreCleanText) {
+  domain::Principal p = Officer();
+  EXPECT_TRUE(CheckPrincipal(p).ok());
+  p.subject = "Åsa Öberg ✓";
+  EXPECT_TRUE(CheckPrincipal(p).ok());
+  for (const char* bad :
+       {"anna\nroot", "tab\there", "del\x7f", "\xc2\x85", "\xc3", "\xc0\xaf",
+        "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xff"}) {
+    p.subject = bad;
+    EXPECT_THAT(CheckPrincipal(p).message(), HasSubstr("subject must be UTF-8"))
+        << absl::CEscape(bad);
+  }
+  p = Officer();
+  p.role = v1::ROLE_PROVIDER;
+  p.provider_id = "omsorg\r\nab";
+  EXPECT_THAT(CheckPrincipal(p).message(), HasSubstr("provider_id must be"));
+  p.provider_id = std::string(kMaxProviderIdBytes + 1, 'p');
+  EXPECT_THAT(CheckPrincipal(p).message(), HasSubstr("longer than 128"));
+}
+
+TEST(CheckPrincipal, RefusesRolesFromInside) {
+  domain::Principal p = Officer();
+  p.role = v1::ROLE_SYSTEM;
+  EXPECT_EQ(CheckPrincipal(p).code(), absl::StatusCode::kInvalidArgument);
+  p.role = v1::ROLE_UNSPECIFIED;
+  EXPECT_EQ(CheckPrincipal(p).code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(Quote, EscapesAndCutsWhatClientsSend) {
+  EXPECT_EQ(Quote("k2"), "\"k2\"");
+  EXPECT_EQ(Quote("a\"b\n"), "\"a\\\"b\\n\"");
+  EXPECT_EQ(Quote(std::string(100, 'x')),
+            "\"" + std::string(64, 'x') + "...\"");
+}
+
+}  // namespace
+}  // namespace atgard::auth
