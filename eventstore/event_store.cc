@@ -272,7 +272,18 @@ struct AppendRequest {
 
   absl::Status status;
   AppendResult result;
-  absl::Notification done;
+  // Set to 1 (and woken) by the writer once status and result are final.
+  // A bare futex: cheaper to signal than a mutex-based notification, which
+  // matters when one writer wakes hundreds of callers per batch.
+  std::atomic<uint32_t> done{0};
+
+  void Notify() {
+    done.store(1, std::memory_order_release);
+    done.notify_one();
+  }
+  void Wait() {
+    while (done.load(std::memory_order_acquire) == 0) done.wait(0);
+  }
 };
 
 // The shared state of a store: the database, the writer thread and what
@@ -292,6 +303,7 @@ class StoreCore {
         chain_hash_(chain.hash),
         published_head_(chain.position) {
     writer_ = std::thread([this] { WriterLoop(); });
+    completer_ = std::thread([this] { CompleterLoop(); });
   }
 
   ~StoreCore() { Close(); }
@@ -344,7 +356,7 @@ class StoreCore {
       }
       queue_.push_back(req);
     }
-    req->done.WaitForNotification();
+    req->Wait();
   }
 
   void Close();
@@ -381,14 +393,29 @@ class StoreCore {
   bool HasWorkOrStopping() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_) {
     return !queue_.empty() || stopping_;
   }
+  bool HasEnoughOrStopping() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_) {
+    return queue_.size() >= wanted_ || stopping_;
+  }
+  bool HasCompletionsOrStopping() const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(completion_mu_) {
+    return !completions_.empty() || completer_stopping_;
+  }
 
   void WriterLoop();
-  void ProcessBatch(std::vector<AppendRequest*>& batch);
+  // Group commit, in three steps on the writer thread: start a batch,
+  // decide and encode each append into it as it arrives, then write the
+  // whole batch with one synced write.
+  void BeginBatch();
+  void Prepare(AppendRequest* req) ABSL_SHARED_LOCKS_REQUIRED(db_mu_);
+  void Commit(std::vector<AppendRequest*>* batch)
+      ABSL_SHARED_LOCKS_REQUIRED(db_mu_);
   // Reads a stream's head (cache, then disk). False with *error on failure.
   bool LoadHead(absl::string_view stream_id, keys::StreamHead* head,
                 absl::Status* error) ABSL_SHARED_LOCKS_REQUIRED(db_mu_);
   void LatchFailure(const absl::Status& cause);
-  void Publish(uint64_t head);
+  // Wakes the callers of committed batches and the subscriptions, off the
+  // writer thread so that the next batch can start meanwhile.
+  void CompleterLoop();
   // Runs every registered notification whose position is reached (all of
   // them when `all`).
   void FireWaiters(bool all);
@@ -405,16 +432,35 @@ class StoreCore {
   absl::Mutex queue_mu_;
   std::vector<AppendRequest*> queue_ ABSL_GUARDED_BY(queue_mu_);
   bool stopping_ ABSL_GUARDED_BY(queue_mu_) = false;
+  // How many queued appends the writer waits for.
+  size_t wanted_ ABSL_GUARDED_BY(queue_mu_) = 1;
   std::thread writer_;
+
+  absl::Mutex completion_mu_;
+  std::vector<AppendRequest*> completions_ ABSL_GUARDED_BY(completion_mu_);
+  bool completer_stopping_ ABSL_GUARDED_BY(completion_mu_) = false;
+  std::thread completer_;
 
   // Writer thread only.
   HeadCache heads_;
   uint64_t next_position_;
   keys::Hash chain_hash_;
+  size_t last_batch_appends_ = 0;
+  // The batch being built.
   rocksdb::WriteBatch batch_;
+  uint64_t batch_position_ = 0;
+  keys::Hash batch_previous_{};
+  google::protobuf::Timestamp batch_recorded_at_;
+  int64_t batch_micros_ = 0;
+  // What the batch changes, seen by later appends in the same batch; merged
+  // into the cache only once the batch is durable. Keys point into the
+  // requests, which live until they are completed.
+  absl::flat_hash_map<absl::string_view, keys::StreamHead> batch_heads_;
+  absl::flat_hash_map<absl::string_view, AppendRequest*> batch_commands_;
   v1::EventEnvelope envelope_;
   std::string scratch_;
   std::string value_;
+  std::string command_value_;
 
   // Changed under head_mu_ so that WaitForHead() wakes up.
   mutable absl::Mutex head_mu_;
@@ -440,8 +486,14 @@ void StoreCore::Close() {
     if (stopping_) return;
     stopping_ = true;
   }
-  // The writer finishes what is queued, then stops.
+  // The writer finishes what is queued, then stops; then the completer
+  // wakes the last callers.
   writer_.join();
+  {
+    absl::MutexLock l(&completion_mu_);
+    completer_stopping_ = true;
+  }
+  completer_.join();
   {
     absl::MutexLock l(&head_mu_);
     closed_.store(true, std::memory_order_release);
@@ -455,25 +507,59 @@ void StoreCore::Close() {
 }
 
 void StoreCore::WriterLoop() {
+  // Held for the writer's life: Close() joins the writer before it closes
+  // the database.
+  absl::ReaderMutexLock db_lock(&db_mu_);
   std::vector<AppendRequest*> batch;
   while (true) {
     batch.clear();
-    {
-      absl::MutexLock l(&queue_mu_);
-      queue_mu_.Await(absl::Condition(this, &StoreCore::HasWorkOrStopping));
-      if (queue_.empty()) return;  // stopping, and nothing left
-      size_t bytes = 0;
+    absl::MutexLock l(&queue_mu_);
+    queue_mu_.Await(absl::Condition(this, &StoreCore::HasWorkOrStopping));
+    if (queue_.empty()) return;  // stopping, and nothing left
+    // After a batch of several appends, wait a little for as many again:
+    // callers that were just answered tend to come straight back, and one
+    // sync for all of them beats one for the first few. A single caller
+    // never waits.
+    const size_t target =
+        std::min(last_batch_appends_, options_.max_batch_appends);
+    const absl::Time deadline = absl::Now() + options_.group_commit_wait;
+    BeginBatch();
+    size_t bytes = 0;
+    while (true) {
+      // Decide the queued appends without holding the queue, so that
+      // callers can keep adding to it meanwhile.
+      std::vector<AppendRequest*> arrived;
       size_t taken = 0;
-      while (taken < queue_.size() && taken < options_.max_batch_appends &&
-             (taken == 0 ||
+      while (taken < queue_.size() &&
+             batch.size() + taken < options_.max_batch_appends &&
+             ((batch.empty() && taken == 0) ||
               bytes + queue_[taken]->bytes <= options_.max_batch_bytes)) {
         bytes += queue_[taken]->bytes;
-        batch.push_back(queue_[taken]);
         ++taken;
       }
+      arrived.assign(queue_.begin(), queue_.begin() + taken);
       queue_.erase(queue_.begin(), queue_.begin() + taken);
+      const bool full = !queue_.empty();  // a limit stopped us
+      queue_mu_.Unlock();
+      for (AppendRequest* req : arrived) Prepare(req);
+      batch.insert(batch.end(), arrived.begin(), arrived.end());
+      queue_mu_.Lock();
+      if (full || stopping_ || batch.size() >= target) break;
+      // Sleep until enough have arrived rather than wake for each one: on
+      // few cores every wake-up of the writer delays the callers it waits
+      // for.
+      wanted_ = target - batch.size();
+      if (queue_.size() < wanted_ &&
+          !queue_mu_.AwaitWithDeadline(
+              absl::Condition(this, &StoreCore::HasEnoughOrStopping),
+              deadline)) {
+        if (queue_.empty()) break;
+      }
     }
-    ProcessBatch(batch);
+    queue_mu_.Unlock();
+    Commit(&batch);
+    last_batch_appends_ = batch.size();
+    queue_mu_.Lock();
   }
 }
 
@@ -541,158 +627,168 @@ absl::Status CommandReused(absl::string_view command_id) {
 
 }  // namespace
 
-void StoreCore::ProcessBatch(std::vector<AppendRequest*>& batch) {
-  if (failed()) {
-    absl::Status failure;
-    {
-      absl::MutexLock l(&state_mu_);
-      failure = failure_;
+void StoreCore::BeginBatch() {
+  batch_.Clear();
+  batch_heads_.clear();
+  batch_commands_.clear();
+  batch_position_ = next_position_;
+  batch_previous_ = chain_hash_;
+  const absl::Time now = options_.clock();
+  SetTimestamp(now, &batch_recorded_at_);
+  batch_micros_ = absl::ToUnixMicros(now);
+}
+
+void StoreCore::Prepare(AppendRequest* req) {
+  if (failed()) return;  // Commit() answers it
+  if (!req->command_id.empty()) {
+    if (auto it = batch_commands_.find(req->command_id);
+        it != batch_commands_.end()) {
+      if (it->second->digest == req->digest) {
+        req->result = it->second->result;
+        req->result.deduplicated = true;
+      } else {
+        req->status = CommandReused(req->command_id);
+      }
+      return;
     }
-    for (AppendRequest* req : batch) {
-      req->status = failure;
-      req->done.Notify();
+    const rocksdb::Status s =
+        db_->Get(rocksdb::ReadOptions(), keys::CommandKey(req->command_id),
+                 &command_value_);
+    if (s.ok()) {
+      keys::CommandRecord record;
+      if (!keys::DecodeCommandRecord(command_value_, &record)) {
+        req->status = absl::DataLossError(
+            absl::StrCat("the idempotency record of command id \"",
+                         req->command_id, "\" is malformed"));
+      } else if (record.digest == req->digest) {
+        req->result = FromRecord(record);
+      } else {
+        req->status = CommandReused(req->command_id);
+      }
+      return;
     }
+    if (!s.IsNotFound()) {
+      req->status = FromRocks(s, "reading an idempotency record");
+      return;
+    }
+  }
+
+  keys::StreamHead head;
+  if (auto it = batch_heads_.find(req->stream_id); it != batch_heads_.end()) {
+    head = it->second;
+  } else if (!LoadHead(req->stream_id, &head, &req->status)) {
+    return;
+  }
+  if (!VersionMatches(req->expected, head.version)) {
+    req->status = absl::AbortedError(
+        ConflictMessage(req->stream_id, req->expected, head.version));
     return;
   }
 
-  absl::ReaderMutexLock db_lock(&db_mu_);
-  batch_.Clear();
-  // What this batch changes, seen by later appends in the same batch; merged
-  // into the cache only once the batch is durable.
-  absl::flat_hash_map<absl::string_view, keys::StreamHead> local_heads;
-  absl::flat_hash_map<absl::string_view, AppendRequest*> local_commands;
-  const absl::Time now = options_.clock();
-  google::protobuf::Timestamp recorded_at;
-  SetTimestamp(now, &recorded_at);
-  const int64_t now_micros = absl::ToUnixMicros(now);
-  uint64_t position = next_position_;
-  keys::Hash previous = chain_hash_;
-  std::string command_value;
+  // Everything in the envelope but the per-event fields is set once.
+  envelope_.Clear();
+  envelope_.set_stream_id(req->stream_id.data(), req->stream_id.size());
+  *envelope_.mutable_metadata() = *req->metadata;
+  envelope_.mutable_metadata()->set_command_id(req->command_id.data(),
+                                               req->command_id.size());
+  *envelope_.mutable_recorded_at() = batch_recorded_at_;
 
-  for (AppendRequest* req : batch) {
-    if (!req->command_id.empty()) {
-      if (auto it = local_commands.find(req->command_id);
-          it != local_commands.end()) {
-        if (it->second->digest == req->digest) {
-          req->result = it->second->result;
-          req->result.deduplicated = true;
-        } else {
-          req->status = CommandReused(req->command_id);
-        }
-        continue;
-      }
-      const rocksdb::Status s =
-          db_->Get(rocksdb::ReadOptions(), keys::CommandKey(req->command_id),
-                   &command_value);
-      if (s.ok()) {
-        keys::CommandRecord record;
-        if (!keys::DecodeCommandRecord(command_value, &record)) {
-          req->status = absl::DataLossError(
-              absl::StrCat("the idempotency record of command id \"",
-                           req->command_id, "\" is malformed"));
-        } else if (record.digest == req->digest) {
-          req->result = FromRecord(record);
-        } else {
-          req->status = CommandReused(req->command_id);
-        }
-        continue;
-      }
-      if (!s.IsNotFound()) {
-        req->status = FromRocks(s, "reading an idempotency record");
-        continue;
-      }
-    }
-
-    keys::StreamHead head;
-    if (auto it = local_heads.find(req->stream_id); it != local_heads.end()) {
-      head = it->second;
-    } else if (!LoadHead(req->stream_id, &head, &req->status)) {
-      continue;
-    }
-    if (!VersionMatches(req->expected, head.version)) {
-      req->status = absl::AbortedError(
-          ConflictMessage(req->stream_id, req->expected, head.version));
-      continue;
-    }
-
-    // Everything in the envelope but the per-event fields is set once.
-    envelope_.Clear();
-    envelope_.set_stream_id(req->stream_id.data(), req->stream_id.size());
-    *envelope_.mutable_metadata() = *req->metadata;
-    envelope_.mutable_metadata()->set_command_id(req->command_id.data(),
-                                                 req->command_id.size());
-    *envelope_.mutable_recorded_at() = recorded_at;
-
-    req->result.first_version = head.version + 1;
-    req->result.first_position = position;
-    for (const NewEvent& event : req->events) {
-      ++head.version;
-      if (head.first_position == 0) head.first_position = position;
-      head.last_position = position;
-      envelope_.set_global_position(position);
-      envelope_.set_stream_version(head.version);
-      envelope_.set_event_type(event.event_type);
-      envelope_.set_schema_version(event.schema_version);
-      envelope_.set_payload(event.payload);
-      envelope_.set_previous_hash(HashData(previous), previous.size());
-      envelope_.clear_hash();
-      previous = EventHash(envelope_, &scratch_);
-      envelope_.set_hash(HashData(previous), previous.size());
-      value_.clear();
-      envelope_.AppendToString(&value_);
-      batch_.Put(keys::EventKey(position), value_);
-      std::string position_value;
-      keys::PutFixed64(&position_value, position);
-      batch_.Put(keys::StreamIndexKey(req->stream_id, head.version),
-                 position_value);
-      ++position;
-    }
-    req->result.last_version = head.version;
-    req->result.last_position = position - 1;
-    local_heads[req->stream_id] = head;
-    if (!req->command_id.empty()) {
-      keys::CommandRecord record{.recorded_at_micros = now_micros,
-                                 .digest = req->digest,
-                                 .first_version = req->result.first_version,
-                                 .last_version = req->result.last_version,
-                                 .first_position = req->result.first_position,
-                                 .last_position = req->result.last_position};
-      batch_.Put(keys::CommandKey(req->command_id),
-                 keys::EncodeCommandRecord(record));
-      local_commands[req->command_id] = req;
-    }
+  req->result.first_version = head.version + 1;
+  req->result.first_position = batch_position_;
+  std::string index_value;
+  for (const NewEvent& event : req->events) {
+    ++head.version;
+    if (head.first_position == 0) head.first_position = batch_position_;
+    head.last_position = batch_position_;
+    envelope_.set_global_position(batch_position_);
+    envelope_.set_stream_version(head.version);
+    envelope_.set_event_type(event.event_type);
+    envelope_.set_schema_version(event.schema_version);
+    envelope_.set_payload(event.payload);
+    envelope_.set_previous_hash(HashData(batch_previous_),
+                                batch_previous_.size());
+    envelope_.clear_hash();
+    batch_previous_ = EventHash(envelope_, &scratch_);
+    envelope_.set_hash(HashData(batch_previous_), batch_previous_.size());
+    value_.clear();
+    envelope_.AppendToString(&value_);
+    batch_.Put(keys::EventKey(batch_position_), value_);
+    index_value.clear();
+    keys::PutFixed64(&index_value, batch_position_);
+    batch_.Put(keys::StreamIndexKey(req->stream_id, head.version), index_value);
+    ++batch_position_;
   }
+  req->result.last_version = head.version;
+  req->result.last_position = batch_position_ - 1;
+  batch_heads_[req->stream_id] = head;
+  if (!req->command_id.empty()) {
+    const keys::CommandRecord record{
+        .recorded_at_micros = batch_micros_,
+        .digest = req->digest,
+        .first_version = req->result.first_version,
+        .last_version = req->result.last_version,
+        .first_position = req->result.first_position,
+        .last_position = req->result.last_position};
+    batch_.Put(keys::CommandKey(req->command_id),
+               keys::EncodeCommandRecord(record));
+    batch_commands_[req->command_id] = req;
+  }
+}
 
-  if (position != next_position_) {
-    for (const auto& [stream_id, head] : local_heads) {
+void StoreCore::Commit(std::vector<AppendRequest*>* batch) {
+  absl::Status failure;
+  if (failed()) {
+    absl::MutexLock l(&state_mu_);
+    failure = failure_;
+  } else if (batch_position_ != next_position_) {
+    for (const auto& [stream_id, head] : batch_heads_) {
       batch_.Put(keys::StreamHeadKey(stream_id), keys::EncodeStreamHead(head));
     }
-    batch_.Put(
-        keys::ChainKey(),
-        keys::EncodeChainHead({.position = position - 1, .hash = previous}));
+    batch_.Put(keys::ChainKey(),
+               keys::EncodeChainHead(
+                   {.position = batch_position_ - 1, .hash = batch_previous_}));
     rocksdb::WriteOptions write_options;
     write_options.sync = true;
     const rocksdb::Status s = db_->Write(write_options, &batch_);
     if (!s.ok()) {
-      const absl::Status cause = absl::UnavailableError(
+      failure = absl::UnavailableError(
           absl::StrCat("event store ", path_, " failed to write positions ",
-                       next_position_, "..", position - 1,
+                       next_position_, "..", batch_position_ - 1,
                        " (outcome unknown until reopened): ", s.ToString()));
-      LatchFailure(cause);
-      for (AppendRequest* req : batch) {
-        req->status = cause;
-        req->done.Notify();
+      LatchFailure(failure);
+    } else {
+      for (const auto& [stream_id, head] : batch_heads_) {
+        heads_.Put(stream_id, head);
       }
-      return;
+      next_position_ = batch_position_;
+      chain_hash_ = batch_previous_;
+      // Published before any caller hears of it, so that a caller reads
+      // its own write.
+      absl::MutexLock l(&head_mu_);
+      published_head_.store(batch_position_ - 1, std::memory_order_release);
     }
-    for (const auto& [stream_id, head] : local_heads) {
-      heads_.Put(stream_id, head);
-    }
-    next_position_ = position;
-    chain_hash_ = previous;
-    Publish(position - 1);
   }
-  for (AppendRequest* req : batch) req->done.Notify();
+  if (!failure.ok()) {
+    for (AppendRequest* req : *batch) req->status = failure;
+  }
+  absl::MutexLock l(&completion_mu_);
+  completions_.insert(completions_.end(), batch->begin(), batch->end());
+}
+
+void StoreCore::CompleterLoop() {
+  std::vector<AppendRequest*> done;
+  while (true) {
+    {
+      absl::MutexLock l(&completion_mu_);
+      completion_mu_.Await(
+          absl::Condition(this, &StoreCore::HasCompletionsOrStopping));
+      if (completions_.empty()) return;
+      done.swap(completions_);
+    }
+    for (AppendRequest* req : done) req->Notify();
+    done.clear();
+    FireWaiters(/*all=*/false);
+  }
 }
 
 void StoreCore::LatchFailure(const absl::Status& cause) {
@@ -715,18 +811,10 @@ void StoreCore::LatchFailure(const absl::Status& cause) {
   }
   for (AppendRequest* req : queued) {
     req->status = cause;
-    req->done.Notify();
+    req->Notify();
   }
   FireWaiters(/*all=*/true);
   if (callback) callback(cause);
-}
-
-void StoreCore::Publish(uint64_t head) {
-  {
-    absl::MutexLock l(&head_mu_);
-    published_head_.store(head, std::memory_order_release);
-  }
-  FireWaiters(/*all=*/false);
 }
 
 void StoreCore::FireWaiters(bool all) {

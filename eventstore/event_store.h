@@ -74,6 +74,13 @@ struct Options {
   // evicted and re-read from disk when needed).
   size_t stream_cache_entries = 100000;
 
+  // After a group commit of several appends, how long the writer waits for
+  // as many appends again before it writes the next batch. Callers that
+  // were just answered tend to come straight back; one sync for all of
+  // them beats one for the first few. A lone caller never waits. Zero
+  // writes whatever has arrived at once.
+  absl::Duration group_commit_wait = absl::Microseconds(300);
+
   // Most appends and bytes written in one group commit.
   size_t max_batch_appends = 4096;
   size_t max_batch_bytes = 32 << 20;
