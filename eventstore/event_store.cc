@@ -36,6 +36,24 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// True if every entry of `dir` is a file RocksDB writes while it creates a
+// database, so that a creation cut short by a crash can be finished.
+bool OnlyRocksDbFiles(const fs::path& dir) {
+  std::error_code ec;
+  for (const fs::directory_entry& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    const bool rocksdb_file =
+        entry.is_regular_file(ec) &&
+        (name == "LOCK" || name == "IDENTITY" || name == "LOG" ||
+         absl::StartsWith(name, "LOG.old.") ||
+         absl::StartsWith(name, "MANIFEST-") ||
+         absl::StartsWith(name, "OPTIONS-") || absl::EndsWith(name, ".log") ||
+         absl::EndsWith(name, ".dbtmp"));
+    if (!rocksdb_file) return false;
+  }
+  return !ec;
+}
+
 // Classifies the directory before RocksDB touches it, so that a wrong path
 // gets a clear message instead of a new database inside someone's files.
 absl::Status CheckDirectory(const fs::path& dir, bool* fresh) {
@@ -73,6 +91,11 @@ absl::Status CheckDirectory(const fs::path& dir, bool* fresh) {
     return absl::OkStatus();
   }
   if (!fs::exists(dir / "CURRENT")) {
+    if (OnlyRocksDbFiles(dir)) {
+      // A creation that was interrupted before RocksDB wrote CURRENT.
+      *fresh = true;
+      return absl::OkStatus();
+    }
     return absl::FailedPreconditionError(absl::StrCat(
         "data directory ", dir.string(),
         " is not empty and holds no atgard store; refusing to use it"));
@@ -1119,6 +1142,7 @@ absl::StatusOr<VerifyReport> StoreCore::Verify(uint64_t from,
   absl::flat_hash_map<std::string, Seen> streams;
   v1::EventEnvelope event;
   std::string scratch;
+  std::string reserialized;
   std::string index_value;
   const std::string upper = keys::EventKey(to + 1);
   const rocksdb::Slice upper_slice(upper);
@@ -1151,6 +1175,16 @@ absl::StatusOr<VerifyReport> StoreCore::Verify(uint64_t from,
     if (event.hash() != HashView(recomputed)) {
       return bad(position, absl::StrCat("hash mismatch: recomputed ",
                                         HexHash(recomputed)));
+    }
+    // The hash covers the fields; this covers the bytes. Protobuf parsing
+    // forgives some changes (an int32's excess varint bits, a repeated
+    // singular field), and a stored byte must not change unnoticed either.
+    reserialized.clear();
+    event.AppendToString(&reserialized);
+    if (reserialized != ToView(it->value())) {
+      return bad(position,
+                 "the stored bytes are not the envelope's own encoding "
+                 "(changed without changing a field)");
     }
     std::memcpy(previous.data(), event.hash().data(), keys::kHashSize);
 
@@ -1461,8 +1495,15 @@ absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(
   rs = db->Get(rocksdb::ReadOptions(), keys::FormatKey(), &value);
   if (rs.IsNotFound()) {
     if (!fresh) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          where, " holds a RocksDB database that is not an atgard store"));
+      // Without a single key it is a creation interrupted before the
+      // format was written (nothing to lose); with any, someone else's.
+      std::unique_ptr<rocksdb::Iterator> it(
+          db->NewIterator(rocksdb::ReadOptions()));
+      it->SeekToFirst();
+      if (it->Valid() || !it->status().ok()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            where, " holds a RocksDB database that is not an atgard store"));
+      }
     }
     rocksdb::WriteOptions sync;
     sync.sync = true;
@@ -1666,6 +1707,12 @@ absl::Status EventStore::RestoreBackup(absl::string_view backup_dir,
   if (!fs::exists(fs::path(std::string(backup_dir)), ec)) {
     return absl::NotFoundError(
         absl::StrCat("backup directory ", backup_dir, " does not exist"));
+  }
+  // BackupEngine keeps one file per backup under meta/.
+  if (!fs::exists(fs::path(std::string(backup_dir)) / "meta", ec) ||
+      fs::is_empty(fs::path(std::string(backup_dir)) / "meta", ec)) {
+    return absl::NotFoundError(
+        absl::StrCat("backup directory ", backup_dir, " holds no backup"));
   }
   fs::create_directories(target, ec);
   if (ec) {

@@ -390,9 +390,11 @@ class EventStore {
 
   // Recomputes the hash chain and the indexes for positions [from, to]
   // (from 0 means 1, to 0 means the head) and reports the first mismatch.
-  // Checks each event's position, hash and link to the previous hash, its
-  // stream index entry and stream version sequence, and — when `to` is the
-  // head — every stream head, the chain head and that nothing follows it.
+  // Checks each event's position, hash and link to the previous hash, that
+  // its stored bytes are exactly its envelope's encoding (so that no byte
+  // changes unnoticed), its stream index entry and stream version sequence,
+  // and — when `to` is the head — every stream head, the chain head and
+  // that nothing follows it.
   // Appends may continue meanwhile; they are not checked.
   //
   // Errors: INVALID_ARGUMENT if from > to or `to` is beyond the head;
