@@ -355,7 +355,7 @@ class StoreCore {
     absl::Status already;
     {
       absl::MutexLock l(&state_mu_);
-      if (failure_.ok()) {
+      if (failure_.ok() || !callback) {
         failure_callback_ = std::move(callback);
         return;
       }

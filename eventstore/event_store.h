@@ -385,7 +385,8 @@ class EventStore {
 
   // Registers `callback` to run once when the store fails, on the thread
   // that detected the failure (or at once on this thread if it has already
-  // failed). Must not call back into the store. Replaces an earlier one.
+  // failed). Must not call back into the store. Replaces an earlier one;
+  // null removes it.
   void OnFailure(std::function<void(const absl::Status&)> callback);
 
   // Recomputes the hash chain and the indexes for positions [from, to]
