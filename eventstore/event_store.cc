@@ -15,14 +15,14 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/synchronization/mutex.h"
-#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "eventstore/canonical.h"
 #include "eventstore/keys.h"
+#include "eventstore/sync.h"
 #include "rocksdb/compaction_filter.h"
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
@@ -272,8 +272,8 @@ constexpr size_t kMaxScanPerPoll = 4096;
 namespace internal {
 
 struct SubscriptionState {
-  absl::Mutex mu;
-  absl::CondVar cv;
+  Mutex mu;
+  CondVar cv;
   std::function<void()> callback ABSL_GUARDED_BY(mu);
   bool running ABSL_GUARDED_BY(mu) = false;
   std::thread::id running_thread ABSL_GUARDED_BY(mu);
@@ -342,7 +342,7 @@ class StoreCore {
 
   absl::Status Health() const {
     if (closed()) return ClosedError();
-    absl::MutexLock l(&state_mu_);
+    MutexLock l(&state_mu_);
     return failure_;
   }
 
@@ -354,7 +354,7 @@ class StoreCore {
   void OnFailure(std::function<void(const absl::Status&)> callback) {
     absl::Status already;
     {
-      absl::MutexLock l(&state_mu_);
+      MutexLock l(&state_mu_);
       if (failure_.ok() || !callback) {
         failure_callback_ = std::move(callback);
         return;
@@ -367,26 +367,41 @@ class StoreCore {
   // Queues `req` for the writer and waits until it is decided.
   void Submit(AppendRequest* req) {
     {
-      absl::MutexLock l(&queue_mu_);
+      MutexLock l(&queue_mu_);
       if (stopping_) {
         req->status = ClosedError();
         return;
       }
       if (failed()) {
-        absl::MutexLock s(&state_mu_);
+        MutexLock s(&state_mu_);
         req->status = failure_;
         return;
       }
       queue_.push_back(req);
+      // Wake the writer only when it has what it waits for, not for each
+      // arrival.
+      if (queue_.size() >= wanted_) queue_cv_.Signal();
     }
     req->Wait();
   }
 
   void Close();
 
+  // Hands the stored bytes of each matching event in [from, head] to
+  // `visit`, at most `max_count` of them and examining at most `max_scan`.
+  // A CANCELLED status from `visit` stops the scan after that event.
+  absl::StatusOr<ScanResult> Scan(
+      uint64_t from, size_t max_count, const ReadAllFilter& filter,
+      size_t max_scan,
+      absl::FunctionRef<absl::Status(uint64_t, absl::string_view)> visit) const;
   absl::StatusOr<ReadAllResult> ReadRange(uint64_t from, size_t max_count,
                                           const ReadAllFilter& filter,
                                           size_t max_scan) const;
+  absl::Status UnparsableEvent(uint64_t position) const {
+    return absl::DataLossError(absl::StrCat("event store ", path_,
+                                            ": the event at position ",
+                                            position, " does not parse"));
+  }
   absl::StatusOr<std::vector<v1::EventEnvelope>> ReadStream(
       absl::string_view stream_id, uint64_t from_version, size_t max_count,
       Direction direction) const;
@@ -404,15 +419,6 @@ class StoreCore {
   void WaitForHead(uint64_t position, absl::Time deadline) const;
 
  private:
-  struct HeadWait {
-    const StoreCore* core;
-    uint64_t position;
-  };
-  static bool HeadReached(HeadWait* w) {
-    return w->core->head() >= w->position || w->core->closed() ||
-           w->core->failed();
-  }
-
   bool HasWorkOrStopping() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_) {
     return !queue_.empty() || stopping_;
   }
@@ -422,6 +428,9 @@ class StoreCore {
   bool HasCompletionsOrStopping() const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(completion_mu_) {
     return !completions_.empty() || completer_stopping_;
+  }
+  bool HeadReached(uint64_t position) const {
+    return head() >= position || closed() || failed();
   }
 
   void WriterLoop();
@@ -449,17 +458,20 @@ class StoreCore {
   const std::unique_ptr<rocksdb::CompactionFilter> filter_;
 
   // Readers hold it shared; Close() exclusively, to close the database.
-  mutable absl::Mutex db_mu_;
+  mutable Mutex db_mu_;
   std::unique_ptr<rocksdb::DB> db_ ABSL_GUARDED_BY(db_mu_);
 
-  absl::Mutex queue_mu_;
+  Mutex queue_mu_;
+  // Signalled when the queue holds what the writer waits for.
+  CondVar queue_cv_;
   std::vector<AppendRequest*> queue_ ABSL_GUARDED_BY(queue_mu_);
   bool stopping_ ABSL_GUARDED_BY(queue_mu_) = false;
   // How many queued appends the writer waits for.
   size_t wanted_ ABSL_GUARDED_BY(queue_mu_) = 1;
   std::thread writer_;
 
-  absl::Mutex completion_mu_;
+  Mutex completion_mu_;
+  CondVar completion_cv_;
   std::vector<AppendRequest*> completions_ ABSL_GUARDED_BY(completion_mu_);
   bool completer_stopping_ ABSL_GUARDED_BY(completion_mu_) = false;
   std::thread completer_;
@@ -486,43 +498,47 @@ class StoreCore {
   std::string command_value_;
 
   // Changed under head_mu_ so that WaitForHead() wakes up.
-  mutable absl::Mutex head_mu_;
+  mutable Mutex head_mu_;
+  mutable CondVar head_cv_;
   std::atomic<uint64_t> published_head_;
   std::atomic<bool> failed_{false};
   std::atomic<bool> closed_{false};
 
-  mutable absl::Mutex state_mu_;
+  mutable Mutex state_mu_;
   absl::Status failure_ ABSL_GUARDED_BY(state_mu_);
   std::function<void(const absl::Status&)> failure_callback_
       ABSL_GUARDED_BY(state_mu_);
 
-  absl::Mutex backup_mu_;
+  Mutex backup_mu_;
 
-  mutable absl::Mutex notify_mu_;
+  mutable Mutex notify_mu_;
   std::multimap<uint64_t, std::shared_ptr<SubscriptionState>> waiters_
       ABSL_GUARDED_BY(notify_mu_);
 };
 
 void StoreCore::Close() {
   {
-    absl::MutexLock l(&queue_mu_);
+    MutexLock l(&queue_mu_);
     if (stopping_) return;
     stopping_ = true;
+    queue_cv_.Signal();
   }
   // The writer finishes what is queued, then stops; then the completer
   // wakes the last callers.
   writer_.join();
   {
-    absl::MutexLock l(&completion_mu_);
+    MutexLock l(&completion_mu_);
     completer_stopping_ = true;
+    completion_cv_.Signal();
   }
   completer_.join();
   {
-    absl::MutexLock l(&head_mu_);
+    MutexLock l(&head_mu_);
     closed_.store(true, std::memory_order_release);
+    head_cv_.SignalAll();
   }
   FireWaiters(/*all=*/true);
-  absl::WriterMutexLock l(&db_mu_);
+  MutexLock l(&db_mu_);
   // Everything acknowledged is in the synced WAL; Close() releases the lock
   // and files cleanly.
   db_->Close().PermitUncheckedError();
@@ -532,12 +548,13 @@ void StoreCore::Close() {
 void StoreCore::WriterLoop() {
   // Held for the writer's life: Close() joins the writer before it closes
   // the database.
-  absl::ReaderMutexLock db_lock(&db_mu_);
+  ReaderMutexLock db_lock(&db_mu_);
   std::vector<AppendRequest*> batch;
   while (true) {
     batch.clear();
-    absl::MutexLock l(&queue_mu_);
-    queue_mu_.Await(absl::Condition(this, &StoreCore::HasWorkOrStopping));
+    MutexLock l(&queue_mu_);
+    wanted_ = 1;
+    while (!HasWorkOrStopping()) queue_cv_.Wait(&queue_mu_);
     if (queue_.empty()) return;  // stopping, and nothing left
     // After a batch of several appends, wait a little for as many again:
     // callers that were just answered tend to come straight back, and one
@@ -572,12 +589,11 @@ void StoreCore::WriterLoop() {
       // few cores every wake-up of the writer delays the callers it waits
       // for.
       wanted_ = target - batch.size();
-      if (queue_.size() < wanted_ &&
-          !queue_mu_.AwaitWithDeadline(
-              absl::Condition(this, &StoreCore::HasEnoughOrStopping),
-              deadline)) {
-        if (queue_.empty()) break;
+      bool timed_out = false;
+      while (!HasEnoughOrStopping() && !timed_out) {
+        timed_out = queue_cv_.WaitWithDeadline(&queue_mu_, deadline);
       }
+      if (timed_out && queue_.empty()) break;
     }
     queue_mu_.Unlock();
     Commit(&batch);
@@ -761,7 +777,7 @@ void StoreCore::Prepare(AppendRequest* req) {
 void StoreCore::Commit(std::vector<AppendRequest*>* batch) {
   absl::Status failure;
   if (failed()) {
-    absl::MutexLock l(&state_mu_);
+    MutexLock l(&state_mu_);
     failure = failure_;
   } else if (batch_position_ != next_position_) {
     for (const auto& [stream_id, head] : batch_heads_) {
@@ -787,24 +803,25 @@ void StoreCore::Commit(std::vector<AppendRequest*>* batch) {
       chain_hash_ = batch_previous_;
       // Published before any caller hears of it, so that a caller reads
       // its own write.
-      absl::MutexLock l(&head_mu_);
+      MutexLock l(&head_mu_);
       published_head_.store(batch_position_ - 1, std::memory_order_release);
+      head_cv_.SignalAll();
     }
   }
   if (!failure.ok()) {
     for (AppendRequest* req : *batch) req->status = failure;
   }
-  absl::MutexLock l(&completion_mu_);
+  MutexLock l(&completion_mu_);
   completions_.insert(completions_.end(), batch->begin(), batch->end());
+  completion_cv_.Signal();
 }
 
 void StoreCore::CompleterLoop() {
   std::vector<AppendRequest*> done;
   while (true) {
     {
-      absl::MutexLock l(&completion_mu_);
-      completion_mu_.Await(
-          absl::Condition(this, &StoreCore::HasCompletionsOrStopping));
+      MutexLock l(&completion_mu_);
+      while (!HasCompletionsOrStopping()) completion_cv_.Wait(&completion_mu_);
       if (completions_.empty()) return;
       done.swap(completions_);
     }
@@ -817,19 +834,20 @@ void StoreCore::CompleterLoop() {
 void StoreCore::LatchFailure(const absl::Status& cause) {
   std::function<void(const absl::Status&)> callback;
   {
-    absl::MutexLock l(&state_mu_);
+    MutexLock l(&state_mu_);
     failure_ = cause;
     callback = std::move(failure_callback_);
     failure_callback_ = nullptr;
   }
   {
-    absl::MutexLock l(&head_mu_);
+    MutexLock l(&head_mu_);
     failed_.store(true, std::memory_order_release);
+    head_cv_.SignalAll();
   }
   // Nothing queued may be acknowledged any more.
   std::vector<AppendRequest*> queued;
   {
-    absl::MutexLock l(&queue_mu_);
+    MutexLock l(&queue_mu_);
     queued.swap(queue_);
   }
   for (AppendRequest* req : queued) {
@@ -843,7 +861,7 @@ void StoreCore::LatchFailure(const absl::Status& cause) {
 void StoreCore::FireWaiters(bool all) {
   std::vector<std::shared_ptr<SubscriptionState>> due;
   {
-    absl::MutexLock l(&notify_mu_);
+    MutexLock l(&notify_mu_);
     const uint64_t reached = head();
     auto end = all ? waiters_.end() : waiters_.upper_bound(reached);
     for (auto it = waiters_.begin(); it != end; ++it) {
@@ -855,7 +873,7 @@ void StoreCore::FireWaiters(bool all) {
   for (const std::shared_ptr<SubscriptionState>& state : due) {
     std::function<void()> callback;
     {
-      absl::MutexLock l(&state->mu);
+      MutexLock l(&state->mu);
       if (!state->callback) continue;
       callback = std::move(state->callback);
       state->callback = nullptr;
@@ -863,7 +881,7 @@ void StoreCore::FireWaiters(bool all) {
       state->running_thread = std::this_thread::get_id();
     }
     callback();
-    absl::MutexLock l(&state->mu);
+    MutexLock l(&state->mu);
     state->running = false;
     state->cv.SignalAll();
   }
@@ -871,11 +889,11 @@ void StoreCore::FireWaiters(bool all) {
 
 bool StoreCore::Register(const std::shared_ptr<SubscriptionState>& state,
                          uint64_t position, std::function<void()> callback) {
-  absl::MutexLock l(&notify_mu_);
+  MutexLock l(&notify_mu_);
   if (head() >= position || closed() || failed()) return false;
   if (state->registered) waiters_.erase(state->where);
   {
-    absl::MutexLock s(&state->mu);
+    MutexLock s(&state->mu);
     state->callback = std::move(callback);
   }
   state->where = waiters_.emplace(position, state);
@@ -885,13 +903,13 @@ bool StoreCore::Register(const std::shared_ptr<SubscriptionState>& state,
 
 void StoreCore::Unregister(const std::shared_ptr<SubscriptionState>& state) {
   {
-    absl::MutexLock l(&notify_mu_);
+    MutexLock l(&notify_mu_);
     if (state->registered) {
       waiters_.erase(state->where);
       state->registered = false;
     }
   }
-  absl::MutexLock s(&state->mu);
+  MutexLock s(&state->mu);
   state->callback = nullptr;
   // A callback that already started on another thread must finish before
   // its subscription goes away; on its own thread it is the caller.
@@ -902,41 +920,38 @@ void StoreCore::Unregister(const std::shared_ptr<SubscriptionState>& state) {
 }
 
 void StoreCore::WaitForHead(uint64_t position, absl::Time deadline) const {
-  HeadWait wait{this, position};
-  absl::MutexLock l(&head_mu_);
-  head_mu_.AwaitWithDeadline(absl::Condition(&StoreCore::HeadReached, &wait),
-                             deadline);
+  MutexLock l(&head_mu_);
+  bool timed_out = false;
+  while (!HeadReached(position) && !timed_out) {
+    timed_out = head_cv_.WaitWithDeadline(&head_mu_, deadline);
+  }
 }
 
-absl::StatusOr<ReadAllResult> StoreCore::ReadRange(uint64_t from,
-                                                   size_t max_count,
-                                                   const ReadAllFilter& filter,
-                                                   size_t max_scan) const {
-  absl::ReaderMutexLock l(&db_mu_);
+absl::StatusOr<ScanResult> StoreCore::Scan(
+    uint64_t from, size_t max_count, const ReadAllFilter& filter,
+    size_t max_scan,
+    absl::FunctionRef<absl::Status(uint64_t, absl::string_view)> visit) const {
+  ReaderMutexLock l(&db_mu_);
   if (db_ == nullptr) return ClosedError();
-  ReadAllResult result;
   from = std::max<uint64_t>(from, 1);
-  const uint64_t head_position = head();
-  result.head_position = head_position;
-  result.next_position = from;
-  if (from > head_position) return result;
+  ScanResult result{.next_position = from, .head_position = head()};
+  if (from > result.head_position) return result;
 
-  const uint64_t available = head_position - from + 1;
-  const bool filtered = !filter.empty();
-  if (!filtered) {
-    result.events.reserve(std::min<uint64_t>(max_count, available));
-  }
   const std::string lower = keys::EventKey(from);
-  const std::string upper = keys::EventKey(head_position + 1);
+  const std::string upper = keys::EventKey(result.head_position + 1);
   const rocksdb::Slice upper_slice(upper);
   rocksdb::ReadOptions read_options;
   read_options.iterate_upper_bound = &upper_slice;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options));
+  const bool filtered = !filter.empty();
   uint64_t expected = from;
-  size_t scanned = 0;
-  for (it->Seek(lower);
-       it->Valid() && result.events.size() < max_count && scanned < max_scan;
-       it->Next(), ++scanned) {
+  size_t delivered = 0;
+  bool stopped = false;
+  for (it->Seek(lower); it->Valid(); it->Next()) {
+    if (delivered >= max_count || expected - from >= max_scan) {
+      stopped = true;
+      break;
+    }
     uint64_t position = 0;
     if (!keys::ParseEventKey(ToView(it->key()), &position) ||
         position != expected) {
@@ -944,33 +959,30 @@ absl::StatusOr<ReadAllResult> StoreCore::ReadRange(uint64_t from,
           absl::StrCat("event store ", path_,
                        ": the log has no event at position ", expected));
     }
-    const rocksdb::Slice value = it->value();
+    const absl::string_view value = ToView(it->value());
+    ++expected;
     if (filtered) {
       absl::string_view stream_id, event_type;
-      if (!PeekStreamAndType(ToView(value), &stream_id, &event_type)) {
+      if (!PeekStreamAndType(value, &stream_id, &event_type)) {
         return absl::DataLossError(absl::StrCat("event store ", path_,
                                                 ": the event at position ",
                                                 position, " does not parse"));
       }
-      if (!filter.Matches(stream_id, event_type)) {
-        ++expected;
-        continue;
+      if (!filter.Matches(stream_id, event_type)) continue;
+    }
+    ++delivered;
+    if (absl::Status s = visit(position, value); !s.ok()) {
+      if (absl::IsCancelled(s)) {  // the visitor is done
+        stopped = true;
+        break;
       }
+      return s;
     }
-    v1::EventEnvelope& event = result.events.emplace_back();
-    if (!event.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-      return absl::DataLossError(absl::StrCat("event store ", path_,
-                                              ": the event at position ",
-                                              position, " does not parse"));
-    }
-    ++expected;
   }
   if (!it->status().ok()) {
     return FromRocks(it->status(), absl::StrCat("event store ", path_));
   }
-  const bool stopped_early =
-      result.events.size() >= max_count || scanned >= max_scan;
-  if (!stopped_early && expected <= head_position) {
+  if (!stopped && expected <= result.head_position) {
     return absl::DataLossError(
         absl::StrCat("event store ", path_,
                      ": the log has no event at position ", expected));
@@ -979,10 +991,33 @@ absl::StatusOr<ReadAllResult> StoreCore::ReadRange(uint64_t from,
   return result;
 }
 
+absl::StatusOr<ReadAllResult> StoreCore::ReadRange(uint64_t from,
+                                                   size_t max_count,
+                                                   const ReadAllFilter& filter,
+                                                   size_t max_scan) const {
+  ReadAllResult result;
+  if (filter.empty() && head() >= from) {
+    result.events.reserve(std::min<uint64_t>(max_count, head() - from + 1));
+  }
+  absl::StatusOr<ScanResult> scan =
+      Scan(from, max_count, filter, max_scan,
+           [&](uint64_t position, absl::string_view value) {
+             if (!result.events.emplace_back().ParseFromArray(
+                     value.data(), static_cast<int>(value.size()))) {
+               return UnparsableEvent(position);
+             }
+             return absl::OkStatus();
+           });
+  if (!scan.ok()) return scan.status();
+  result.next_position = scan->next_position;
+  result.head_position = scan->head_position;
+  return result;
+}
+
 absl::StatusOr<std::vector<v1::EventEnvelope>> StoreCore::ReadStream(
     absl::string_view stream_id, uint64_t from_version, size_t max_count,
     Direction direction) const {
-  absl::ReaderMutexLock l(&db_mu_);
+  ReaderMutexLock l(&db_mu_);
   if (db_ == nullptr) return ClosedError();
   const uint64_t head_position = head();
   const std::string prefix = keys::StreamIndexPrefix(stream_id);
@@ -1056,7 +1091,7 @@ absl::StatusOr<std::vector<v1::EventEnvelope>> StoreCore::ReadStream(
 
 absl::StatusOr<StreamInfo> StoreCore::GetStreamInfo(
     absl::string_view stream_id) const {
-  absl::ReaderMutexLock l(&db_mu_);
+  ReaderMutexLock l(&db_mu_);
   if (db_ == nullptr) return ClosedError();
   std::string value;
   const rocksdb::Status s =
@@ -1079,7 +1114,7 @@ absl::StatusOr<StreamInfo> StoreCore::GetStreamInfo(
 
 absl::StatusOr<VerifyReport> StoreCore::Verify(uint64_t from,
                                                uint64_t to) const {
-  absl::ReaderMutexLock l(&db_mu_);
+  ReaderMutexLock l(&db_mu_);
   if (db_ == nullptr) return ClosedError();
   // One snapshot, so appends that continue meanwhile do not interfere.
   const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
@@ -1335,8 +1370,8 @@ absl::StatusOr<VerifyReport> StoreCore::Verify(uint64_t from,
 }
 
 absl::Status StoreCore::CreateBackup(absl::string_view backup_dir) {
-  absl::MutexLock backup_lock(&backup_mu_);
-  absl::ReaderMutexLock l(&db_mu_);
+  MutexLock backup_lock(&backup_mu_);
+  ReaderMutexLock l(&db_mu_);
   if (db_ == nullptr) return ClosedError();
   const std::string what = absl::StrCat("backup into ", backup_dir);
   rocksdb::BackupEngine* raw = nullptr;
@@ -1357,7 +1392,7 @@ absl::Status StoreCore::CreateBackup(absl::string_view backup_dir) {
 }
 
 absl::Status StoreCore::CompactAll() {
-  absl::ReaderMutexLock l(&db_mu_);
+  ReaderMutexLock l(&db_mu_);
   if (db_ == nullptr) return ClosedError();
   rocksdb::CompactRangeOptions compact;
   // The compaction filter only runs where data is rewritten; force the
@@ -1660,6 +1695,26 @@ absl::StatusOr<ReadAllResult> EventStore::ReadAll(
   }
   return core_->ReadRange(from_position, max_count, filter,
                           std::numeric_limits<size_t>::max());
+}
+
+absl::StatusOr<ScanResult> EventStore::ScanAll(
+    uint64_t from_position, size_t max_count, const ReadAllFilter& filter,
+    absl::FunctionRef<bool(const v1::EventEnvelope&)> visit) const {
+  if (max_count == 0) {
+    return absl::InvalidArgumentError("max_count must be at least 1");
+  }
+  // One envelope, parsed into again and again: its fields keep their
+  // buffers, so a long scan allocates next to nothing.
+  v1::EventEnvelope event;
+  return core_->Scan(
+      from_position, max_count, filter, std::numeric_limits<size_t>::max(),
+      [&](uint64_t position, absl::string_view value) {
+        if (!event.ParseFromArray(value.data(),
+                                  static_cast<int>(value.size()))) {
+          return core_->UnparsableEvent(position);
+        }
+        return visit(event) ? absl::OkStatus() : absl::CancelledError();
+      });
 }
 
 absl::StatusOr<std::unique_ptr<Subscription>> EventStore::Subscribe(

@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -64,10 +65,10 @@ struct Options {
 
   // Limits of one Append; larger requests fail with INVALID_ARGUMENT.
   size_t max_events_per_append = 1000;
-  size_t max_payload_bytes = 1 << 20;    // one event's payload
-  size_t max_append_bytes = 4 << 20;     // all payloads of one append
-  size_t max_stream_id_bytes = 512;      // also the limit of event types
-  size_t max_command_id_bytes = 512;     //
+  size_t max_payload_bytes = 1 << 20;  // one event's payload
+  size_t max_append_bytes = 4 << 20;   // all payloads of one append
+  size_t max_stream_id_bytes = 512;    // also the limit of event types
+  size_t max_command_id_bytes = 512;
   size_t max_metadata_bytes = 16 << 10;  // serialized EventMetadata
 
   // Stream heads kept in memory by the writer (least recently used are
@@ -185,6 +186,14 @@ struct ReadAllResult {
   uint64_t head_position = 0;
 };
 
+// Where a ScanAll() stopped.
+struct ScanResult {
+  // Where to continue (as ReadAllResult::next_position).
+  uint64_t next_position = 1;
+  // The acknowledged head when the scan started.
+  uint64_t head_position = 0;
+};
+
 // Outcome of Verify(). A mismatch is a finding, not an error: the call
 // succeeds and `ok` is false.
 struct VerifyReport {
@@ -225,8 +234,8 @@ class SubscriptionStart {
 // could overflow: a slow reader simply reads further behind.
 //
 // Thread safety: not thread-safe; use from one thread at a time. The
-// callback of NotifyWhenAvailable() runs on the store's writer thread and
-// may call ReadAvailable() as long as no other thread uses the object.
+// callback of NotifyWhenAvailable() runs on a thread of the store and may
+// call ReadAvailable() as long as no other thread uses the object.
 class Subscription {
  public:
   // Cancels a pending notification. If the callback is running on another
@@ -259,10 +268,11 @@ class Subscription {
   // false, without keeping the callback, if that is already the case: then
   // call ReadAvailable() again. Replaces a callback registered before.
   //
-  // The callback runs on the store's writer thread (or the thread that
-  // closes the store) with no lock of the store held. It must be quick and must
-  // not block (e.g. schedule a gRPC write); it may call ReadAvailable() or
-  // NotifyWhenAvailable() on this subscription.
+  // The callback runs on a thread of the store (the one that answers
+  // appends, or the one that closes or fails the store) with no lock of the
+  // store held. It must be quick and must not block (e.g. schedule a gRPC
+  // write); it may call ReadAvailable() or NotifyWhenAvailable() on this
+  // subscription.
   bool NotifyWhenAvailable(std::function<void()> callback);
 
   // Position of the next event to examine.
@@ -366,6 +376,17 @@ class EventStore {
       uint64_t from_position, size_t max_count,
       const ReadAllFilter& filter = {}) const;
 
+  // ReadAll() without collecting: calls `visit` for each matching event in
+  // position order, at most `max_count` times, until it returns false (that
+  // event counts as read). The envelope is reused between calls: it is
+  // valid only during the call, and copying it is the caller's choice. For
+  // long scans and for writing events straight into responses.
+  //
+  // Errors: as ReadAll().
+  [[nodiscard]] absl::StatusOr<ScanResult> ScanAll(
+      uint64_t from_position, size_t max_count, const ReadAllFilter& filter,
+      absl::FunctionRef<bool(const v1::EventEnvelope&)> visit) const;
+
   // Starts a subscription (see Subscription). The caller owns it.
   // Errors: UNAVAILABLE if the store is closing.
   [[nodiscard]] absl::StatusOr<std::unique_ptr<Subscription>> Subscribe(
@@ -374,8 +395,10 @@ class EventStore {
   // Position of the last acknowledged event; 0 for an empty store.
   uint64_t HeadPosition() const;
 
-  // The stream's head. NOT_FOUND if the stream has no events;
-  // INVALID_ARGUMENT for a bad stream id; INTERNAL for read errors.
+  // The stream's head. It may already include an append that is durable
+  // but whose caller is still being answered (for microseconds).
+  // NOT_FOUND if the stream has no events; INVALID_ARGUMENT for a bad
+  // stream id; INTERNAL for read errors.
   [[nodiscard]] absl::StatusOr<StreamInfo> GetStreamInfo(
       absl::string_view stream_id) const;
 

@@ -6,13 +6,13 @@
 #include <atomic>
 #include <barrier>
 #include <map>
+#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "eventstore/event_store.h"
 #include "tests/integration/eventstore/store_test_util.h"
 #include "tests/support/temp_dir.h"
@@ -92,7 +92,7 @@ TEST(EventStoreConcurrency, NoLostUpdatesOnSharedAndOwnStreams) {
   ASSERT_NE(store, nullptr);
   constexpr int kThreads = 16;
   constexpr int kAppends = 150;
-  absl::Mutex mu;
+  std::mutex mu;
   std::set<uint64_t> positions;  // every position handed out
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
@@ -123,7 +123,7 @@ TEST(EventStoreConcurrency, NoLostUpdatesOnSharedAndOwnStreams) {
         ASSERT_FALSE(r->deduplicated);
         ASSERT_EQ(r->last_position - r->first_position,
                   r->last_version - r->first_version);
-        absl::MutexLock l(&mu);
+        std::lock_guard<std::mutex> l(mu);
         for (uint64_t p = r->first_position; p <= r->last_position; ++p) {
           ASSERT_TRUE(positions.insert(p).second) << "position twice: " << p;
         }

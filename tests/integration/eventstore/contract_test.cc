@@ -306,6 +306,46 @@ TEST_F(ContractTest, ReadAllPagesAndFilters) {
   EXPECT_EQ(beyond->next_position, 100u);
 }
 
+TEST_F(ContractTest, ScanAllVisitsInOrderAndStopsWhenAsked) {
+  for (int i = 1; i <= 6; ++i) {
+    ASSERT_TRUE(Append(i % 2 == 0 ? "case-1" : "access-1",
+                       ExpectedVersion::Any(), {Event("E", absl::StrCat(i))})
+                    .ok());
+  }
+  std::vector<uint64_t> seen;
+  auto all = store_->ScanAll(2, 100, {}, [&](const v1::EventEnvelope& e) {
+    seen.push_back(e.global_position());
+    return true;
+  });
+  ASSERT_TRUE(all.ok()) << all.status();
+  EXPECT_THAT(seen, ElementsAre(2, 3, 4, 5, 6));
+  EXPECT_EQ(all->next_position, 7u);
+  EXPECT_EQ(all->head_position, 6u);
+
+  seen.clear();
+  auto stopped = store_->ScanAll(1, 100, {.stream_prefixes = {"case-"}},
+                                 [&](const v1::EventEnvelope& e) {
+                                   seen.push_back(e.global_position());
+                                   return seen.size() < 2;
+                                 });
+  ASSERT_TRUE(stopped.ok()) << stopped.status();
+  EXPECT_THAT(seen, ElementsAre(2, 4));
+  EXPECT_EQ(stopped->next_position, 5u);
+
+  seen.clear();
+  auto limited = store_->ScanAll(1, 3, {}, [&](const v1::EventEnvelope& e) {
+    seen.push_back(e.global_position());
+    return true;
+  });
+  EXPECT_THAT(seen, ElementsAre(1, 2, 3));
+  EXPECT_EQ(limited->next_position, 4u);
+  EXPECT_EQ(
+      store_->ScanAll(1, 0, {}, [](const v1::EventEnvelope&) { return true; })
+          .status()
+          .code(),
+      absl::StatusCode::kInvalidArgument);
+}
+
 TEST_F(ContractTest, SameCommandSameContentIsDeduplicated) {
   auto first = Append("case-1", ExpectedVersion::NoStream(),
                       {Event("CaseRegistered", "x")}, "cmd-1");

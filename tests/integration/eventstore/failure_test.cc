@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
@@ -13,8 +14,6 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
-#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "eventstore/event_store.h"
 #include "rocksdb/env.h"
@@ -117,10 +116,10 @@ class FailureTest : public ::testing::TestWithParam<bool> {
 TEST_P(FailureTest, AFailedWriteLatchesTheStoreUntilReopened) {
   auto store = OpenOrDie({.path = tmp_.path(), .env = env_.get()});
   ASSERT_NE(store, nullptr);
-  absl::Mutex mu;
+  std::mutex mu;
   std::vector<absl::Status> failures;
   store->OnFailure([&](const absl::Status& s) {
-    absl::MutexLock l(&mu);
+    std::lock_guard<std::mutex> l(mu);
     failures.push_back(s);
   });
   auto sub = store->Subscribe(SubscriptionStart::AtPosition(1));
@@ -153,7 +152,7 @@ TEST_P(FailureTest, AFailedWriteLatchesTheStoreUntilReopened) {
   EXPECT_EQ(later.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(store->Health().code(), absl::StatusCode::kUnavailable);
   {
-    absl::MutexLock l(&mu);
+    std::lock_guard<std::mutex> l(mu);
     ASSERT_EQ(failures.size(), 1u);
     EXPECT_EQ(failures[0].code(), absl::StatusCode::kUnavailable);
   }
@@ -211,7 +210,7 @@ TEST_P(FailureTest, QueuedAppendsFailTooAndNoneIsAcknowledgedAfter) {
   auto store = OpenOrDie({.path = tmp_.path(), .env = env_.get()});
   ASSERT_NE(store, nullptr);
   std::atomic<bool> failed_seen{false};
-  absl::Mutex mu;
+  std::mutex mu;
   std::set<std::string> acknowledged;
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t) {
@@ -221,7 +220,7 @@ TEST_P(FailureTest, QueuedAppendsFailTooAndNoneIsAcknowledgedAfter) {
         auto r = store->Append(absl::StrCat("case-", t), ExpectedVersion::Any(),
                                {Event("E", id)}, id, Meta());
         if (r.ok()) {
-          absl::MutexLock l(&mu);
+          std::lock_guard<std::mutex> l(mu);
           acknowledged.insert(id);
         } else {
           EXPECT_EQ(r.status().code(), absl::StatusCode::kUnavailable);
@@ -252,7 +251,7 @@ TEST_P(FailureTest, QueuedAppendsFailTooAndNoneIsAcknowledgedAfter) {
   for (const auto& e : ReadEverything(*reopened)) {
     present.insert(e.metadata().command_id());
   }
-  absl::MutexLock l(&mu);
+  std::lock_guard<std::mutex> l(mu);
   for (const std::string& id : acknowledged) {
     EXPECT_TRUE(present.contains(id)) << "acknowledged but lost: " << id;
   }

@@ -5,15 +5,15 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
-#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "eventstore/event_store.h"
 #include "tests/integration/eventstore/store_test_util.h"
@@ -24,6 +24,7 @@ namespace {
 
 using ::atgard::eventstore::testing::AppendOne;
 using ::atgard::eventstore::testing::Event;
+using ::atgard::eventstore::testing::Flag;
 using ::atgard::eventstore::testing::Meta;
 using ::atgard::eventstore::testing::OpenOrDie;
 using ::atgard::testing::TempDir;
@@ -192,62 +193,53 @@ class CallbackConsumer {
  public:
   explicit CallbackConsumer(std::unique_ptr<Subscription> sub)
       : sub_(std::move(sub)) {}
-
-  void Start() { Pump(); }
-
   ~CallbackConsumer() { sub_.reset(); }  // no callback after this
 
-  // Waits (at most a minute) until Want() events arrived or it ended.
-  void Wait() {
-    absl::MutexLock l(&mu_);
-    mu_.AwaitWithTimeout(absl::Condition(this, &CallbackConsumer::Enough),
-                         absl::Seconds(60));
+  void Start(size_t want) {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      want_ = want;
+    }
+    Pump();
   }
 
-  void Want(size_t count) {
-    absl::MutexLock l(&mu_);
-    want_ = count;
+  // Waits (at most a minute) until the wanted events arrived or it ended.
+  void Wait() {
+    std::unique_lock<std::mutex> l(mu_);
+    cv_.wait_for(l, std::chrono::seconds(60),
+                 [this] { return done_ || received_.size() >= want_; });
   }
 
   std::vector<v1::EventEnvelope> Received() {
-    absl::MutexLock l(&mu_);
+    std::lock_guard<std::mutex> l(mu_);
     return received_;
   }
-  absl::Status final_status() {
-    absl::MutexLock l(&mu_);
-    return final_;
-  }
-  std::unique_ptr<Subscription>& subscription() { return sub_; }
 
  private:
-  bool Enough() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    return done_ || received_.size() >= want_;
-  }
-
   void Pump() {
     while (true) {
       auto batch = sub_->ReadAvailable(16);
-      absl::MutexLock l(&mu_);
-      if (!batch.ok()) {
-        final_ = batch.status();
-        done_ = true;
-        return;
+      {
+        std::lock_guard<std::mutex> l(mu_);
+        if (!batch.ok()) {
+          done_ = true;
+          cv_.notify_all();
+          return;
+        }
+        for (auto& e : *batch) received_.push_back(std::move(e));
+        cv_.notify_all();
       }
-      for (auto& e : *batch) received_.push_back(std::move(e));
       if (!batch->empty() || !sub_->caught_up()) continue;
-      mu_.Unlock();
-      const bool registered = sub_->NotifyWhenAvailable([this] { Pump(); });
-      mu_.Lock();
-      if (registered) return;
+      if (sub_->NotifyWhenAvailable([this] { Pump(); })) return;
     }
   }
 
   std::unique_ptr<Subscription> sub_;
-  mutable absl::Mutex mu_;
-  std::vector<v1::EventEnvelope> received_ ABSL_GUARDED_BY(mu_);
-  size_t want_ ABSL_GUARDED_BY(mu_) = 0;
-  bool done_ ABSL_GUARDED_BY(mu_) = false;
-  absl::Status final_ ABSL_GUARDED_BY(mu_);
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<v1::EventEnvelope> received_;
+  size_t want_ = 0;
+  bool done_ = false;
 };
 
 TEST(EventStoreSubscription, CallbackDrivenConsumerGetsEverythingInOrder) {
@@ -258,8 +250,7 @@ TEST(EventStoreSubscription, CallbackDrivenConsumerGetsEverythingInOrder) {
   auto sub = store->Subscribe(SubscriptionStart::AtPosition(1));
   ASSERT_TRUE(sub.ok());
   CallbackConsumer consumer(std::move(*sub));
-  consumer.Want(100 + 4 * 250);
-  consumer.Start();
+  consumer.Start(100 + 4 * 250);
   AppendConcurrently(*store, 4, 250);
   consumer.Wait();
   const std::vector<v1::EventEnvelope> got = consumer.Received();
@@ -277,10 +268,10 @@ TEST(EventStoreSubscription, NotifyReturnsFalseWhenEventsAreWaiting) {
   bool called = false;
   EXPECT_FALSE((*sub)->NotifyWhenAvailable([&] { called = true; }));
   ASSERT_EQ((*sub)->ReadAvailable(10)->size(), 1u);
-  absl::Notification fired;
+  Flag fired;
   EXPECT_TRUE((*sub)->NotifyWhenAvailable([&] { fired.Notify(); }));
   AppendOne(*store, "case-1");
-  EXPECT_TRUE(fired.WaitForNotificationWithTimeout(absl::Seconds(30)));
+  EXPECT_TRUE(fired.WaitFor(absl::Seconds(30)));
   EXPECT_FALSE(called);
 }
 
@@ -307,7 +298,7 @@ TEST(EventStoreSubscription, ClosingTheStoreEndsSubscriptionsCleanly) {
   auto blocking = store->Subscribe(SubscriptionStart::Now());
   auto callback = store->Subscribe(SubscriptionStart::Now());
   ASSERT_TRUE(blocking.ok() && callback.ok());
-  absl::Notification fired;
+  Flag fired;
   ASSERT_TRUE((*callback)->NotifyWhenAvailable([&] { fired.Notify(); }));
   absl::Status blocked_status;
   std::thread waiter([&] {
@@ -319,7 +310,7 @@ TEST(EventStoreSubscription, ClosingTheStoreEndsSubscriptionsCleanly) {
   waiter.join();
   EXPECT_EQ(blocked_status.code(), absl::StatusCode::kUnavailable)
       << blocked_status;
-  EXPECT_TRUE(fired.WaitForNotificationWithTimeout(absl::Seconds(10)));
+  EXPECT_TRUE(fired.WaitFor(absl::Seconds(10)));
   auto after = (*callback)->ReadAvailable(10);
   EXPECT_EQ(after.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_THAT(after.status().message(), ::testing::HasSubstr("closed"));
