@@ -277,6 +277,7 @@ struct SubscriptionState {
   std::function<void()> callback ABSL_GUARDED_BY(mu);
   bool running ABSL_GUARDED_BY(mu) = false;
   std::thread::id running_thread ABSL_GUARDED_BY(mu);
+  bool cancelled ABSL_GUARDED_BY(mu) = false;
   // Registration in StoreCore::waiters_; guarded by StoreCore::notify_mu_.
   bool registered = false;
   std::multimap<uint64_t, std::shared_ptr<SubscriptionState>>::iterator where;
@@ -891,11 +892,12 @@ bool StoreCore::Register(const std::shared_ptr<SubscriptionState>& state,
                          uint64_t position, std::function<void()> callback) {
   MutexLock l(&notify_mu_);
   if (head() >= position || closed() || failed()) return false;
-  if (state->registered) waiters_.erase(state->where);
   {
     MutexLock s(&state->mu);
+    if (state->cancelled) return false;
     state->callback = std::move(callback);
   }
+  if (state->registered) waiters_.erase(state->where);
   state->where = waiters_.emplace(position, state);
   state->registered = true;
   return true;
@@ -911,6 +913,7 @@ void StoreCore::Unregister(const std::shared_ptr<SubscriptionState>& state) {
   }
   MutexLock s(&state->mu);
   state->callback = nullptr;
+  state->cancelled = true;
   // A callback that already started on another thread must finish before
   // its subscription goes away; on its own thread it is the caller.
   while (state->running &&
@@ -1446,7 +1449,9 @@ Subscription::Subscription(std::shared_ptr<internal::StoreCore> core,
       next_position_(next_position),
       filter_(std::move(filter)) {}
 
-Subscription::~Subscription() { core_->Unregister(state_); }
+Subscription::~Subscription() { Cancel(); }
+
+void Subscription::Cancel() { core_->Unregister(state_); }
 
 bool Subscription::caught_up() const { return next_position_ > core_->head(); }
 

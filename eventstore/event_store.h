@@ -238,8 +238,7 @@ class SubscriptionStart {
 // call ReadAvailable() as long as no other thread uses the object.
 class Subscription {
  public:
-  // Cancels a pending notification. If the callback is running on another
-  // thread, waits until it has returned.
+  // Cancel(), then releases the subscription.
   ~Subscription();
   Subscription(const Subscription&) = delete;
   Subscription& operator=(const Subscription&) = delete;
@@ -274,6 +273,13 @@ class Subscription {
   // write); it may call ReadAvailable() or NotifyWhenAvailable() on this
   // subscription.
   bool NotifyWhenAvailable(std::function<void()> callback);
+
+  // Cancels a pending notification for good: afterwards the callback does
+  // not run and NotifyWhenAvailable() returns false. If the callback is
+  // running on another thread, waits until it has returned, so that the
+  // owner may then destroy what the callback uses (including the pointer
+  // that holds this subscription). Reading goes on working.
+  void Cancel();
 
   // Position of the next event to examine.
   uint64_t next_position() const { return next_position_; }

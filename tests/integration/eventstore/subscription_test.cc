@@ -193,7 +193,8 @@ class CallbackConsumer {
  public:
   explicit CallbackConsumer(std::unique_ptr<Subscription> sub)
       : sub_(std::move(sub)) {}
-  ~CallbackConsumer() { sub_.reset(); }  // no callback after this
+  // The callback reads sub_: stop it before sub_ changes.
+  ~CallbackConsumer() { sub_->Cancel(); }
 
   void Start(size_t want) {
     {
@@ -285,9 +286,16 @@ TEST(EventStoreSubscription, DestroyedSubscriptionIsNeverCalledBack) {
     ASSERT_TRUE(sub.ok());
     EXPECT_TRUE((*sub)->NotifyWhenAvailable([&] { calls.fetch_add(1); }));
   }
+  auto cancelled = store->Subscribe(SubscriptionStart::Now());
+  ASSERT_TRUE(cancelled.ok());
+  EXPECT_TRUE((*cancelled)->NotifyWhenAvailable([&] { calls.fetch_add(1); }));
+  (*cancelled)->Cancel();
+  EXPECT_FALSE((*cancelled)->NotifyWhenAvailable([&] { calls.fetch_add(1); }));
   AppendOne(*store, "case-1");
   AppendOne(*store, "case-1");
   EXPECT_EQ(calls.load(), 0);
+  // Reading goes on after Cancel().
+  EXPECT_EQ((*cancelled)->ReadAvailable(10)->size(), 2u);
 }
 
 TEST(EventStoreSubscription, ClosingTheStoreEndsSubscriptionsCleanly) {
