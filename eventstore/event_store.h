@@ -1,27 +1,300 @@
-// The event store: atgard's append-only log of events on RocksDB.
+// The event store: atgard's durable, tamper-evident, append-only log of
+// events on RocksDB.
 //
 // It knows streams, events and metadata, nothing of the workflow that writes
-// them.
+// them. Every event has a global position (gap-free, strictly increasing
+// from 1) and a version within its stream (from 1). Events are never changed
+// or deleted; each carries a SHA-256 hash chained to the event before it, so
+// that Verify() can prove the log unaltered.
+//
+// Writes are durable before they are acknowledged: Append() returns only
+// after the write-ahead log holding the events is synced to disk. Concurrent
+// appends share one sync (group commit). After a failed write or sync the
+// store refuses every later write until it is reopened.
 //
 // Thread safety: an EventStore may be used from any number of threads
-// without external synchronisation.
+// without external synchronisation. A Subscription is used by one thread at
+// a time (see there). The store must outlive every call into it; a
+// Subscription may outlive the store and then reports that it is closed.
+//
+// The key layout is documented in eventstore/keys.h, the hashed encodings in
+// eventstore/canonical.h.
 #ifndef ATGARD_EVENTSTORE_EVENT_STORE_H_
 #define ATGARD_EVENTSTORE_EVENT_STORE_H_
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+// Callers read events as the stored envelope, so its type is part of the
+// interface (and the header is light: messages only, no services).
+#include "atgard/v1/event_envelope.pb.h"
 
 namespace rocksdb {
-class DB;
+class Env;
 }
 
 namespace atgard::eventstore {
 
+namespace internal {
+class StoreCore;
+struct SubscriptionState;
+}  // namespace internal
+
 struct Options {
   // Directory of the store. Created (with its parents) if it does not exist.
   std::string path;
+
+  // How long idempotency records (command ids) are kept at least. Records
+  // older than this are dropped when RocksDB compacts them; until then a
+  // repeated command id is still recognised.
+  absl::Duration command_id_retention = absl::Hours(30 * 24);
+
+  // Clock for `recorded_at` and for the retention of command ids. Must be
+  // thread-safe (compactions call it from RocksDB's threads). Defaults to
+  // absl::Now.
+  std::function<absl::Time()> clock;
+
+  // Limits of one Append; larger requests fail with INVALID_ARGUMENT.
+  size_t max_events_per_append = 1000;
+  size_t max_payload_bytes = 1 << 20;  // one event's payload
+  size_t max_append_bytes = 4 << 20;   // all payloads of one append
+  size_t max_stream_id_bytes = 512;    // also the limit of event types
+  size_t max_command_id_bytes = 512;
+  size_t max_metadata_bytes = 16 << 10;  // serialized EventMetadata
+
+  // Stream heads kept in memory by the writer (least recently used are
+  // evicted and re-read from disk when needed).
+  size_t stream_cache_entries = 100000;
+
+  // After a group commit of several appends, how long the writer waits for
+  // as many appends again before it writes the next batch. Callers that
+  // were just answered tend to come straight back; one sync for all of
+  // them beats one for the first few. A lone caller never waits. Zero
+  // writes whatever has arrived at once.
+  absl::Duration group_commit_wait = absl::Microseconds(300);
+
+  // Most appends and bytes written in one group commit.
+  size_t max_batch_appends = 4096;
+  size_t max_batch_bytes = 32 << 20;
+
+  // RocksDB environment, e.g. one that injects faults in tests. Not owned;
+  // must outlive the store. Null means the default environment.
+  rocksdb::Env* env = nullptr;
+};
+
+// What the caller expects of the stream's current version (optimistic
+// concurrency). Stream versions count events from 1; a stream that has no
+// events does not exist.
+class ExpectedVersion {
+ public:
+  // The values are part of the command digest (canonical.h): never change.
+  enum class Kind : uint8_t {
+    kAny = 0,           // no check
+    kNoStream = 1,      // the stream must not exist yet
+    kStreamExists = 2,  // the stream must have at least one event
+    kExact = 3,         // the stream's version must be exactly version()
+  };
+
+  static ExpectedVersion Any() { return ExpectedVersion(Kind::kAny, 0); }
+  static ExpectedVersion NoStream() {
+    return ExpectedVersion(Kind::kNoStream, 0);
+  }
+  static ExpectedVersion StreamExists() {
+    return ExpectedVersion(Kind::kStreamExists, 0);
+  }
+  // Exact(0) means "the stream has no events" and is the same as NoStream().
+  static ExpectedVersion Exact(uint64_t version) {
+    return version == 0 ? NoStream() : ExpectedVersion(Kind::kExact, version);
+  }
+
+  Kind kind() const { return kind_; }
+  // The exact version; 0 unless kind() is kExact.
+  uint64_t version() const { return version_; }
+  // "any", "no stream", "stream exists" or the number.
+  std::string ToString() const;
+
+  friend bool operator==(const ExpectedVersion&,
+                         const ExpectedVersion&) = default;
+
+ private:
+  ExpectedVersion(Kind kind, uint64_t version)
+      : kind_(kind), version_(version) {}
+  Kind kind_;
+  uint64_t version_;
+};
+
+// An event to append. The store assigns everything else.
+struct NewEvent {
+  // Name of the event type, e.g. "CaseRegistered". Non-empty.
+  std::string event_type;
+  // Version of the payload's schema for that event type.
+  uint32_t schema_version = 1;
+  // The serialized event; opaque to the store.
+  std::string payload;
+};
+
+// Where an append landed. For a deduplicated append: where the original
+// append landed.
+struct AppendResult {
+  uint64_t first_version = 0;
+  uint64_t last_version = 0;
+  uint64_t first_position = 0;
+  uint64_t last_position = 0;
+  // True if this command id had been appended before with the same content
+  // and nothing was written now.
+  bool deduplicated = false;
+};
+
+struct StreamInfo {
+  std::string stream_id;
+  // Number of events in the stream = version of its last event.
+  uint64_t version = 0;
+  uint64_t first_position = 0;
+  uint64_t last_position = 0;
+};
+
+// Selects events of ReadAll() and subscriptions. An empty list selects
+// everything; when both lists are given an event must match both.
+struct ReadAllFilter {
+  // Stream id prefixes (categories), e.g. "case-" for streams `case-…`.
+  std::vector<std::string> stream_prefixes;
+  // Exact event type names.
+  std::vector<std::string> event_types;
+
+  bool Matches(absl::string_view stream_id, absl::string_view event_type) const;
+  bool empty() const { return stream_prefixes.empty() && event_types.empty(); }
+};
+
+enum class Direction { kForward, kBackward };
+
+struct ReadAllResult {
+  // Matching events in position order.
+  std::vector<v1::EventEnvelope> events;
+  // Where to continue: the position after the last event examined (matching
+  // or not). Equal to head_position + 1 when the read reached the head.
+  uint64_t next_position = 1;
+  // The acknowledged head when the read started.
+  uint64_t head_position = 0;
+};
+
+// Where a ScanAll() stopped.
+struct ScanResult {
+  // Where to continue (as ReadAllResult::next_position).
+  uint64_t next_position = 1;
+  // The acknowledged head when the scan started.
+  uint64_t head_position = 0;
+};
+
+// Outcome of Verify(). A mismatch is a finding, not an error: the call
+// succeeds and `ok` is false.
+struct VerifyReport {
+  bool ok = true;
+  uint64_t events_checked = 0;
+  // First position whose event, hash, chain link or index entry does not
+  // match; 0 when everything matched (or the problem has no position, see
+  // `problem`).
+  uint64_t first_bad_position = 0;
+  // What did not match, e.g. "hash mismatch: stored …, recomputed …".
+  std::string problem;
+};
+
+// Where a subscription starts.
+class SubscriptionStart {
+ public:
+  // The first event delivered is the one at `position` (1 = the beginning).
+  // Positions beyond the head are allowed: delivery starts when the log
+  // reaches them.
+  static SubscriptionStart AtPosition(uint64_t position) {
+    return SubscriptionStart(position == 0 ? 1 : position);
+  }
+  // Only events appended after Subscribe() returns.
+  static SubscriptionStart Now() { return SubscriptionStart(0); }
+
+  bool is_now() const { return position_ == 0; }
+  uint64_t position() const { return position_; }
+
+ private:
+  explicit SubscriptionStart(uint64_t position) : position_(position) {}
+  uint64_t position_;
+};
+
+// A cursor over the log: delivers every matching event from its start in
+// global order, first from history, then live as appends are acknowledged.
+// Catch-up and live are the same path (reading the log up to the
+// acknowledged head), so there is no gap, no duplicate and no queue that
+// could overflow: a slow reader simply reads further behind.
+//
+// Thread safety: not thread-safe; use from one thread at a time. The
+// callback of NotifyWhenAvailable() runs on a thread of the store and may
+// call ReadAvailable() as long as no other thread uses the object.
+class Subscription {
+ public:
+  // Cancel(), then releases the subscription.
+  ~Subscription();
+  Subscription(const Subscription&) = delete;
+  Subscription& operator=(const Subscription&) = delete;
+
+  // Non-blocking. Returns up to `max_count` (>= 1) matching events that are
+  // acknowledged and not yet delivered, and advances past them. Returns an
+  // empty vector when there is nothing yet (a filtered subscription may
+  // also return empty after skipping non-matching events: call again while
+  // caught_up() is false).
+  //
+  // Errors: UNAVAILABLE once the store is closed; once the store has failed
+  // (see EventStore::Health()), the failure after every acknowledged event
+  // has been delivered; INVALID_ARGUMENT for max_count 0; DATA_LOSS or
+  // INTERNAL if stored data cannot be read.
+  [[nodiscard]] absl::StatusOr<std::vector<v1::EventEnvelope>> ReadAvailable(
+      size_t max_count);
+
+  // Blocking form of ReadAvailable(): waits until at least one matching
+  // event is available or `deadline` passes (then returns an empty vector).
+  // Same errors.
+  [[nodiscard]] absl::StatusOr<std::vector<v1::EventEnvelope>> Next(
+      size_t max_count, absl::Time deadline);
+
+  // One-shot: arranges for `callback` to run once the acknowledged head
+  // reaches next_position(), or when the store closes or fails. Returns
+  // false, without keeping the callback, if that is already the case: then
+  // call ReadAvailable() again. Replaces a callback registered before.
+  //
+  // The callback runs on a thread of the store (the one that answers
+  // appends, or the one that closes or fails the store) with no lock of the
+  // store held. It must be quick and must not block (e.g. schedule a gRPC
+  // write); it may call ReadAvailable() or NotifyWhenAvailable() on this
+  // subscription.
+  bool NotifyWhenAvailable(std::function<void()> callback);
+
+  // Cancels a pending notification for good: afterwards the callback does
+  // not run and NotifyWhenAvailable() returns false. If the callback is
+  // running on another thread, waits until it has returned, so that the
+  // owner may then destroy what the callback uses (including the pointer
+  // that holds this subscription). Reading goes on working.
+  void Cancel();
+
+  // Position of the next event to examine.
+  uint64_t next_position() const { return next_position_; }
+  // True if every acknowledged event up to the head has been examined.
+  bool caught_up() const;
+
+ private:
+  friend class EventStore;
+  Subscription(std::shared_ptr<internal::StoreCore> core,
+               uint64_t next_position, ReadAllFilter filter);
+
+  std::shared_ptr<internal::StoreCore> core_;
+  std::shared_ptr<internal::SubscriptionState> state_;
+  uint64_t next_position_;
+  const ReadAllFilter filter_;
 };
 
 class EventStore {
@@ -34,6 +307,8 @@ class EventStore {
   //                        file, is non-empty without being an atgard store,
   //                        or holds a store of an unknown format version;
   //   PERMISSION_DENIED    the directory cannot be created or written;
+  //   DATA_LOSS            the store's hash-chain head and its log disagree;
+  //   INVALID_ARGUMENT     an option is out of range;
   //   other                RocksDB could not open or recover the database.
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<EventStore>> Open(
       const Options& options);
@@ -41,16 +316,145 @@ class EventStore {
   EventStore(const EventStore&) = delete;
   EventStore& operator=(const EventStore&) = delete;
 
-  // Closes the database; everything acknowledged is already durable.
+  // Waits for appends already queued to be written, then closes the
+  // database; everything acknowledged is already durable. Subscriptions
+  // that remain report UNAVAILABLE.
   ~EventStore();
 
-  const std::string& path() const { return path_; }
+  const std::string& path() const;
+
+  // Appends `events` to `stream_id` as one atomic unit and returns where
+  // they landed, once they are durable.
+  //
+  // `stream_id`: 1..max_stream_id_bytes bytes, no NUL byte; by convention
+  // `<category>-<id>`. `command_id`: opaque idempotency key (empty: no
+  // idempotency). `metadata.command_id` must be empty or equal `command_id`;
+  // the stored metadata carries `command_id`.
+  //
+  // Idempotency: if `command_id` was appended before (and is still within
+  // the retention) with the same stream, expected version, events and
+  // metadata, nothing is written and the original result is returned with
+  // `deduplicated` set — also across restarts, and whatever the stream's
+  // version is now.
+  //
+  // Errors (nothing is written):
+  //   ABORTED           the stream's version does not match `expected`; the
+  //                     message names the stream, expected and actual
+  //                     version. Re-read and retry.
+  //   ALREADY_EXISTS    `command_id` was already used for a different
+  //                     command (different stream, expected version, events
+  //                     or metadata).
+  //   INVALID_ARGUMENT  empty or over-long stream id, command id or event
+  //                     type, a NUL in the stream id, no events, too many
+  //                     events, a payload, batch or metadata over its limit,
+  //                     or a metadata command id that differs; the message
+  //                     names the argument.
+  //   UNAVAILABLE       the store has failed (see Health()) or is closing.
+  //                     If this call's own write failed, its outcome is
+  //                     unknown: after the store is reopened, retry with
+  //                     the same command id to learn it.
+  //   INTERNAL, DATA_LOSS  stored data could not be read.
+  [[nodiscard]] absl::StatusOr<AppendResult> Append(
+      absl::string_view stream_id, const ExpectedVersion& expected,
+      absl::Span<const NewEvent> events, absl::string_view command_id,
+      const v1::EventMetadata& metadata);
+
+  // Reads up to `max_count` (>= 1) events of `stream_id` starting at
+  // version `from_version`: upwards for kForward, downwards for kBackward
+  // (where a from_version beyond the last event starts at the last event,
+  // e.g. UINT64_MAX). Only acknowledged events are returned. A stream that
+  // does not exist, or a range past its end, gives an empty vector.
+  //
+  // Errors: INVALID_ARGUMENT for a bad stream id or max_count 0; DATA_LOSS
+  // if the index names an event that is missing; INTERNAL for read errors.
+  [[nodiscard]] absl::StatusOr<std::vector<v1::EventEnvelope>> ReadStream(
+      absl::string_view stream_id, uint64_t from_version, size_t max_count,
+      Direction direction) const;
+
+  // Reads the global log from `from_position` (0 and 1 both mean the
+  // beginning) up to the acknowledged head, returning at most `max_count`
+  // (>= 1) events that match `filter`. Non-matching events are skipped;
+  // `next_position` tells where to continue.
+  //
+  // Errors: INVALID_ARGUMENT for max_count 0; DATA_LOSS if the log has a
+  // gap or an event does not parse; INTERNAL for read errors.
+  [[nodiscard]] absl::StatusOr<ReadAllResult> ReadAll(
+      uint64_t from_position, size_t max_count,
+      const ReadAllFilter& filter = {}) const;
+
+  // ReadAll() without collecting: calls `visit` for each matching event in
+  // position order, at most `max_count` times, until it returns false (that
+  // event counts as read). The envelope is reused between calls: it is
+  // valid only during the call, and copying it is the caller's choice. For
+  // long scans and for writing events straight into responses.
+  //
+  // Errors: as ReadAll().
+  [[nodiscard]] absl::StatusOr<ScanResult> ScanAll(
+      uint64_t from_position, size_t max_count, const ReadAllFilter& filter,
+      absl::FunctionRef<bool(const v1::EventEnvelope&)> visit) const;
+
+  // Starts a subscription (see Subscription). The caller owns it.
+  // Errors: UNAVAILABLE if the store is closing.
+  [[nodiscard]] absl::StatusOr<std::unique_ptr<Subscription>> Subscribe(
+      const SubscriptionStart& start, ReadAllFilter filter = {});
+
+  // Position of the last acknowledged event; 0 for an empty store.
+  uint64_t HeadPosition() const;
+
+  // The stream's head. It may already include an append that is durable
+  // but whose caller is still being answered (for microseconds).
+  // NOT_FOUND if the stream has no events; INVALID_ARGUMENT for a bad
+  // stream id; INTERNAL for read errors.
+  [[nodiscard]] absl::StatusOr<StreamInfo> GetStreamInfo(
+      absl::string_view stream_id) const;
+
+  // OK while the store accepts writes. After a failed write or sync:
+  // UNAVAILABLE with the cause, until the store is reopened.
+  absl::Status Health() const;
+
+  // Registers `callback` to run once when the store fails, on the thread
+  // that detected the failure (or at once on this thread if it has already
+  // failed). Must not call back into the store. Replaces an earlier one;
+  // null removes it.
+  void OnFailure(std::function<void(const absl::Status&)> callback);
+
+  // Recomputes the hash chain and the indexes for positions [from, to]
+  // (from 0 means 1, to 0 means the head) and reports the first mismatch.
+  // Checks each event's position, hash and link to the previous hash, that
+  // its stored bytes are exactly its envelope's encoding (so that no byte
+  // changes unnoticed), its stream index entry and stream version sequence,
+  // and — when `to` is the head — every stream head, the chain head and
+  // that nothing follows it.
+  // Appends may continue meanwhile; they are not checked.
+  //
+  // Errors: INVALID_ARGUMENT if from > to or `to` is beyond the head;
+  // INTERNAL for read errors.
+  [[nodiscard]] absl::StatusOr<VerifyReport> Verify(uint64_t from = 0,
+                                                    uint64_t to = 0) const;
+
+  // Takes an online backup into `backup_dir` (created if missing; one
+  // directory may hold several backups) while appends continue. The backup
+  // holds a consistent prefix of the log, at least every append
+  // acknowledged before the call.
+  // Errors: INTERNAL (RocksDB's message) or UNAVAILABLE if closing.
+  [[nodiscard]] absl::Status CreateBackup(absl::string_view backup_dir);
+
+  // Restores the latest backup in `backup_dir` into `target_dir`, which
+  // must be missing or empty; then open it with Open() (and Verify()).
+  // Errors: FAILED_PRECONDITION if target_dir is not empty; NOT_FOUND if
+  // backup_dir holds no backup; INTERNAL for RocksDB errors.
+  [[nodiscard]] static absl::Status RestoreBackup(absl::string_view backup_dir,
+                                                  absl::string_view target_dir);
+
+  // Compacts the whole database now; drops command ids past their
+  // retention. For maintenance and tests; normal operation compacts in
+  // the background.
+  [[nodiscard]] absl::Status CompactAll();
 
  private:
-  EventStore(std::string path, std::unique_ptr<rocksdb::DB> db);
+  explicit EventStore(std::shared_ptr<internal::StoreCore> core);
 
-  const std::string path_;
-  std::unique_ptr<rocksdb::DB> db_;
+  std::shared_ptr<internal::StoreCore> core_;
 };
 
 }  // namespace atgard::eventstore

@@ -157,11 +157,20 @@ int Run(const ServerConfig& config) {
   }
   // Storage is open before the server starts, so the first health answer
   // can already be SERVING.
-  server->GetHealthCheckService()->SetServingStatus(true);
+  grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
+  health->SetServingStatus(true);
+  // A store whose write or sync failed acknowledges nothing more until the
+  // server restarts: load balancers must stop sending at once. The store
+  // calls this once, from its writer thread.
+  (*store)->OnFailure([health](const absl::Status& status) {
+    log::Error("store_failed", {{"error", status}});
+    health->SetServingStatus(false);
+  });
   if (!config.port_file.empty()) {
     if (absl::Status s = WriteFileAtomically(config.port_file,
                                              absl::StrCat(bound_port, "\n"));
         !s.ok()) {
+      (*store)->OnFailure(nullptr);
       server->Shutdown();
       return Fail(kExitStartFailed, "port_file_failed", s);
     }
@@ -190,6 +199,7 @@ int Run(const ServerConfig& config) {
   // cancels what is left.
   server->Shutdown(absl::ToChronoTime(absl::Now() + config.shutdown_grace));
   server->Wait();
+  // Closed before the server (and its health service) goes away.
   store->reset();
   log::Info("shutdown_complete");
   return kExitOk;

@@ -58,6 +58,31 @@ TEST(EventStoreOpen, RefusesAForeignRocksDbDatabase) {
   EXPECT_THAT(store.status().message(), HasSubstr("not an atgard store"));
 }
 
+TEST(EventStoreOpen, FinishesACreationInterruptedBeforeTheFormatWasWritten) {
+  TempDir tmp;
+  {
+    // A crash right after RocksDB created the database: no key yet.
+    rocksdb::Options options;
+    options.create_if_missing = true;
+    rocksdb::DB* db = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(options, tmp.path(), &db).ok());
+    delete db;
+  }
+  auto store = EventStore::Open({.path = tmp.path()});
+  ASSERT_TRUE(store.ok()) << store.status();
+  store->reset();
+  EXPECT_TRUE(EventStore::Open({.path = tmp.path()}).ok());
+}
+
+TEST(EventStoreOpen, FinishesACreationInterruptedBeforeCurrentWasWritten) {
+  TempDir tmp;
+  std::ofstream(tmp.Join("LOCK")) << "";
+  std::ofstream(tmp.Join("IDENTITY")) << "x";
+  std::ofstream(tmp.Join("LOG")) << "starting";
+  auto store = EventStore::Open({.path = tmp.path()});
+  EXPECT_TRUE(store.ok()) << store.status();
+}
+
 TEST(EventStoreOpen, RefusesAFile) {
   TempDir tmp;
   std::ofstream(tmp.Join("file")) << "x";
