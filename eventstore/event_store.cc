@@ -301,12 +301,31 @@ struct AppendRequest {
   // matters when one writer wakes hundreds of callers per batch.
   std::atomic<uint32_t> done{0};
 
+  // AppendAsync(): the request owns its arguments (the views above point
+  // into `owned`) and is answered through `callback` instead of a waiting
+  // caller. Heap-allocated; Complete() deletes it.
+  std::unique_ptr<eventstore::AppendRequest> owned;
+  std::function<void(absl::StatusOr<AppendResult>)> callback;
+
   void Notify() {
     done.store(1, std::memory_order_release);
     done.notify_one();
   }
   void Wait() {
     while (done.load(std::memory_order_acquire) == 0) done.wait(0);
+  }
+  // Answers the caller: wakes a waiting Append() or runs the callback of an
+  // AppendAsync() (and frees the request). Called once.
+  void Complete() {
+    if (!callback) {
+      Notify();
+      return;
+    }
+    std::function<void(absl::StatusOr<AppendResult>)> cb = std::move(callback);
+    absl::StatusOr<AppendResult> outcome =
+        status.ok() ? absl::StatusOr<AppendResult>(result) : status;
+    delete this;
+    cb(std::move(outcome));
   }
 };
 
@@ -365,26 +384,46 @@ class StoreCore {
     callback(already);
   }
 
+  // Queues `req` for the writer. False, with req->status set, if the store
+  // is closing or has failed.
+  bool Enqueue(AppendRequest* req) {
+    MutexLock l(&queue_mu_);
+    if (stopping_) {
+      req->status = ClosedError();
+      return false;
+    }
+    if (failed()) {
+      MutexLock s(&state_mu_);
+      req->status = failure_;
+      return false;
+    }
+    queue_.push_back(req);
+    // Wake the writer only when it has what it waits for, not for each
+    // arrival.
+    if (queue_.size() >= wanted_) queue_cv_.Signal();
+    return true;
+  }
+
   // Queues `req` for the writer and waits until it is decided.
   void Submit(AppendRequest* req) {
-    {
-      MutexLock l(&queue_mu_);
-      if (stopping_) {
-        req->status = ClosedError();
-        return;
-      }
-      if (failed()) {
-        MutexLock s(&state_mu_);
-        req->status = failure_;
-        return;
-      }
-      queue_.push_back(req);
-      // Wake the writer only when it has what it waits for, not for each
-      // arrival.
-      if (queue_.size() >= wanted_) queue_cv_.Signal();
-    }
-    req->Wait();
+    if (Enqueue(req)) req->Wait();
   }
+
+  // Queues an AppendAsync() request; if it cannot be queued, answers it at
+  // once on this thread.
+  void SubmitAsync(AppendRequest* req) {
+    if (!Enqueue(req)) req->Complete();
+  }
+
+  // Observer of group commits (Options::on_commit), run by the completer.
+  void ObserveCommit(size_t appends, size_t events, absl::Duration latency) {
+    if (options_.on_commit) options_.on_commit(appends, events, latency);
+  }
+
+  absl::StatusOr<std::optional<AppendResult>> LookupCommand(
+      absl::string_view command_id, const keys::Hash& digest) const;
+  absl::StatusOr<uint64_t> GetCheckpoint(absl::string_view name) const;
+  absl::Status PutCheckpoint(absl::string_view name, uint64_t position);
 
   void Close();
 
@@ -474,6 +513,13 @@ class StoreCore {
   Mutex completion_mu_;
   CondVar completion_cv_;
   std::vector<AppendRequest*> completions_ ABSL_GUARDED_BY(completion_mu_);
+  // Committed batches not yet reported to Options::on_commit.
+  struct CommitStats {
+    size_t appends;
+    size_t events;
+    absl::Duration latency;
+  };
+  std::vector<CommitStats> commit_stats_ ABSL_GUARDED_BY(completion_mu_);
   bool completer_stopping_ ABSL_GUARDED_BY(completion_mu_) = false;
   std::thread completer_;
 
@@ -777,6 +823,8 @@ void StoreCore::Prepare(AppendRequest* req) {
 
 void StoreCore::Commit(std::vector<AppendRequest*>* batch) {
   absl::Status failure;
+  absl::Duration write_latency;
+  const uint64_t first_position = next_position_;
   if (failed()) {
     MutexLock l(&state_mu_);
     failure = failure_;
@@ -789,7 +837,9 @@ void StoreCore::Commit(std::vector<AppendRequest*>* batch) {
                    {.position = batch_position_ - 1, .hash = batch_previous_}));
     rocksdb::WriteOptions write_options;
     write_options.sync = true;
+    const absl::Time write_started = absl::Now();
     const rocksdb::Status s = db_->Write(write_options, &batch_);
+    write_latency = absl::Now() - write_started;
     if (!s.ok()) {
       failure = absl::UnavailableError(
           absl::StrCat("event store ", path_, " failed to write positions ",
@@ -813,20 +863,30 @@ void StoreCore::Commit(std::vector<AppendRequest*>* batch) {
     for (AppendRequest* req : *batch) req->status = failure;
   }
   MutexLock l(&completion_mu_);
+  if (failure.ok() && next_position_ != first_position && options_.on_commit) {
+    commit_stats_.push_back({.appends = batch->size(),
+                             .events = next_position_ - first_position,
+                             .latency = write_latency});
+  }
   completions_.insert(completions_.end(), batch->begin(), batch->end());
   completion_cv_.Signal();
 }
 
 void StoreCore::CompleterLoop() {
   std::vector<AppendRequest*> done;
+  std::vector<CommitStats> stats;
   while (true) {
     {
       MutexLock l(&completion_mu_);
       while (!HasCompletionsOrStopping()) completion_cv_.Wait(&completion_mu_);
       if (completions_.empty()) return;
       done.swap(completions_);
+      stats.swap(commit_stats_);
     }
-    for (AppendRequest* req : done) req->Notify();
+    for (const CommitStats& c : stats)
+      ObserveCommit(c.appends, c.events, c.latency);
+    stats.clear();
+    for (AppendRequest* req : done) req->Complete();
     done.clear();
     FireWaiters(/*all=*/false);
   }
@@ -853,7 +913,7 @@ void StoreCore::LatchFailure(const absl::Status& cause) {
   }
   for (AppendRequest* req : queued) {
     req->status = cause;
-    req->Notify();
+    req->Complete();
   }
   FireWaiters(/*all=*/true);
   if (callback) callback(cause);
@@ -1113,6 +1173,56 @@ absl::StatusOr<StreamInfo> StoreCore::GetStreamInfo(
                     .version = head.version,
                     .first_position = head.first_position,
                     .last_position = head.last_position};
+}
+
+absl::StatusOr<std::optional<AppendResult>> StoreCore::LookupCommand(
+    absl::string_view command_id, const keys::Hash& digest) const {
+  ReaderMutexLock l(&db_mu_);
+  if (db_ == nullptr) return ClosedError();
+  std::string value;
+  const rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), keys::CommandKey(command_id), &value);
+  if (s.IsNotFound()) return std::optional<AppendResult>();
+  if (!s.ok()) return FromRocks(s, "reading an idempotency record");
+  keys::CommandRecord record;
+  if (!keys::DecodeCommandRecord(value, &record)) {
+    return absl::DataLossError(
+        absl::StrCat("the idempotency record of command id \"", command_id,
+                     "\" is malformed"));
+  }
+  if (record.digest != digest) return CommandReused(command_id);
+  return std::optional<AppendResult>(FromRecord(record));
+}
+
+absl::StatusOr<uint64_t> StoreCore::GetCheckpoint(
+    absl::string_view name) const {
+  ReaderMutexLock l(&db_mu_);
+  if (db_ == nullptr) return ClosedError();
+  std::string value;
+  const rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), keys::CheckpointKey(name), &value);
+  if (s.IsNotFound()) return 0;
+  if (!s.ok()) return FromRocks(s, "reading a checkpoint");
+  if (value.size() != 8) {
+    return absl::DataLossError(
+        absl::StrCat("checkpoint \"", name, "\" is malformed"));
+  }
+  return keys::DecodeFixed64(value.data());
+}
+
+absl::Status StoreCore::PutCheckpoint(absl::string_view name,
+                                      uint64_t position) {
+  if (failed() || closed()) return failed() ? Health() : ClosedError();
+  ReaderMutexLock l(&db_mu_);
+  if (db_ == nullptr) return ClosedError();
+  std::string value;
+  keys::PutFixed64(&value, position);
+  // Not synced: a checkpoint lost in a crash only means that its reader
+  // processes a few events again, which it must tolerate anyway.
+  const rocksdb::Status s =
+      db_->Put(rocksdb::WriteOptions(), keys::CheckpointKey(name), value);
+  if (!s.ok()) return FromRocks(s, "writing a checkpoint");
+  return absl::OkStatus();
 }
 
 absl::StatusOr<VerifyReport> StoreCore::Verify(uint64_t from,
@@ -1604,11 +1714,14 @@ EventStore::~EventStore() { core_->Close(); }
 
 const std::string& EventStore::path() const { return core_->path(); }
 
-absl::StatusOr<AppendResult> EventStore::Append(
-    absl::string_view stream_id, const ExpectedVersion& expected,
-    absl::Span<const NewEvent> events, absl::string_view command_id,
-    const v1::EventMetadata& metadata) {
-  const Options& o = core_->options();
+namespace {
+
+// Checks an append's arguments against the store's limits; sets *bytes to
+// the size the writer accounts for.
+absl::Status CheckAppend(const Options& o, absl::string_view stream_id,
+                         absl::Span<const NewEvent> events,
+                         absl::string_view command_id,
+                         const v1::EventMetadata& metadata, size_t* bytes) {
   if (stream_id.empty()) {
     return absl::InvalidArgumentError("stream_id is empty");
   }
@@ -1639,7 +1752,7 @@ absl::StatusOr<AppendResult> EventStore::Append(
         absl::StrCat("events has ", events.size(), " events; at most ",
                      o.max_events_per_append, " per append"));
   }
-  size_t bytes = 0;
+  size_t total = 0;
   for (size_t i = 0; i < events.size(); ++i) {
     const NewEvent& e = events[i];
     if (e.event_type.empty()) {
@@ -1656,27 +1769,129 @@ absl::StatusOr<AppendResult> EventStore::Append(
           absl::StrCat("events[", i, "].payload is larger than ",
                        o.max_payload_bytes, " bytes"));
     }
-    bytes += e.payload.size() + e.event_type.size();
+    total += e.payload.size() + e.event_type.size();
   }
-  if (bytes > o.max_append_bytes) {
+  if (total > o.max_append_bytes) {
     return absl::InvalidArgumentError(
-        absl::StrCat("events total ", bytes, " bytes; at most ",
+        absl::StrCat("events total ", total, " bytes; at most ",
                      o.max_append_bytes, " per append"));
   }
+  *bytes = total + stream_id.size() * events.size();
+  return absl::OkStatus();
+}
 
+// The digest an idempotency record keeps: of the caller's own request
+// digest when it gives one, else of the append's content.
+keys::Hash RecordDigest(absl::string_view stream_id,
+                        const ExpectedVersion& expected,
+                        absl::Span<const NewEvent> events,
+                        const v1::EventMetadata& metadata,
+                        absl::string_view request_digest) {
+  if (!request_digest.empty()) {
+    return Sha256(absl::StrCat("atgard.request-digest",
+                               absl::string_view("\0", 1), request_digest));
+  }
+  return CommandDigest(stream_id, expected, events, metadata);
+}
+
+}  // namespace
+
+absl::StatusOr<AppendResult> EventStore::Append(
+    absl::string_view stream_id, const ExpectedVersion& expected,
+    absl::Span<const NewEvent> events, absl::string_view command_id,
+    const v1::EventMetadata& metadata) {
   internal::AppendRequest req;
+  if (absl::Status s = CheckAppend(core_->options(), stream_id, events,
+                                   command_id, metadata, &req.bytes);
+      !s.ok()) {
+    return s;
+  }
   req.stream_id = stream_id;
   req.expected = expected;
   req.events = events;
   req.command_id = command_id;
   req.metadata = &metadata;
-  req.bytes = bytes + stream_id.size() * events.size();
   if (!command_id.empty()) {
-    req.digest = CommandDigest(stream_id, expected, events, metadata);
+    req.digest = RecordDigest(stream_id, expected, events, metadata, "");
   }
   core_->Submit(&req);
   if (!req.status.ok()) return req.status;
   return req.result;
+}
+
+absl::StatusOr<AppendResult> EventStore::Append(AppendRequest request) {
+  internal::AppendRequest req;
+  if (absl::Status s =
+          CheckAppend(core_->options(), request.stream_id, request.events,
+                      request.command_id, request.metadata, &req.bytes);
+      !s.ok()) {
+    return s;
+  }
+  req.stream_id = request.stream_id;
+  req.expected = request.expected;
+  req.events = request.events;
+  req.command_id = request.command_id;
+  req.metadata = &request.metadata;
+  if (!request.command_id.empty()) {
+    req.digest =
+        RecordDigest(request.stream_id, request.expected, request.events,
+                     request.metadata, request.request_digest);
+  }
+  core_->Submit(&req);
+  if (!req.status.ok()) return req.status;
+  return req.result;
+}
+
+void EventStore::AppendAsync(
+    AppendRequest request,
+    std::function<void(absl::StatusOr<AppendResult>)> done) {
+  auto req = std::make_unique<internal::AppendRequest>();
+  if (absl::Status s =
+          CheckAppend(core_->options(), request.stream_id, request.events,
+                      request.command_id, request.metadata, &req->bytes);
+      !s.ok()) {
+    done(s);
+    return;
+  }
+  req->owned = std::make_unique<AppendRequest>(std::move(request));
+  const AppendRequest& owned = *req->owned;
+  req->stream_id = owned.stream_id;
+  req->expected = owned.expected;
+  req->events = owned.events;
+  req->command_id = owned.command_id;
+  req->metadata = &owned.metadata;
+  if (!owned.command_id.empty()) {
+    req->digest = RecordDigest(owned.stream_id, owned.expected, owned.events,
+                               owned.metadata, owned.request_digest);
+  }
+  req->callback = std::move(done);
+  // From here the request frees itself when it is answered.
+  core_->SubmitAsync(req.release());
+}
+
+absl::StatusOr<std::optional<AppendResult>> EventStore::LookupCommand(
+    absl::string_view command_id, absl::string_view request_digest) const {
+  if (command_id.empty() || request_digest.empty()) {
+    return absl::InvalidArgumentError(
+        "command_id and request_digest must not be empty");
+  }
+  return core_->LookupCommand(
+      command_id,
+      RecordDigest("", ExpectedVersion::Any(), {}, {}, request_digest));
+}
+
+absl::StatusOr<uint64_t> EventStore::GetCheckpoint(
+    absl::string_view name) const {
+  if (name.empty())
+    return absl::InvalidArgumentError("checkpoint name is empty");
+  return core_->GetCheckpoint(name);
+}
+
+absl::Status EventStore::PutCheckpoint(absl::string_view name,
+                                       uint64_t position) {
+  if (name.empty())
+    return absl::InvalidArgumentError("checkpoint name is empty");
+  return core_->PutCheckpoint(name, position);
 }
 
 absl::StatusOr<std::vector<v1::EventEnvelope>> EventStore::ReadStream(

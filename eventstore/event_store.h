@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -89,6 +90,13 @@ struct Options {
   // RocksDB environment, e.g. one that injects faults in tests. Not owned;
   // must outlive the store. Null means the default environment.
   rocksdb::Env* env = nullptr;
+
+  // Called after each successful group commit with its number of appends,
+  // of events, and the time the synced write took (for metrics). Runs on
+  // the store's completer thread; must be quick and must not call into the
+  // store.
+  std::function<void(size_t appends, size_t events, absl::Duration latency)>
+      on_commit;
 };
 
 // What the caller expects of the stream's current version (optimistic
@@ -152,6 +160,23 @@ struct AppendResult {
   // True if this command id had been appended before with the same content
   // and nothing was written now.
   bool deduplicated = false;
+};
+
+// An append with its arguments owned, for AppendAsync() (whose caller does
+// not wait) and the Append() overload that takes it.
+struct AppendRequest {
+  std::string stream_id;
+  ExpectedVersion expected = ExpectedVersion::Any();
+  std::vector<NewEvent> events;
+  // Opaque idempotency key; empty for none.
+  std::string command_id;
+  v1::EventMetadata metadata;
+  // What makes two appends with this command id "the same": when given,
+  // this caller-computed digest of the caller's request replaces the
+  // digest of stream, expected version, events and metadata. A caller that
+  // decides the events from current state (so that a retry may produce
+  // other events or expect another version) identifies the request instead.
+  std::string request_digest;
 };
 
 struct StreamInfo {
@@ -358,6 +383,38 @@ class EventStore {
       absl::string_view stream_id, const ExpectedVersion& expected,
       absl::Span<const NewEvent> events, absl::string_view command_id,
       const v1::EventMetadata& metadata);
+
+  // The same, with the arguments in one request (and its request_digest
+  // deciding idempotency when given).
+  [[nodiscard]] absl::StatusOr<AppendResult> Append(AppendRequest request);
+
+  // Append() for callers that must not block (gRPC callback handlers):
+  // queues the request for the batching writer and returns at once. `done`
+  // runs exactly once with the outcome Append() would return: on the
+  // store's completer thread once the write is durable or refused, or on
+  // this thread if the arguments are invalid or the store is closed or has
+  // failed. It must be quick and must not block; it may append again.
+  void AppendAsync(AppendRequest request,
+                   std::function<void(absl::StatusOr<AppendResult>)> done);
+
+  // Looks up the idempotency record of `command_id`: the original result
+  // (with `deduplicated` set) if it was appended with `request_digest`;
+  // nullopt if the id is unknown (never used, or past the retention);
+  // ALREADY_EXISTS if it was used for another request. INVALID_ARGUMENT for
+  // empty arguments; INTERNAL or DATA_LOSS for read errors.
+  [[nodiscard]] absl::StatusOr<std::optional<AppendResult>> LookupCommand(
+      absl::string_view command_id, absl::string_view request_digest) const;
+
+  // Named positions that the server's own readers (policy runner,
+  // projections) resume from. GetCheckpoint returns 0 for a name never put.
+  // PutCheckpoint is not synced: after a crash a reader may resume a little
+  // earlier, so its processing must be idempotent. Errors: INVALID_ARGUMENT
+  // for an empty name; UNAVAILABLE if the store has failed or is closed;
+  // INTERNAL for RocksDB errors.
+  [[nodiscard]] absl::StatusOr<uint64_t> GetCheckpoint(
+      absl::string_view name) const;
+  [[nodiscard]] absl::Status PutCheckpoint(absl::string_view name,
+                                           uint64_t position);
 
   // Reads up to `max_count` (>= 1) events of `stream_id` starting at
   // version `from_version`: upwards for kForward, downwards for kBackward

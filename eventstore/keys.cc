@@ -102,6 +102,12 @@ std::string CommandKey(absl::string_view command_id) {
   return key;
 }
 
+std::string CheckpointKey(absl::string_view name) {
+  std::string key = WithSpace(Space::kCheckpoint, name.size());
+  key.append(name.data(), name.size());
+  return key;
+}
+
 std::string SpaceUpperBound(Space space) {
   return std::string(1, static_cast<char>(static_cast<uint8_t>(space) + 1));
 }

@@ -20,13 +20,17 @@
 //                                               digest, u64 first version,
 //                                               u64 last version, u64 first
 //                                               position, u64 last position
+//   0x05   0x05 name                            u64 position (a reader's
+//                                               checkpoint)
 //
 // 0x01 is the log: positions are gap-free from 1. 0x02 indexes each stream:
 // stream ids never contain 0x00, so the terminator keeps one stream's
 // entries together and in version order, and streams in byte order of their
 // ids. 0x03 is each stream's head. 0x04 holds the idempotency records; they
 // are the only keys that are ever deleted (by the retention compaction
-// filter). "chain" is the hash-chain head: it names the last acknowledged
+// filter). 0x05 holds named checkpoints of the server's own readers (e.g.
+// the policy runner); they are outside the hash chain and may be rewritten.
+// "chain" is the hash-chain head: it names the last acknowledged
 // position and is written in the same WriteBatch as the events it covers.
 //
 // Format "atgard-eventstore/1" is this layout. Any change that an older
@@ -48,6 +52,7 @@ enum class Space : uint8_t {
   kStreamIndex = 0x02,
   kStreamHead = 0x03,
   kCommand = 0x04,
+  kCheckpoint = 0x05,
 };
 
 inline constexpr char kFormatValue[] = "atgard-eventstore/1";
@@ -75,6 +80,7 @@ bool ParseStreamIndexKey(absl::string_view key, absl::string_view* stream_id,
 
 std::string StreamHeadKey(absl::string_view stream_id);
 std::string CommandKey(absl::string_view command_id);
+std::string CheckpointKey(absl::string_view name);
 
 // Upper bound of a whole key space (the first key of the next one).
 std::string SpaceUpperBound(Space space);
