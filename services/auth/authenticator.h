@@ -62,7 +62,7 @@ struct AuthConfig {
   std::string mtls_principals_file;  // --mtls_principals
 
   // Development mode: trust tokens signed by the development key in
-  // <data_dir>/dev-auth (dev_tokens.h). Refused together with the settings
+  // <data_dir>.dev-auth (dev_tokens.h). Refused together with the settings
   // above, so that a production configuration can never also accept
   // development tokens; the server refuses it off loopback as well.
   bool dev_auth = false;  // --dev_auth

@@ -24,13 +24,13 @@ constexpr char kKeyFile[] = "signing-key.pem";
 std::string Errno(int err) { return std::strerror(err); }
 
 // The directory exists, is a real directory, and only its owner can use it.
-absl::Status EnsurePrivateDir(const std::string& data_dir,
-                              const std::string& dir) {
+absl::Status EnsurePrivateDir(const std::string& dir) {
   std::error_code ec;
-  std::filesystem::create_directories(data_dir, ec);
+  const std::filesystem::path parent = std::filesystem::path(dir).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   if (ec) {
     return absl::PermissionDeniedError(absl::StrCat(
-        "cannot create data directory ", data_dir, ": ", ec.message()));
+        "cannot create directory ", parent.string(), ": ", ec.message()));
   }
   if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
     return absl::PermissionDeniedError(
@@ -134,12 +134,17 @@ absl::Status CreateKey(const std::string& dir, const std::string& path) {
 }  // namespace
 
 std::string DevAuthDir(absl::string_view data_dir) {
-  return absl::StrCat(data_dir, "/dev-auth");
+  // Beside the data directory, not in it: the event store refuses a
+  // non-empty directory that is not a store, and a key minted before the
+  // first start would otherwise stop the server from creating its store.
+  while (data_dir.size() > 1 && data_dir.back() == '/')
+    data_dir.remove_suffix(1);
+  return absl::StrCat(data_dir, ".dev-auth");
 }
 
 absl::StatusOr<PrivateKey> LoadOrCreateDevKey(absl::string_view data_dir) {
   const std::string dir = DevAuthDir(data_dir);
-  RETURN_IF_ERROR(EnsurePrivateDir(std::string(data_dir), dir));
+  RETURN_IF_ERROR(EnsurePrivateDir(dir));
   const std::string path = absl::StrCat(dir, "/", kKeyFile);
   absl::StatusOr<PrivateKey> key = ReadKey(path);
   if (!absl::IsNotFound(key.status())) return key;

@@ -1,7 +1,7 @@
 // Development mode: tokens a developer mints on their own machine, signed
 // by a key that lives in the server's data directory.
 //
-// The key pair (EC P-256) is kept in <data_dir>/dev-auth/signing-key.pem.
+// The key pair (EC P-256) is kept in <data_dir>.dev-auth/signing-key.pem.
 // The directory is created with mode 0700 and the key with 0600 on first
 // use; later calls (the server, `atgardctl dev-token`) reuse the key, so
 // tokens stay valid across restarts. Deleting the directory revokes every
@@ -41,11 +41,12 @@ inline constexpr absl::string_view kDevIssuer = "atgard-dev";
 inline constexpr absl::string_view kDevAudience = "atgard";
 inline constexpr absl::Duration kMaxDevTokenTtl = absl::Hours(24 * 30);
 
-// <data_dir>/dev-auth
+// "<data_dir>.dev-auth": beside the data directory (the event store wants
+// its directory to itself).
 std::string DevAuthDir(absl::string_view data_dir);
 
-// Loads the development key, creating it (and <data_dir> and its dev-auth
-// directory) if it does not exist yet.
+// Loads the development key, creating it (and its directory) if it does
+// not exist yet.
 // FAILED_PRECONDITION if the directory or key file can be read or written
 // by others than the owner (the message says which chmod fixes it);
 // INVALID_ARGUMENT if the file is not an EC P-256 private key;

@@ -12,7 +12,7 @@
 
 ABSL_FLAG(std::string, data_dir, "./data",
           "dev-token: the server's --data_dir; its development key is in "
-          "<data_dir>/dev-auth (created on first use).");
+          "<data_dir>.dev-auth (created on first use).");
 ABSL_FLAG(std::string, role, "",
           "dev-token: the role, e.g. FOLLOW_UP_OFFICER, CARE_DIRECTOR, "
           "ADMINISTRATION_DIRECTOR, PROVIDER, MEDICAL_OFFICER, AUDITOR, "
