@@ -77,12 +77,22 @@ absl::Status Validate(const ServerConfig& config) {
         "and --tls_key (and --tls_client_ca for client certificates), or "
         "listen on 127.0.0.1"));
   }
-  if (config.dev_auth && !IsLoopbackHost(*host)) {
+  if (config.auth.dev_auth && !IsLoopbackHost(*host)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--dev_auth is only allowed when --listen is a loopback address "
         "(127.0.0.1, ::1, localhost or a unix socket): anyone who can reach ",
         config.listen_address,
         " could present development tokens, which are not for production"));
+  }
+  if (!config.auth.mtls_principals_file.empty() &&
+      config.tls_client_ca_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--mtls_principals maps client certificates, which the server only "
+        "verifies with --tls_client_ca");
+  }
+  if (config.deadline_interval < absl::Seconds(1)) {
+    return absl::InvalidArgumentError(
+        "--deadline_interval must be at least 1s");
   }
   if (config.shutdown_grace < absl::ZeroDuration()) {
     return absl::InvalidArgumentError("--shutdown_grace must not be negative");

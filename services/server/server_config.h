@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "services/auth/authenticator.h"
 
 namespace atgard::server {
 
@@ -27,14 +28,21 @@ struct ServerConfig {
   // How long the server keeps answering (as NOT_SERVING) before it stops
   // accepting, so that load balancers notice the drain first.
   absl::Duration drain_delay = absl::ZeroDuration();
-  // If set, the bound port is written here once the server is serving.
+  // If set, once serving the bound port is written here (and on a second
+  // line the metrics port, 0 when off).
   std::string port_file;
-  // Development mode: accept tokens minted by `atgardctl dev-token` with
-  // the key in <data_dir>/dev-auth. Only on a loopback listen address, so
-  // that no other machine can present such a token. (Combining it with
-  // production credentials is refused by auth::Authenticator::Create, which
-  // sees the authentication settings.)
-  bool dev_auth = false;
+  // Prometheus metrics on their own port ("" turns them off).
+  std::string metrics_listen = "127.0.0.1:9464";
+  // How often the deadline scheduler runs.
+  absl::Duration deadline_interval = absl::Minutes(5);
+  // How many aggregate states the server keeps in memory.
+  size_t aggregate_cache = 10000;
+  // Who may call: bearer tokens, client certificates, or (development
+  // only) tokens from `atgardctl dev-token`. auth.dev_auth is allowed only
+  // on a loopback listen address, so that no other machine can present
+  // such a token; combining it with production credentials is refused by
+  // auth::Authenticator::Create.
+  auth::AuthConfig auth;
 
   bool tls_enabled() const { return !tls_cert_file.empty(); }
 };

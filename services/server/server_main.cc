@@ -1,12 +1,8 @@
 // atgard-server: the gRPC server of atgard. See README.md and --help.
 #include <grpc/support/log.h>
-#include <grpcpp/ext/proto_server_reflection_plugin.h>
-#include <grpcpp/health_check_service_interface.h>
-#include <grpcpp/security/server_credentials.h>
-#include <grpcpp/server.h>
-#include <grpcpp/server_builder.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -19,11 +15,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "eventstore/event_store.h"
 #include "services/common/files.h"
 #include "services/common/log.h"
-#include "services/common/status_macros.h"
-#include "services/domain/calendar.h"
+#include "services/server/server.h"
 #include "services/server/server_config.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
@@ -52,7 +46,34 @@ ABSL_FLAG(absl::Duration, drain_delay, absl::ZeroDuration(),
           "After SIGTERM/SIGINT, how long to keep accepting calls while "
           "health reports NOT_SERVING, so load balancers stop sending first.");
 ABSL_FLAG(std::string, port_file, "",
-          "If set, the bound port is written to this file once serving.");
+          "If set, once serving the bound gRPC port is written to this file, "
+          "and on a second line the metrics port (0 when off).");
+ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9464",
+          "host:port serving Prometheus metrics at /metrics (port 0 picks a "
+          "free port; empty turns metrics off).");
+ABSL_FLAG(absl::Duration, deadline_interval, absl::Minutes(5),
+          "How often the deadline scheduler appends overdue events.");
+ABSL_FLAG(int64_t, aggregate_cache, 10000,
+          "How many aggregate states to keep in memory (checked against the "
+          "store on every use).");
+ABSL_FLAG(std::string, jwt_issuer, "",
+          "Bearer tokens: the required issuer (iss). Needs --jwt_public_keys "
+          "or --jwt_jwks.");
+ABSL_FLAG(std::string, jwt_audience, "atgard",
+          "Bearer tokens: the audience (aud) they must name.");
+ABSL_FLAG(std::vector<std::string>, jwt_public_keys, {},
+          "Bearer tokens: comma-separated PEM files with RSA (RS256) or EC "
+          "P-256 (ES256) public keys.");
+ABSL_FLAG(std::string, jwt_jwks, "",
+          "Bearer tokens: a JWKS file with the signing keys.");
+ABSL_FLAG(absl::Duration, jwt_leeway, absl::Seconds(60),
+          "Bearer tokens: clock skew allowed for exp and nbf.");
+ABSL_FLAG(std::string, mtls_principals, "",
+          "Mutual TLS: JSON file mapping client certificates to principals "
+          "(see deploy/principals.example.json). Needs --tls_client_ca.");
+ABSL_FLAG(bool, dev_auth, false,
+          "Development only, loopback only: trust tokens minted by "
+          "`atgardctl dev-token` with the key in <data_dir>.dev-auth.");
 
 namespace atgard::server {
 namespace {
@@ -93,94 +114,39 @@ ServerConfig ConfigFromFlags() {
   c.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   c.drain_delay = absl::GetFlag(FLAGS_drain_delay);
   c.port_file = absl::GetFlag(FLAGS_port_file);
+  c.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  c.deadline_interval = absl::GetFlag(FLAGS_deadline_interval);
+  c.aggregate_cache = static_cast<size_t>(
+      std::max<int64_t>(0, absl::GetFlag(FLAGS_aggregate_cache)));
+  c.auth.jwt_issuer = absl::GetFlag(FLAGS_jwt_issuer);
+  c.auth.jwt_audience = absl::GetFlag(FLAGS_jwt_audience);
+  c.auth.jwt_public_key_files = absl::GetFlag(FLAGS_jwt_public_keys);
+  c.auth.jwt_jwks_file = absl::GetFlag(FLAGS_jwt_jwks);
+  c.auth.jwt_leeway = absl::GetFlag(FLAGS_jwt_leeway);
+  c.auth.mtls_principals_file = absl::GetFlag(FLAGS_mtls_principals);
+  c.auth.dev_auth = absl::GetFlag(FLAGS_dev_auth);
   return c;
-}
-
-absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeCredentials(
-    const ServerConfig& config) {
-  if (!config.tls_enabled()) return grpc::InsecureServerCredentials();
-  ASSIGN_OR_RETURN(std::string cert,
-                   ReadFileToString(config.tls_cert_file, "--tls_cert"));
-  ASSIGN_OR_RETURN(std::string key,
-                   ReadFileToString(config.tls_key_file, "--tls_key"));
-  grpc::SslServerCredentialsOptions options(
-      GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
-  if (!config.tls_client_ca_file.empty()) {
-    ASSIGN_OR_RETURN(
-        options.pem_root_certs,
-        ReadFileToString(config.tls_client_ca_file, "--tls_client_ca"));
-    options.client_certificate_request =
-        GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
-  }
-  options.pem_key_cert_pairs.push_back({std::move(key), std::move(cert)});
-  return grpc::SslServerCredentials(options);
 }
 
 int Run(const ServerConfig& config) {
   if (absl::Status s = Validate(config); !s.ok()) {
     return Fail(kExitUsage, "invalid_configuration", s);
   }
-  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
-      MakeCredentials(config);
-  if (!credentials.ok()) {
-    return Fail(kExitUsage, "invalid_configuration", credentials.status());
+  absl::StatusOr<std::unique_ptr<Server>> server = Server::Start(config);
+  if (!server.ok()) {
+    const int code = absl::IsInvalidArgument(server.status())
+                         ? kExitUsage
+                         : kExitStartFailed;
+    return Fail(code, "start_failed", server.status());
   }
-
-  // Every date the domain records is a Stockholm date; without the zone
-  // database it would silently be a UTC date.
-  if (absl::Status s = domain::LoadStockholmTimeZone(); !s.ok()) {
-    return Fail(kExitStartFailed, "time_zone_unavailable", s);
-  }
-
-  log::Info("store_opening", {{"data_dir", config.data_dir}});
-  absl::StatusOr<std::unique_ptr<eventstore::EventStore>> store =
-      eventstore::EventStore::Open({.path = config.data_dir});
-  if (!store.ok())
-    return Fail(kExitStartFailed, "store_open_failed", store.status());
-  log::Info("store_opened", {{"data_dir", (*store)->path()}});
-
-  grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  grpc::ServerBuilder builder;
-  // gRPC sets SO_REUSEPORT by default, which lets a second server bind the
-  // same port and silently take half the calls. One port, one server.
-  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-  int bound_port = 0;
-  builder.AddListeningPort(config.listen_address, *credentials, &bound_port);
-  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  if (server == nullptr ||
-      (bound_port == 0 && !absl::StartsWith(config.listen_address, "unix:"))) {
-    return Fail(kExitStartFailed, "listen_failed",
-                absl::UnavailableError(
-                    absl::StrCat("cannot listen on ", config.listen_address,
-                                 " (address in use or not available)")));
-  }
-  // Storage is open before the server starts, so the first health answer
-  // can already be SERVING.
-  grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
-  health->SetServingStatus(true);
-  // A store whose write or sync failed acknowledges nothing more until the
-  // server restarts: load balancers must stop sending at once. The store
-  // calls this once, from its writer thread.
-  (*store)->OnFailure([health](const absl::Status& status) {
-    log::Error("store_failed", {{"error", status}});
-    health->SetServingStatus(false);
-  });
   if (!config.port_file.empty()) {
-    if (absl::Status s = WriteFileAtomically(config.port_file,
-                                             absl::StrCat(bound_port, "\n"));
+    if (absl::Status s = WriteFileAtomically(
+            config.port_file, absl::StrCat((*server)->port(), "\n",
+                                           (*server)->metrics_port(), "\n"));
         !s.ok()) {
-      (*store)->OnFailure(nullptr);
-      server->Shutdown();
       return Fail(kExitStartFailed, "port_file_failed", s);
     }
   }
-  log::Info("server_started",
-            {{"listen", config.listen_address},
-             {"port", bound_port},
-             {"tls", config.tls_enabled()},
-             {"mutual_tls", !config.tls_client_ca_file.empty()},
-             {"data_dir", config.data_dir}});
 
   sigset_t signals;
   sigemptyset(&signals);
@@ -192,15 +158,8 @@ int Run(const ServerConfig& config) {
   log::Info("shutdown_started",
             {{"signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"},
              {"grace_ms", absl::ToInt64Milliseconds(config.shutdown_grace)}});
-  server->GetHealthCheckService()->SetServingStatus(false);
-  if (config.drain_delay > absl::ZeroDuration())
-    absl::SleepFor(config.drain_delay);
-  // Stops accepting, lets in-flight calls finish until the deadline, then
-  // cancels what is left.
-  server->Shutdown(absl::ToChronoTime(absl::Now() + config.shutdown_grace));
-  server->Wait();
-  // Closed before the server (and its health service) goes away.
-  store->reset();
+  (*server)->Shutdown(config.drain_delay, config.shutdown_grace);
+  server->reset();
   log::Info("shutdown_complete");
   return kExitOk;
 }

@@ -187,13 +187,14 @@ INSTANTIATE_TEST_SUITE_P(
                  "--log_level"},
         BadStart{"UnknownFlag", {"--no_such_flag=1"}, 1, "no_such_flag"},
         BadStart{"NotAStore",
-                 {"--listen=127.0.0.1:0", "--data_dir={dir}"},
+                 {"--listen=127.0.0.1:0", "--data_dir={dir}", "--dev_auth"},
                  1,
                  "holds no atgard store"},
-        BadStart{"DataDirIsAFile",
-                 {"--listen=127.0.0.1:0", "--data_dir=/etc/hostname"},
-                 1,
-                 "is not a directory"}),
+        BadStart{
+            "DataDirIsAFile",
+            {"--listen=127.0.0.1:0", "--data_dir=/etc/hostname", "--dev_auth"},
+            1,
+            "is not a directory"}),
     [](const ::testing::TestParamInfo<BadStart>& info) {
       return info.param.name;
     });
@@ -204,7 +205,8 @@ TEST(ServerLifecycle, RefusesADataDirectoryInUse) {
       {.data_dir = tmp.Join("data"), .work_dir = tmp.path()});
   ASSERT_TRUE(first.ok()) << first.status();
   auto second = RunServerToExit(
-      {"--listen=127.0.0.1:0", absl::StrCat("--data_dir=", tmp.Join("data"))},
+      {"--listen=127.0.0.1:0", absl::StrCat("--data_dir=", tmp.Join("data")),
+       "--dev_auth", "--metrics_listen="},
       tmp.path());
   ASSERT_TRUE(second.ok()) << second.status();
   EXPECT_EQ(second->exit_code, 1) << second->output;
@@ -221,9 +223,10 @@ TEST(ServerLifecycle, RefusesAnUnwritableDataDirectory) {
   ASSERT_EQ(chmod(dir.c_str(), 0555), 0);
   // As root, permissions bind only once the server runs as another user.
   ASSERT_EQ(chmod(tmp.path().c_str(), 0755), 0);
-  auto result = RunServerToExit(
-      {"--listen=127.0.0.1:0", absl::StrCat("--data_dir=", dir)}, tmp.path(),
-      /*drop_privileges=*/true);
+  auto result =
+      RunServerToExit({"--listen=127.0.0.1:0", absl::StrCat("--data_dir=", dir),
+                       "--dev_auth", "--metrics_listen="},
+                      tmp.path(), /*drop_privileges=*/true);
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(result->exit_code, 1) << result->output;
   EXPECT_THAT(result->output, HasSubstr("not writable"));
@@ -235,7 +238,8 @@ TEST(ServerLifecycle, RefusesAPortInUse) {
       ServerProcess::Start({.data_dir = tmp.Join("a"), .work_dir = tmp.path()});
   ASSERT_TRUE(first.ok()) << first.status();
   auto second = RunServerToExit({absl::StrCat("--listen=", (*first)->address()),
-                                 absl::StrCat("--data_dir=", tmp.Join("b"))},
+                                 absl::StrCat("--data_dir=", tmp.Join("b")),
+                                 "--dev_auth", "--metrics_listen="},
                                 tmp.path());
   ASSERT_TRUE(second.ok()) << second.status();
   EXPECT_EQ(second->exit_code, 1) << second->output;

@@ -14,13 +14,18 @@ const std::vector<v1::Event>& Empty() {
   return *empty;
 }
 
+// The kind is the second segment of "<tenant>/<kind>/<id>"; the id may
+// itself contain '/' and even another kind's name.
 domain::AggregateKind KindOfStream(absl::string_view stream_id) {
-  for (domain::AggregateKind kind :
+  const size_t first = stream_id.find('/');
+  const size_t second = stream_id.find('/', first + 1);
+  const absl::string_view kind =
+      stream_id.substr(first + 1, second - first - 1);
+  for (domain::AggregateKind k :
        {domain::AggregateKind::kProvider, domain::AggregateKind::kContract,
         domain::AggregateKind::kCase, domain::AggregateKind::kIndicatorSeries,
         domain::AggregateKind::kCarePlan}) {
-    const std::string infix = absl::StrCat("/", domain::KindName(kind), "/");
-    if (stream_id.find(infix) != absl::string_view::npos) return kind;
+    if (kind == domain::KindName(k)) return k;
   }
   return domain::AggregateKind::kCase;
 }

@@ -13,6 +13,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 
@@ -113,7 +114,9 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
       absl::StrCat(options.work_dir, "/", UniqueName("server.log"));
   std::vector<std::string> args = {
       "--listen=127.0.0.1:0", absl::StrCat("--data_dir=", options.data_dir),
-      absl::StrCat("--port_file=", port_file), "--log_format=json"};
+      absl::StrCat("--port_file=", port_file), "--metrics_listen=127.0.0.1:0",
+      "--log_format=json"};
+  if (options.dev_auth) args.push_back("--dev_auth");
   args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
   absl::StatusOr<pid_t> pid = Spawn(args, output_file, options.drop_privileges);
   if (!pid.ok()) return pid.status();
@@ -126,11 +129,15 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
           absl::StrCat("atgard-server exited during start-up; output:\n",
                        ReadAll(output_file)));
     }
-    std::string text = ReadAll(port_file);
+    // "<grpc port>\n<metrics port>\n", written atomically once serving.
+    const std::vector<std::string> lines =
+        absl::StrSplit(ReadAll(port_file), '\n', absl::SkipEmpty());
     int port = 0;
-    if (absl::SimpleAtoi(absl::StripAsciiWhitespace(text), &port) && port > 0) {
+    int metrics_port = 0;
+    if (lines.size() == 2 && absl::SimpleAtoi(lines[0], &port) && port > 0 &&
+        absl::SimpleAtoi(lines[1], &metrics_port)) {
       return std::unique_ptr<ServerProcess>(
-          new ServerProcess(*pid, port, output_file));
+          new ServerProcess(*pid, port, metrics_port, output_file));
     }
     if (absl::Now() > deadline) {
       kill(*pid, SIGKILL);
@@ -143,8 +150,12 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
   }
 }
 
-ServerProcess::ServerProcess(pid_t pid, int port, std::string output_file)
-    : pid_(pid), port_(port), output_file_(std::move(output_file)) {}
+ServerProcess::ServerProcess(pid_t pid, int port, int metrics_port,
+                             std::string output_file)
+    : pid_(pid),
+      port_(port),
+      metrics_port_(metrics_port),
+      output_file_(std::move(output_file)) {}
 
 ServerProcess::~ServerProcess() {
   if (running_) {

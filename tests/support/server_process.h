@@ -35,12 +35,16 @@ struct ServerOptions {
   // Run as user "nobody" (only when the test runs as root), so that file
   // permissions apply to the server.
   bool drop_privileges = false;
+  // Accept development tokens (`atgardctl dev-token`); turn off to
+  // configure authentication through extra_args instead.
+  bool dev_auth = true;
 };
 
 class ServerProcess {
  public:
-  // Starts the server with --listen=127.0.0.1:0 and waits until it has
-  // written its port file. Fails with the server's output if it exits or
+  // Starts the server with --listen=127.0.0.1:0, metrics on a free port
+  // and (by default) --dev_auth, and waits until it has written its port
+  // file. Fails with the server's output if it exits or
   // does not come up within `timeout`.
   static absl::StatusOr<std::unique_ptr<ServerProcess>> Start(
       const ServerOptions& options, absl::Duration timeout = absl::Seconds(30));
@@ -50,6 +54,8 @@ class ServerProcess {
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   int port() const { return port_; }
+  // The Prometheus metrics port (0 if metrics are off).
+  int metrics_port() const { return metrics_port_; }
   // "127.0.0.1:<port>".
   std::string address() const;
   pid_t pid() const { return pid_; }
@@ -67,10 +73,11 @@ class ServerProcess {
   std::string Output() const;
 
  private:
-  ServerProcess(pid_t pid, int port, std::string output_file);
+  ServerProcess(pid_t pid, int port, int metrics_port, std::string output_file);
 
   pid_t pid_;
   int port_;
+  int metrics_port_;
   std::string output_file_;
   bool running_ = true;
 };

@@ -69,7 +69,7 @@ TEST(Validate, ClientCaNeedsTls) {
 
 TEST(Validate, DevAuthOnlyOnLoopback) {
   ServerConfig c;
-  c.dev_auth = true;
+  c.auth.dev_auth = true;
   for (const char* address :
        {"127.0.0.1:50051", "[::1]:0", "localhost:50051", "unix:/tmp/a.sock"}) {
     c.listen_address = address;
@@ -85,7 +85,7 @@ TEST(Validate, DevAuthOnlyOnLoopback) {
     EXPECT_THAT(s.message(), HasSubstr("--dev_auth"));
     EXPECT_THAT(s.message(), HasSubstr("loopback"));
   }
-  c.dev_auth = false;
+  c.auth.dev_auth = false;
   EXPECT_TRUE(Validate(c).ok());
 }
 

@@ -1,0 +1,56 @@
+#include "services/api/access_log.h"
+
+#include "absl/strings/str_cat.h"
+#include "atgard/v1/events.pb.h"
+#include "eventstore/event_store.h"
+#include "services/domain/calendar.h"
+#include "services/domain/dates.h"
+
+namespace atgard::api {
+
+AccessLog::AccessLog(eventstore::EventStore* store,
+                     std::function<absl::Time()> clock)
+    : store_(store), clock_(std::move(clock)) {}
+
+std::string AccessLog::StreamFor(absl::string_view tenant, absl::Time at) {
+  return absl::StrCat(tenant, "/access/",
+                      domain::FormatDay(domain::StockholmDay(at)));
+}
+
+void AccessLog::Record(const domain::Principal& principal,
+                       absl::string_view method, absl::string_view resource,
+                       const absl::Status& outcome, uint64_t items,
+                       std::function<void(absl::Status)> done) {
+  v1::Event event;
+  v1::AccessRecorded* e = event.mutable_access_recorded();
+  e->set_subject(principal.subject);
+  e->set_role(principal.role);
+  e->set_provider_id(principal.provider_id);
+  e->set_method(std::string(method));
+  e->set_resource(std::string(resource));
+  e->set_outcome(outcome.ok() ? "OK"
+                              : absl::StatusCodeToString(outcome.code()));
+  e->set_items(items);
+
+  eventstore::AppendRequest append;
+  append.stream_id = StreamFor(principal.tenant, clock_());
+  append.expected = eventstore::ExpectedVersion::Any();
+  append.events.push_back({.event_type = "AccessRecorded",
+                           .schema_version = 1,
+                           .payload = event.SerializeAsString()});
+  append.metadata.set_actor_subject(principal.subject);
+  append.metadata.set_actor_role(std::string(domain::RoleName(principal.role)));
+  append.metadata.set_tenant(principal.tenant);
+  store_->AppendAsync(
+      std::move(append),
+      [done =
+           std::move(done)](absl::StatusOr<eventstore::AppendResult> appended) {
+        done(appended.ok() ? absl::OkStatus()
+                           : absl::UnavailableError(absl::StrCat(
+                                 "the read could not be recorded in the "
+                                 "access log, so it is not served: ",
+                                 appended.status().message())));
+      });
+}
+
+}  // namespace atgard::api

@@ -1,0 +1,49 @@
+// The read log (läslogg): every read of case contents, dossiers, reports or
+// the event log, and every read by an auditor or supervisor, becomes an
+// AccessRecorded event in the tenant's access streams
+// ("<kommunkod>/access/<Stockholm date>"), so that reads can be reviewed
+// like any other history. A read whose record cannot be stored is not
+// served.
+//
+// Thread-safe.
+#ifndef ATGARD_SERVICES_API_ACCESS_LOG_H_
+#define ATGARD_SERVICES_API_ACCESS_LOG_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "services/domain/principal.h"
+
+namespace atgard::eventstore {
+class EventStore;
+}
+
+namespace atgard::api {
+
+class AccessLog {
+ public:
+  // `store` must outlive the log.
+  AccessLog(eventstore::EventStore* store, std::function<absl::Time()> clock);
+
+  // Appends one access event for a read by `principal` of `resource`
+  // through `method` with `outcome` (OK or the refusal) and `items`
+  // returned; calls `done` once it is durable (OK) or could not be stored.
+  void Record(const domain::Principal& principal, absl::string_view method,
+              absl::string_view resource, const absl::Status& outcome,
+              uint64_t items, std::function<void(absl::Status)> done);
+
+  // The stream an access on `day` goes to.
+  static std::string StreamFor(absl::string_view tenant, absl::Time at);
+
+ private:
+  eventstore::EventStore* const store_;
+  const std::function<absl::Time()> clock_;
+};
+
+}  // namespace atgard::api
+
+#endif  // ATGARD_SERVICES_API_ACCESS_LOG_H_

@@ -1,0 +1,153 @@
+#include "services/api/aggregate_repository.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "eventstore/event_store.h"
+#include "services/common/status_macros.h"
+
+namespace atgard::api {
+namespace {
+
+// Events read per ReadStream call while folding a long stream.
+constexpr size_t kFoldChunk = 512;
+
+}  // namespace
+
+absl::StatusOr<v1::Event> DecodeEvent(const v1::EventEnvelope& envelope) {
+  v1::Event event;
+  if (!event.ParseFromString(envelope.payload())) {
+    return absl::DataLossError(
+        absl::StrCat("the event at position ", envelope.global_position(),
+                     " does not decode as atgard.v1.Event"));
+  }
+  return event;
+}
+
+AggregateRepository::AggregateRepository(eventstore::EventStore* store,
+                                         size_t capacity)
+    : store_(store), capacity_(capacity) {}
+
+absl::StatusOr<domain::AggregateKind> AggregateRepository::KindOfStream(
+    absl::string_view stream_id) {
+  std::vector<absl::string_view> parts =
+      absl::StrSplit(stream_id, absl::MaxSplits('/', 2));
+  if (parts.size() == 3) {
+    for (domain::AggregateKind kind :
+         {domain::AggregateKind::kProvider, domain::AggregateKind::kContract,
+          domain::AggregateKind::kCase, domain::AggregateKind::kIndicatorSeries,
+          domain::AggregateKind::kCarePlan}) {
+      if (parts[1] == domain::KindName(kind)) return kind;
+    }
+  }
+  return absl::NotFoundError(
+      absl::StrCat("stream ", stream_id, " holds no aggregate"));
+}
+
+std::optional<LoadedAggregate> AggregateRepository::Cached(
+    const std::string& stream_id) {
+  absl::MutexLock lock(&mu_);
+  auto it = entries_.find(stream_id);
+  if (it == entries_.end()) return std::nullopt;
+  lru_.splice(lru_.begin(), lru_, it->second.lru);
+  return it->second.loaded;
+}
+
+void AggregateRepository::Remember(const std::string& stream_id,
+                                   LoadedAggregate loaded) {
+  if (capacity_ == 0) return;
+  absl::MutexLock lock(&mu_);
+  auto it = entries_.find(stream_id);
+  if (it != entries_.end()) {
+    // Never go back to an older state than one already known.
+    if (it->second.loaded.version <= loaded.version) {
+      it->second.loaded = std::move(loaded);
+    }
+    lru_.splice(lru_.begin(), lru_, it->second.lru);
+    return;
+  }
+  lru_.push_front(stream_id);
+  entries_.emplace(stream_id, Entry{std::move(loaded), lru_.begin()});
+  while (entries_.size() > capacity_) {
+    entries_.erase(lru_.back());
+    lru_.pop_back();
+  }
+}
+
+absl::StatusOr<LoadedAggregate> AggregateRepository::Load(
+    const std::string& stream_id, domain::AggregateKind kind) {
+  absl::StatusOr<eventstore::StreamInfo> info =
+      store_->GetStreamInfo(stream_id);
+  if (absl::IsNotFound(info.status())) {
+    return LoadedAggregate{.state = std::make_shared<domain::AggregateState>(
+                               domain::InitialState(kind)),
+                           .version = 0,
+                           .last_position = 0};
+  }
+  if (!info.ok()) return info.status();
+
+  std::optional<LoadedAggregate> cached = Cached(stream_id);
+  if (cached.has_value() && cached->version == info->version) return *cached;
+
+  // Fold from the cached version (when it is behind) or from the start.
+  domain::AggregateState state = domain::InitialState(kind);
+  uint64_t version = 0;
+  if (cached.has_value() && cached->version < info->version) {
+    state = *cached->state;
+    version = cached->version;
+  }
+  uint64_t last_position = cached.has_value() ? cached->last_position : 0;
+  while (version < info->version) {
+    ASSIGN_OR_RETURN(std::vector<v1::EventEnvelope> envelopes,
+                     store_->ReadStream(stream_id, version + 1, kFoldChunk,
+                                        eventstore::Direction::kForward));
+    if (envelopes.empty()) break;
+    for (const v1::EventEnvelope& envelope : envelopes) {
+      ASSIGN_OR_RETURN(v1::Event event, DecodeEvent(envelope));
+      domain::Evolve(state, event);
+      version = envelope.stream_version();
+      last_position = envelope.global_position();
+    }
+  }
+  LoadedAggregate loaded{
+      .state = std::make_shared<const domain::AggregateState>(std::move(state)),
+      .version = version,
+      .last_position = last_position};
+  Remember(stream_id, loaded);
+  return loaded;
+}
+
+absl::StatusOr<domain::References> AggregateRepository::LoadReferences(
+    absl::string_view tenant, const v1::Command& command) {
+  const domain::ReferenceKeys keys = domain::ReferencesOf(command);
+  domain::References refs;
+  auto load = [&](domain::AggregateKind kind,
+                  const std::string& id) -> absl::StatusOr<LoadedAggregate> {
+    return Load(domain::StreamId(tenant, {.kind = kind, .id = id}), kind);
+  };
+  // Referenced ids are not yet validated by the decider; an id that cannot
+  // be a stream name simply refers to nothing.
+  auto plausible = [](const std::string& id) {
+    return !id.empty() && id.size() <= 64 && !absl::StrContains(id, "/");
+  };
+  if (keys.provider_id.has_value() && plausible(*keys.provider_id)) {
+    ASSIGN_OR_RETURN(LoadedAggregate p,
+                     load(domain::AggregateKind::kProvider, *keys.provider_id));
+    if (p.version > 0)
+      refs.provider = std::get<domain::ProviderState>(*p.state);
+  }
+  if (keys.contract_id.has_value() && plausible(*keys.contract_id)) {
+    ASSIGN_OR_RETURN(LoadedAggregate c,
+                     load(domain::AggregateKind::kContract, *keys.contract_id));
+    if (c.version > 0)
+      refs.contract = std::get<domain::ContractState>(*c.state);
+  }
+  for (const std::string& id : keys.case_ids) {
+    if (!plausible(id)) continue;
+    ASSIGN_OR_RETURN(LoadedAggregate c, load(domain::AggregateKind::kCase, id));
+    if (c.version > 0) refs.cases[id] = std::get<domain::CaseState>(*c.state);
+  }
+  return refs;
+}
+
+}  // namespace atgard::api

@@ -1,0 +1,258 @@
+#include "services/api/command_handler.h"
+
+#include <openssl/sha.h>
+
+#include <future>
+
+#include "absl/strings/str_cat.h"
+#include "eventstore/event_store.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "services/common/status_macros.h"
+#include "services/domain/decider.h"
+#include "services/domain/errors.h"
+
+namespace atgard::api {
+namespace {
+
+constexpr size_t kMaxCommandIdBytes = 128;
+
+std::string Deterministic(const google::protobuf::Message& message) {
+  std::string out;
+  google::protobuf::io::StringOutputStream stream(&out);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.SetSerializationDeterministic(true);
+  message.SerializeToCodedStream(&coded);
+  coded.Trim();
+  return out;
+}
+
+void AppendField(std::string* out, absl::string_view field) {
+  const uint64_t size = field.size();
+  for (int shift = 56; shift >= 0; shift -= 8) {
+    out->push_back(static_cast<char>((size >> shift) & 0xff));
+  }
+  out->append(field.data(), field.size());
+}
+
+// What makes two requests "the same command": the stream, who asks, and
+// the command's content. The expected version is left out on purpose: a
+// retry after success must be recognised even though the stream has moved.
+std::string RequestDigest(absl::string_view stream_id,
+                          const domain::Principal& principal,
+                          const v1::Command& command) {
+  std::string canonical;
+  AppendField(&canonical, stream_id);
+  AppendField(&canonical, principal.subject);
+  AppendField(&canonical, domain::RoleName(principal.role));
+  AppendField(&canonical, Deterministic(command));
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(canonical.data()),
+         canonical.size(), digest);
+  return std::string(reinterpret_cast<const char*>(digest), sizeof(digest));
+}
+
+v1::CommandResult ResultOf(absl::string_view stream_id,
+                           const eventstore::AppendResult& appended,
+                           const std::vector<v1::Event>& events) {
+  v1::CommandResult result;
+  result.set_stream_id(std::string(stream_id));
+  result.set_stream_version(appended.last_version);
+  result.set_global_position(appended.last_position);
+  result.set_deduplicated(appended.deduplicated);
+  if (!appended.deduplicated) {
+    for (const v1::Event& e : events)
+      result.add_event_types(domain::EventType(e));
+  }
+  return result;
+}
+
+}  // namespace
+
+absl::Status ValidateCommandId(absl::string_view command_id) {
+  if (command_id.empty()) {
+    return domain::InvalidArgument(
+        "options.command_id",
+        "is required: choose a unique key per command "
+        "(e.g. a UUID) and reuse it when retrying");
+  }
+  if (command_id.size() > kMaxCommandIdBytes) {
+    return domain::InvalidArgument("options.command_id",
+                                   "must be at most 128 characters");
+  }
+  for (unsigned char c : command_id) {
+    if (c < 0x21 || c > 0x7e) {
+      return domain::InvalidArgument("options.command_id",
+                                     "must be printable ASCII without spaces");
+    }
+  }
+  return absl::OkStatus();
+}
+
+struct CommandHandler::Call {
+  CommandRequest request;
+  Done done;
+  std::string stream_id;
+  domain::AggregateKind kind;
+  // The command id as the store keeps it: "<tenant>/<command id>", so that
+  // tenants cannot collide.
+  std::string store_command_id;
+  std::string digest;
+  int attempts = 0;
+};
+
+CommandHandler::CommandHandler(eventstore::EventStore* store,
+                               AggregateRepository* repository, Options options)
+    : store_(store), repository_(repository), options_(std::move(options)) {}
+
+void CommandHandler::Handle(CommandRequest request, Done done) {
+  if (absl::Status s = ValidateCommandId(request.command_id); !s.ok()) {
+    done(s);
+    return;
+  }
+  absl::StatusOr<domain::AggregateRef> ref = domain::Route(request.command);
+  if (!ref.ok()) {
+    done(ref.status());
+    return;
+  }
+  auto call = std::make_shared<Call>();
+  call->stream_id = domain::StreamId(request.principal.tenant, *ref);
+  call->kind = ref->kind;
+  call->store_command_id =
+      absl::StrCat(request.principal.tenant, "/", request.command_id);
+  call->digest =
+      RequestDigest(call->stream_id, request.principal, request.command);
+  call->request = std::move(request);
+  call->done = std::move(done);
+
+  // A command id seen before answers from the store's record, whatever the
+  // aggregate looks like now.
+  absl::StatusOr<std::optional<eventstore::AppendResult>> record =
+      store_->LookupCommand(call->store_command_id, call->digest);
+  if (absl::IsAlreadyExists(record.status())) {
+    call->done(domain::AlreadyExists(
+        "options.command_id",
+        "was already used for a different command; choose a new id"));
+    return;
+  }
+  if (!record.ok()) {
+    call->done(record.status());
+    return;
+  }
+  if (record->has_value()) {
+    call->done(ResultOf(call->stream_id, **record, {}));
+    return;
+  }
+  Attempt(std::move(call));
+}
+
+void CommandHandler::Attempt(std::shared_ptr<Call> call) {
+  ++call->attempts;
+  const CommandRequest& request = call->request;
+  absl::StatusOr<LoadedAggregate> loaded =
+      repository_->Load(call->stream_id, call->kind);
+  if (!loaded.ok()) {
+    call->done(loaded.status());
+    return;
+  }
+  if (request.expected_version.has_value() &&
+      *request.expected_version != loaded->version) {
+    call->done(absl::AbortedError(absl::StrCat(
+        "options.expected_version: ", call->stream_id, " is at version ",
+        loaded->version, ", not ", *request.expected_version,
+        "; re-read it and decide again")));
+    return;
+  }
+  absl::StatusOr<domain::References> refs =
+      repository_->LoadReferences(request.principal.tenant, request.command);
+  if (!refs.ok()) {
+    call->done(refs.status());
+    return;
+  }
+  const domain::CommandContext context =
+      domain::MakeContext(request.principal, options_.clock());
+  absl::StatusOr<std::vector<v1::Event>> events =
+      domain::Decide(request.command, *loaded->state, context, *refs);
+  if (!events.ok()) {
+    call->done(events.status());
+    return;
+  }
+  if (events->empty()) {
+    // The command had already taken effect: nothing to write.
+    eventstore::AppendResult unchanged{.first_version = loaded->version,
+                                       .last_version = loaded->version,
+                                       .first_position = loaded->last_position,
+                                       .last_position = loaded->last_position};
+    call->done(ResultOf(call->stream_id, unchanged, {}));
+    return;
+  }
+
+  eventstore::AppendRequest append;
+  append.stream_id = call->stream_id;
+  append.expected = eventstore::ExpectedVersion::Exact(loaded->version);
+  for (const v1::Event& e : *events) {
+    append.events.push_back({.event_type = domain::EventType(e),
+                             .schema_version = 1,
+                             .payload = Deterministic(e)});
+  }
+  append.command_id = call->store_command_id;
+  append.request_digest = call->digest;
+  v1::EventMetadata& metadata = append.metadata;
+  metadata.set_actor_subject(request.principal.subject);
+  metadata.set_actor_role(
+      std::string(domain::RoleName(request.principal.role)));
+  metadata.set_tenant(request.principal.tenant);
+  metadata.set_correlation_id(request.correlation_id.empty()
+                                  ? request.command_id
+                                  : request.correlation_id);
+  metadata.set_causation_id(
+      request.causation_id.empty() ? request.command_id : request.causation_id);
+  metadata.set_command_id(call->store_command_id);
+
+  auto next = std::make_shared<domain::AggregateState>(*loaded->state);
+  for (const v1::Event& e : *events) domain::Evolve(*next, e);
+  store_->AppendAsync(
+      std::move(append),
+      [this, call, next, events = std::move(*events)](
+          absl::StatusOr<eventstore::AppendResult> appended) mutable {
+        if (appended.ok()) {
+          if (!appended->deduplicated) {
+            repository_->Remember(call->stream_id,
+                                  {.state = std::move(next),
+                                   .version = appended->last_version,
+                                   .last_position = appended->last_position});
+          }
+          call->done(ResultOf(call->stream_id, *appended, events));
+          return;
+        }
+        if (absl::IsAborted(appended.status()) &&
+            !call->request.expected_version.has_value() &&
+            call->attempts < options_.max_attempts) {
+          // Another command changed the aggregate first: decide again on
+          // its new state.
+          retries_.Post([this, call = std::move(call)]() mutable {
+            Attempt(std::move(call));
+          });
+          return;
+        }
+        if (absl::IsAlreadyExists(appended.status())) {
+          call->done(domain::AlreadyExists(
+              "options.command_id",
+              "was already used for a different command; choose a new id"));
+          return;
+        }
+        call->done(appended.status());
+      });
+}
+
+absl::StatusOr<v1::CommandResult> CommandHandler::HandleAndWait(
+    CommandRequest request) {
+  std::promise<absl::StatusOr<v1::CommandResult>> promise;
+  std::future<absl::StatusOr<v1::CommandResult>> future = promise.get_future();
+  Handle(std::move(request), [&promise](absl::StatusOr<v1::CommandResult> r) {
+    promise.set_value(std::move(r));
+  });
+  return future.get();
+}
+
+}  // namespace atgard::api

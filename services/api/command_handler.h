@@ -1,0 +1,97 @@
+// Carries out a domain command: loads the aggregate it targets (and the
+// ones it refers to), asks the pure decider, and appends the events with
+// optimistic concurrency. The one place where commands meet storage.
+//
+//   idempotency: a command id seen before (kept by the event store across
+//   restarts) with the same content returns the stored result; with other
+//   content it is ALREADY_EXISTS;
+//   concurrency: the append expects the version the decision was based on;
+//   on a conflict the command is decided again (deciders are pure, so that
+//   is safe) up to a bound, unless the caller gave an expected version, in
+//   which case it gets ABORTED.
+//
+// Thread-safe. Handle() does its reads on the calling thread and hands the
+// write to the store's batching writer without blocking; `done` runs once,
+// on the store's writer thread or on the calling thread.
+#ifndef ATGARD_SERVICES_API_COMMAND_HANDLER_H_
+#define ATGARD_SERVICES_API_COMMAND_HANDLER_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "atgard/v1/api.pb.h"
+#include "atgard/v1/commands.pb.h"
+#include "services/api/aggregate_repository.h"
+#include "services/common/serial_executor.h"
+#include "services/domain/principal.h"
+
+namespace atgard::eventstore {
+class EventStore;
+}
+
+namespace atgard::api {
+
+struct CommandRequest {
+  domain::Principal principal;
+  v1::Command command;
+  // The caller's idempotency key (CommandOptions.command_id).
+  std::string command_id;
+  std::optional<uint64_t> expected_version;
+  std::string correlation_id;
+  // What caused the command when it was not a person: a policy's
+  // triggering event, a deadline.
+  std::string causation_id;
+};
+
+class CommandHandler {
+ public:
+  struct Options {
+    // How often a conflicting append is decided again when the caller gave
+    // no expected version.
+    int max_attempts = 5;
+    std::function<absl::Time()> clock = [] { return absl::Now(); };
+  };
+
+  using Done = std::function<void(absl::StatusOr<v1::CommandResult>)>;
+
+  // `store` and `repository` must outlive the handler.
+  CommandHandler(eventstore::EventStore* store, AggregateRepository* repository,
+                 Options options);
+  CommandHandler(const CommandHandler&) = delete;
+  CommandHandler& operator=(const CommandHandler&) = delete;
+
+  // Carries out `request` and calls `done` with where its events went, or:
+  //   INVALID_ARGUMENT naming options.command_id or a field of the command;
+  //   the decider's errors (see services/domain/decider.h);
+  //   ABORTED when an expected version was given and does not match, or
+  //   conflicts persisted past max_attempts;
+  //   ALREADY_EXISTS when the command id was used for another command;
+  //   UNAVAILABLE when the store refuses writes.
+  void Handle(CommandRequest request, Done done);
+
+  // Blocking form, for tools and tests (not for gRPC threads).
+  [[nodiscard]] absl::StatusOr<v1::CommandResult> HandleAndWait(
+      CommandRequest request);
+
+ private:
+  struct Call;
+  void Attempt(std::shared_ptr<Call> call);
+  eventstore::EventStore* const store_;
+  AggregateRepository* const repository_;
+  const Options options_;
+  // Conflicts are decided again here, not on the store's writer thread
+  // that reports them.
+  SerialExecutor retries_;
+};
+
+// The checks a client-chosen command id must pass: 1-128 printable ASCII
+// characters. INVALID_ARGUMENT naming options.command_id otherwise.
+[[nodiscard]] absl::Status ValidateCommandId(absl::string_view command_id);
+
+}  // namespace atgard::api
+
+#endif  // ATGARD_SERVICES_API_COMMAND_HANDLER_H_

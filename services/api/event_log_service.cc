@@ -1,0 +1,486 @@
+#include "services/api/event_log_service.h"
+
+#include <atomic>
+#include <deque>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "atgard/v1/diagnostics_service.grpc.pb.h"
+#include "atgard/v1/event_store_service.grpc.pb.h"
+#include "eventstore/event_store.h"
+#include "services/api/access_log.h"
+#include "services/api/aggregate_repository.h"
+#include "services/api/call_authenticator.h"
+#include "services/api/grpc_status.h"
+#include "services/api/metrics.h"
+#include "services/common/serial_executor.h"
+#include "services/common/status_macros.h"
+#include "services/domain/errors.h"
+#include "services/domain/streams.h"
+#include "services/domain/validation.h"
+
+namespace atgard::api {
+namespace {
+
+constexpr uint32_t kDefaultMaxCount = 100;
+constexpr uint32_t kMaxMaxCount = 1000;
+// Events read per subscription step; one write each.
+constexpr size_t kSubscriptionBatch = 64;
+
+absl::StatusOr<size_t> MaxCount(uint32_t requested) {
+  if (requested == 0) return kDefaultMaxCount;
+  if (requested > kMaxMaxCount) {
+    return domain::InvalidArgument("max_count", "must be at most 1000");
+  }
+  return requested;
+}
+
+absl::StatusOr<v1::RecordedEvent> ToRecordedEvent(v1::EventEnvelope envelope) {
+  v1::RecordedEvent recorded;
+  ASSIGN_OR_RETURN(*recorded.mutable_event(), DecodeEvent(envelope));
+  *recorded.mutable_envelope() = std::move(envelope);
+  return recorded;
+}
+
+// A stream id of the caller's tenant, with no personal identity in it.
+absl::Status CheckStreamId(const domain::Principal& principal,
+                           absl::string_view stream_id) {
+  if (stream_id.empty() || stream_id.size() > 512) {
+    return domain::InvalidArgument("stream_id",
+                                   "must be \"<kommunkod>/<kind>/<id>\"");
+  }
+  RETURN_IF_ERROR(
+      domain::RejectPersonalIdentityNumbers("stream_id", stream_id));
+  if (!absl::StartsWith(stream_id, domain::TenantPrefix(principal.tenant))) {
+    return domain::PermissionDenied("stream_id",
+                                    "belongs to another tenant (kommun)");
+  }
+  return absl::OkStatus();
+}
+
+// The tenant-restricted store filter for an API filter.
+absl::StatusOr<eventstore::ReadAllFilter> StoreFilter(
+    const domain::Principal& principal, const v1::EventFilter& filter) {
+  eventstore::ReadAllFilter out;
+  const std::string tenant = domain::TenantPrefix(principal.tenant);
+  for (int i = 0; i < filter.stream_prefixes_size(); ++i) {
+    const std::string& prefix = filter.stream_prefixes(i);
+    const std::string field = absl::StrCat("filter.stream_prefixes[", i, "]");
+    RETURN_IF_ERROR(domain::RejectPersonalIdentityNumbers(field, prefix));
+    if (!absl::StartsWith(prefix, tenant)) {
+      return domain::PermissionDenied(
+          field, absl::StrCat("must lie within the caller's tenant, i.e. start "
+                              "with \"",
+                              tenant, "\""));
+    }
+    out.stream_prefixes.push_back(prefix);
+  }
+  if (out.stream_prefixes.empty()) out.stream_prefixes.push_back(tenant);
+  for (int i = 0; i < filter.event_types_size(); ++i) {
+    RETURN_IF_ERROR(domain::ValidateId(
+        absl::StrCat("filter.event_types[", i, "]"), filter.event_types(i)));
+    out.event_types.push_back(filter.event_types(i));
+  }
+  return out;
+}
+
+std::string DescribeFilter(const eventstore::ReadAllFilter& filter) {
+  std::string out = absl::StrJoin(filter.stream_prefixes, ",");
+  if (!filter.event_types.empty()) {
+    absl::StrAppend(&out, " types ", absl::StrJoin(filter.event_types, ","));
+  }
+  return out;
+}
+
+class EventStoreServiceImpl final
+    : public v1::EventStoreService::CallbackService {
+ public:
+  explicit EventStoreServiceImpl(const ServiceContext& services)
+      : services_(services) {}
+
+  grpc::ServerUnaryReactor* ReadStream(
+      grpc::CallbackServerContext* context,
+      const v1::ReadStreamRequest* request,
+      v1::ReadStreamResponse* response) override {
+    auto call = std::make_shared<UnaryCall>(
+        services_, context, "/atgard.v1.EventStoreService/ReadStream");
+    absl::StatusOr<domain::Principal> principal = call->Authenticate();
+    if (!principal.ok()) {
+      call->Finish(principal.status());
+      return call->reactor();
+    }
+    const absl::Status valid_id =
+        CheckStreamId(*principal, request->stream_id());
+    absl::Status outcome = RequireReader(*principal);
+    if (outcome.ok()) outcome = valid_id;
+    if (outcome.ok()) outcome = ReadStreamInto(*principal, *request, response);
+    const std::string resource = valid_id.ok()
+                                     ? request->stream_id()
+                                     : std::string("(invalid stream_id)");
+    services_.access_log->Record(
+        *principal, call->method(), resource, outcome,
+        outcome.ok() ? response->events_size() : 0,
+        [call, outcome](absl::Status recorded) {
+          call->Finish(recorded.ok() ? outcome : recorded);
+        });
+    return call->reactor();
+  }
+
+  grpc::ServerUnaryReactor* ReadAll(grpc::CallbackServerContext* context,
+                                    const v1::ReadAllRequest* request,
+                                    v1::ReadAllResponse* response) override {
+    auto call = std::make_shared<UnaryCall>(
+        services_, context, "/atgard.v1.EventStoreService/ReadAll");
+    absl::StatusOr<domain::Principal> principal = call->Authenticate();
+    if (!principal.ok()) {
+      call->Finish(principal.status());
+      return call->reactor();
+    }
+    absl::StatusOr<eventstore::ReadAllFilter> filter =
+        StoreFilter(*principal, request->filter());
+    absl::Status outcome = RequireLogReader(*principal);
+    if (outcome.ok()) outcome = filter.status();
+    absl::StatusOr<size_t> max_count = MaxCount(request->max_count());
+    if (outcome.ok()) outcome = max_count.status();
+    if (outcome.ok()) {
+      absl::StatusOr<eventstore::ReadAllResult> read = services_.store->ReadAll(
+          request->from_position(), *max_count, *filter);
+      outcome = read.status();
+      if (read.ok()) {
+        response->set_next_position(read->next_position);
+        response->set_head_position(read->head_position);
+        for (v1::EventEnvelope& envelope : read->events) {
+          absl::StatusOr<v1::RecordedEvent> recorded =
+              ToRecordedEvent(std::move(envelope));
+          if (!recorded.ok()) {
+            outcome = recorded.status();
+            break;
+          }
+          *response->add_events() = *std::move(recorded);
+        }
+      }
+    }
+    const std::string resource =
+        filter.ok() ? absl::StrCat(DescribeFilter(*filter), " from ",
+                                   request->from_position())
+                    : std::string("(invalid filter)");
+    services_.access_log->Record(
+        *principal, call->method(), resource, outcome,
+        outcome.ok() ? response->events_size() : 0,
+        [call, outcome](absl::Status recorded) {
+          call->Finish(recorded.ok() ? outcome : recorded);
+        });
+    return call->reactor();
+  }
+
+  grpc::ServerWriteReactor<v1::SubscribeResponse>* Subscribe(
+      grpc::CallbackServerContext* context,
+      const v1::SubscribeRequest* request) override;
+
+ private:
+  // Authorises and reads; the caller records the access.
+  absl::Status ReadStreamInto(const domain::Principal& principal,
+                              const v1::ReadStreamRequest& request,
+                              v1::ReadStreamResponse* response) {
+    const std::string& stream_id = request.stream_id();
+    if (principal.role == v1::ROLE_PROVIDER) {
+      RETURN_IF_ERROR(CheckProviderOwnsStream(principal, stream_id));
+    }
+    ASSIGN_OR_RETURN(size_t max_count, MaxCount(request.max_count()));
+    absl::StatusOr<eventstore::StreamInfo> info =
+        services_.store->GetStreamInfo(stream_id);
+    if (absl::IsNotFound(info.status())) {
+      return domain::NotFound("stream_id", "has no events");
+    }
+    RETURN_IF_ERROR(info.status());
+    const bool backwards = request.direction() == v1::READ_DIRECTION_BACKWARDS;
+    uint64_t from = request.from_version();
+    if (from == 0) from = backwards ? info->version : 1;
+    ASSIGN_OR_RETURN(std::vector<v1::EventEnvelope> envelopes,
+                     services_.store->ReadStream(
+                         stream_id, from, max_count,
+                         backwards ? eventstore::Direction::kBackward
+                                   : eventstore::Direction::kForward));
+    response->set_stream_version(info->version);
+    for (v1::EventEnvelope& envelope : envelopes) {
+      ASSIGN_OR_RETURN(*response->add_events(),
+                       ToRecordedEvent(std::move(envelope)));
+    }
+    return absl::OkStatus();
+  }
+
+  // A provider reads the streams of its own provider only: its provider
+  // stream, its indicator series and care plans, and the cases and
+  // contracts that name it.
+  absl::Status CheckProviderOwnsStream(const domain::Principal& principal,
+                                       const std::string& stream_id) {
+    const absl::Status denied = domain::PermissionDenied(
+        "stream_id", "a provider reads only its own provider's streams");
+    absl::StatusOr<domain::AggregateKind> kind =
+        AggregateRepository::KindOfStream(stream_id);
+    if (!kind.ok()) return denied;
+    const std::string id =
+        stream_id.substr(domain::StreamPrefix(principal.tenant, *kind).size());
+    switch (*kind) {
+      case domain::AggregateKind::kProvider:
+        return id == principal.provider_id ? absl::OkStatus() : denied;
+      case domain::AggregateKind::kIndicatorSeries:
+      case domain::AggregateKind::kCarePlan:
+        return absl::StartsWith(id, absl::StrCat(principal.provider_id, "/"))
+                   ? absl::OkStatus()
+                   : denied;
+      case domain::AggregateKind::kCase: {
+        ASSIGN_OR_RETURN(LoadedAggregate loaded,
+                         services_.repository->Load(stream_id, *kind));
+        return std::get<domain::CaseState>(*loaded.state).provider_id() ==
+                       principal.provider_id
+                   ? absl::OkStatus()
+                   : denied;
+      }
+      case domain::AggregateKind::kContract: {
+        ASSIGN_OR_RETURN(LoadedAggregate loaded,
+                         services_.repository->Load(stream_id, *kind));
+        return std::get<domain::ContractState>(*loaded.state).provider_id() ==
+                       principal.provider_id
+                   ? absl::OkStatus()
+                   : denied;
+      }
+    }
+    return denied;
+  }
+
+  const ServiceContext services_;
+};
+
+// Streams the log to one subscriber. Every step that touches the store's
+// subscription runs on the subscription pump (one thread), which keeps the
+// subscription single-threaded and the store's writer thread free: the
+// writer only posts a wake-up when new events are acknowledged.
+class SubscribeCall final
+    : public grpc::ServerWriteReactor<v1::SubscribeResponse>,
+      public std::enable_shared_from_this<SubscribeCall> {
+ public:
+  // A call that waits until its access record is stored (Recorded()) and
+  // then either refuses with `refusal` or streams from `subscription`.
+  static std::shared_ptr<SubscribeCall> Create(
+      const ServiceContext& services, absl::Status refusal,
+      std::unique_ptr<eventstore::Subscription> subscription) {
+    std::shared_ptr<SubscribeCall> call(new SubscribeCall(
+        services, std::move(refusal), std::move(subscription)));
+    call->self_ = call;
+    if (services.metrics != nullptr) services.metrics->AddSubscriptions(1);
+    return call;
+  }
+
+  // The access record is stored (OK) or could not be (then the call is
+  // refused with that status).
+  void Recorded(const absl::Status& stored) {
+    if (!stored.ok()) refusal_ = stored;
+    ready_.store(true, std::memory_order_release);
+    Wake();
+  }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) cancelled_ = true;
+    writing_ = false;
+    Wake();
+  }
+
+  void OnCancel() override {
+    cancelled_ = true;
+    Wake();
+  }
+
+  void OnDone() override {
+    done_ = true;
+    if (services_.metrics != nullptr) services_.metrics->AddSubscriptions(-1);
+    // Released on the pump after every step already queued has run.
+    services_.subscription_pump->Post([self = std::move(self_)] {});
+  }
+
+ private:
+  SubscribeCall(const ServiceContext& services, absl::Status refusal,
+                std::unique_ptr<eventstore::Subscription> subscription)
+      : services_(services),
+        refusal_(std::move(refusal)),
+        subscription_(std::move(subscription)) {}
+
+  void Wake() {
+    services_.subscription_pump->Post(
+        [self = shared_from_this()] { self->Step(); });
+  }
+
+  // Runs on the pump only.
+  void Step() {
+    if (!ready_.load(std::memory_order_acquire)) return;
+    if (done_ || finished_ || writing_) return;
+    if (!refusal_.ok()) {
+      finished_ = true;
+      Finish(ToGrpcStatus(refusal_));
+      return;
+    }
+    if (cancelled_) {
+      finished_ = true;
+      Finish(grpc::Status::CANCELLED);
+      return;
+    }
+    while (buffer_.empty()) {
+      absl::StatusOr<std::vector<v1::EventEnvelope>> batch =
+          subscription_->ReadAvailable(kSubscriptionBatch);
+      if (!batch.ok()) {
+        finished_ = true;
+        Finish(ToGrpcStatus(batch.status()));
+        return;
+      }
+      for (v1::EventEnvelope& e : *batch) buffer_.push_back(std::move(e));
+      if (services_.metrics != nullptr) {
+        const uint64_t head = services_.store->HeadPosition();
+        const uint64_t next = subscription_->next_position();
+        services_.metrics->ObserveSubscriptionLag(head >= next ? head - next + 1
+                                                               : 0);
+      }
+      if (!buffer_.empty()) break;
+      if (!subscription_->caught_up()) continue;  // skipped filtered events
+      if (!caught_up_sent_) {
+        caught_up_sent_ = true;
+        response_.Clear();
+        response_.mutable_caught_up()->set_head_position(
+            subscription_->next_position() - 1);
+        Write();
+        return;
+      }
+      std::weak_ptr<SubscribeCall> weak = weak_from_this();
+      if (subscription_->NotifyWhenAvailable([weak] {
+            if (std::shared_ptr<SubscribeCall> call = weak.lock()) call->Wake();
+          })) {
+        return;  // woken when the head moves
+      }
+    }
+    absl::StatusOr<v1::RecordedEvent> recorded =
+        ToRecordedEvent(std::move(buffer_.front()));
+    buffer_.pop_front();
+    if (!recorded.ok()) {
+      finished_ = true;
+      Finish(ToGrpcStatus(recorded.status()));
+      return;
+    }
+    response_.Clear();
+    *response_.mutable_event() = *std::move(recorded);
+    Write();
+  }
+
+  void Write() {
+    writing_ = true;
+    StartWrite(&response_);
+  }
+
+  const ServiceContext services_;
+  // Written before ready_ is set, read after.
+  absl::Status refusal_;
+  std::atomic<bool> ready_{false};
+  std::unique_ptr<eventstore::Subscription> subscription_;
+  std::shared_ptr<SubscribeCall> self_;
+  // Touched only on the pump.
+  std::deque<v1::EventEnvelope> buffer_;
+  v1::SubscribeResponse response_;
+  bool caught_up_sent_ = false;
+  bool finished_ = false;
+  // Set from gRPC threads.
+  std::atomic<bool> writing_{false};
+  std::atomic<bool> cancelled_{false};
+  std::atomic<bool> done_{false};
+};
+
+// A stream that only refuses: for subscriptions that fail authentication,
+// authorisation or validation.
+class RefusedSubscribe final
+    : public grpc::ServerWriteReactor<v1::SubscribeResponse> {
+ public:
+  explicit RefusedSubscribe(const absl::Status& status) {
+    Finish(ToGrpcStatus(status));
+  }
+  void OnDone() override { delete this; }
+};
+
+grpc::ServerWriteReactor<v1::SubscribeResponse>*
+EventStoreServiceImpl::Subscribe(grpc::CallbackServerContext* context,
+                                 const v1::SubscribeRequest* request) {
+  absl::StatusOr<domain::Principal> principal =
+      services_.authenticator->Authenticate(*context);
+  if (!principal.ok()) return new RefusedSubscribe(principal.status());
+  absl::StatusOr<eventstore::ReadAllFilter> filter =
+      StoreFilter(*principal, request->filter());
+  absl::Status outcome = RequireLogReader(*principal);
+  if (outcome.ok()) outcome = filter.status();
+  eventstore::SubscriptionStart start = eventstore::SubscriptionStart::Now();
+  if (request->start_case() == v1::SubscribeRequest::kFromPosition) {
+    if (request->from_position() == 0) {
+      outcome.Update(domain::InvalidArgument(
+          "from_position", "positions start at 1 (or use from_now)"));
+    }
+    start = eventstore::SubscriptionStart::AtPosition(request->from_position());
+  } else if (request->start_case() != v1::SubscribeRequest::kFromNow ||
+             !request->from_now()) {
+    outcome.Update(domain::InvalidArgument(
+        "start", "give from_position (from 1) or from_now = true"));
+  }
+  std::unique_ptr<eventstore::Subscription> subscription;
+  if (outcome.ok()) {
+    absl::StatusOr<std::unique_ptr<eventstore::Subscription>> s =
+        services_.store->Subscribe(start, *filter);
+    outcome = s.status();
+    if (s.ok()) subscription = *std::move(s);
+  }
+  const std::string resource =
+      filter.ok()
+          ? absl::StrCat(DescribeFilter(*filter), " from ",
+                         start.is_now() ? std::string("now")
+                                        : absl::StrCat(start.position()))
+          : std::string("(invalid filter)");
+  // The subscription is recorded before its first event is sent (its
+  // record is itself an event the subscriber may see).
+  std::shared_ptr<SubscribeCall> call =
+      SubscribeCall::Create(services_, outcome, std::move(subscription));
+  services_.access_log->Record(
+      *principal, "/atgard.v1.EventStoreService/Subscribe", resource, outcome,
+      0, [call](absl::Status stored) { call->Recorded(stored); });
+  return call.get();
+}
+
+class DiagnosticsServiceImpl final
+    : public v1::DiagnosticsService::CallbackService {
+ public:
+  explicit DiagnosticsServiceImpl(const ServiceContext& services)
+      : services_(services) {}
+
+  grpc::ServerUnaryReactor* Ping(grpc::CallbackServerContext* context,
+                                 const v1::PingRequest* /*request*/,
+                                 v1::PingResponse* response) override {
+    UnaryCall call(services_, context, "/atgard.v1.DiagnosticsService/Ping");
+    absl::StatusOr<domain::Principal> principal = call.Authenticate();
+    if (principal.ok()) {
+      response->set_subject(principal->subject);
+      response->set_role(principal->role);
+      response->set_tenant(principal->tenant);
+      response->set_provider_id(principal->provider_id);
+    }
+    call.Finish(principal.status());
+    return call.reactor();
+  }
+
+ private:
+  const ServiceContext services_;
+};
+
+}  // namespace
+
+std::vector<std::unique_ptr<grpc::Service>> MakeEventLogServices(
+    const ServiceContext& context) {
+  std::vector<std::unique_ptr<grpc::Service>> services;
+  services.push_back(std::make_unique<EventStoreServiceImpl>(context));
+  services.push_back(std::make_unique<DiagnosticsServiceImpl>(context));
+  return services;
+}
+
+}  // namespace atgard::api

@@ -1,0 +1,46 @@
+#include "services/api/grpc_call_authenticator.h"
+
+#include <grpc/grpc_security_constants.h>
+#include <grpcpp/security/auth_context.h>
+#include <grpcpp/server_context.h>
+
+namespace atgard::api {
+namespace {
+
+std::vector<std::string> Property(const grpc::AuthContext& context,
+                                  const char* name) {
+  std::vector<std::string> values;
+  for (const grpc::string_ref& value : context.FindPropertyValues(name)) {
+    values.emplace_back(value.data(), value.size());
+  }
+  return values;
+}
+
+}  // namespace
+
+absl::StatusOr<domain::Principal> GrpcCallAuthenticator::Authenticate(
+    const grpc::ServerContextBase& context) const {
+  auth::AuthRequest request;
+  const auto& metadata = context.client_metadata();
+  for (auto [it, end] = metadata.equal_range("authorization"); it != end;
+       ++it) {
+    request.authorization.emplace_back(it->second.data(), it->second.size());
+  }
+  std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
+  // gRPC marks the peer authenticated only when a client certificate was
+  // presented and verified against --tls_client_ca.
+  if (auth != nullptr && auth->IsPeerAuthenticated()) {
+    request.client_certificate_verified = true;
+    std::vector<std::string> cn = Property(*auth, GRPC_X509_CN_PROPERTY_NAME);
+    if (!cn.empty()) request.certificate.common_name = cn.front();
+    request.certificate.dns_names =
+        Property(*auth, GRPC_PEER_DNS_PROPERTY_NAME);
+    request.certificate.uris = Property(*auth, GRPC_PEER_URI_PROPERTY_NAME);
+  }
+  absl::StatusOr<auth::Authentication> authenticated =
+      authenticator_->Authenticate(request);
+  if (!authenticated.ok()) return authenticated.status();
+  return std::move(authenticated->principal);
+}
+
+}  // namespace atgard::api

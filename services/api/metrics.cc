@@ -1,0 +1,162 @@
+#include "services/api/metrics.h"
+
+#include <exception>
+
+#include "absl/strings/str_cat.h"
+#include "prometheus/counter.h"
+#include "prometheus/exposer.h"
+#include "prometheus/family.h"
+#include "prometheus/gauge.h"
+#include "prometheus/histogram.h"
+#include "prometheus/registry.h"
+#include "prometheus/text_serializer.h"
+
+namespace atgard::api {
+namespace {
+
+// Seconds, from 100 µs to 10 s: commit latency sits at the low end, slow
+// RPCs at the high end.
+const prometheus::Histogram::BucketBoundaries& LatencyBuckets() {
+  static const auto* buckets = new prometheus::Histogram::BucketBoundaries{
+      0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+      0.05,   0.1,     0.25,   0.5,   1,      2.5,   10};
+  return *buckets;
+}
+
+const prometheus::Histogram::BucketBoundaries& SizeBuckets() {
+  static const auto* buckets = new prometheus::Histogram::BucketBoundaries{
+      1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024};
+  return *buckets;
+}
+
+}  // namespace
+
+Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
+  rpcs_ = &prometheus::BuildCounter()
+               .Name("atgard_rpcs_total")
+               .Help("Finished RPCs by method and status code.")
+               .Register(*registry_);
+  rpc_latency_ = &prometheus::BuildHistogram()
+                      .Name("atgard_rpc_duration_seconds")
+                      .Help("RPC latency by method.")
+                      .Register(*registry_);
+  append_latency_ = &prometheus::BuildHistogram()
+                         .Name("atgard_append_duration_seconds")
+                         .Help("Latency of one group commit (write and sync).")
+                         .Register(*registry_)
+                         .Add({}, LatencyBuckets());
+  auto& batch = prometheus::BuildHistogram()
+                    .Name("atgard_commit_batch_size")
+                    .Help("Appends and events per group commit.")
+                    .Register(*registry_);
+  batch_appends_ = &batch.Add({{"unit", "appends"}}, SizeBuckets());
+  batch_events_ = &batch.Add({{"unit", "events"}}, SizeBuckets());
+  events_total_ = &prometheus::BuildCounter()
+                       .Name("atgard_events_appended_total")
+                       .Help("Events appended to the store.")
+                       .Register(*registry_)
+                       .Add({});
+  subscriptions_ = &prometheus::BuildGauge()
+                        .Name("atgard_subscriptions")
+                        .Help("Open event subscriptions.")
+                        .Register(*registry_)
+                        .Add({});
+  subscription_lag_ = &prometheus::BuildGauge()
+                           .Name("atgard_subscription_lag_events")
+                           .Help(
+                               "Events between a subscriber and the head, "
+                               "as last observed.")
+                           .Register(*registry_)
+                           .Add({});
+  scheduler_runs_ = &prometheus::BuildCounter()
+                         .Name("atgard_scheduler_runs_total")
+                         .Help("Runs of the deadline scheduler.")
+                         .Register(*registry_)
+                         .Add({});
+  overdue_events_ = &prometheus::BuildCounter()
+                         .Name("atgard_overdue_events_total")
+                         .Help("Overdue events appended by the scheduler.")
+                         .Register(*registry_)
+                         .Add({});
+  policy_commands_ = &prometheus::BuildCounter()
+                          .Name("atgard_policy_commands_total")
+                          .Help("Commands issued by automatic policies.")
+                          .Register(*registry_)
+                          .Add({});
+}
+
+Metrics::~Metrics() = default;
+
+absl::StatusOr<int> Metrics::Serve(const std::string& address) {
+  // civetweb reports a failed bind by throwing; this is the boundary where
+  // it becomes a status.
+  try {
+    exposer_ = std::make_unique<prometheus::Exposer>(address);
+  } catch (const std::exception& e) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--metrics_listen ", address, ": cannot serve metrics: ", e.what()));
+  }
+  exposer_->RegisterCollectable(registry_);
+  const std::vector<int> ports = exposer_->GetListeningPorts();
+  return ports.empty() ? 0 : ports.front();
+}
+
+void Metrics::ObserveRpc(absl::string_view method, absl::string_view code,
+                         absl::Duration latency) {
+  prometheus::Counter* counter;
+  prometheus::Histogram* histogram;
+  {
+    absl::MutexLock lock(&series_mu_);
+    const std::string key = absl::StrCat(method, "|", code);
+    auto c = rpc_counters_.find(key);
+    if (c == rpc_counters_.end()) {
+      c = rpc_counters_
+              .emplace(key, &rpcs_->Add({{"method", std::string(method)},
+                                         {"code", std::string(code)}}))
+              .first;
+    }
+    counter = c->second;
+    auto h = rpc_histograms_.find(method);
+    if (h == rpc_histograms_.end()) {
+      h = rpc_histograms_
+              .emplace(std::string(method),
+                       &rpc_latency_->Add({{"method", std::string(method)}},
+                                          LatencyBuckets()))
+              .first;
+    }
+    histogram = h->second;
+  }
+  counter->Increment();
+  histogram->Observe(absl::ToDoubleSeconds(latency));
+}
+
+void Metrics::ObserveCommit(size_t appends, size_t events,
+                            absl::Duration latency) {
+  append_latency_->Observe(absl::ToDoubleSeconds(latency));
+  batch_appends_->Observe(static_cast<double>(appends));
+  batch_events_->Observe(static_cast<double>(events));
+  events_total_->Increment(static_cast<double>(events));
+}
+
+void Metrics::AddSubscriptions(int delta) {
+  subscriptions_->Increment(static_cast<double>(delta));
+}
+
+void Metrics::ObserveSubscriptionLag(uint64_t events_behind) {
+  subscription_lag_->Set(static_cast<double>(events_behind));
+}
+
+void Metrics::ObserveSchedulerRun(size_t overdue_events) {
+  scheduler_runs_->Increment();
+  overdue_events_->Increment(static_cast<double>(overdue_events));
+}
+
+void Metrics::ObservePolicyCommands(size_t commands) {
+  policy_commands_->Increment(static_cast<double>(commands));
+}
+
+std::string Metrics::Render() const {
+  return prometheus::TextSerializer().Serialize(registry_->Collect());
+}
+
+}  // namespace atgard::api

@@ -1,0 +1,60 @@
+#include "services/api/service_context.h"
+
+#include "absl/strings/str_cat.h"
+#include "services/api/call_authenticator.h"
+#include "services/api/grpc_status.h"
+#include "services/api/metrics.h"
+#include "services/domain/errors.h"
+
+namespace atgard::api {
+
+UnaryCall::UnaryCall(const ServiceContext& services,
+                     grpc::CallbackServerContext* context,
+                     absl::string_view method)
+    : context_(context),
+      reactor_(context->DefaultReactor()),
+      method_(method),
+      metrics_(services.metrics),
+      authenticator_(services.authenticator),
+      started_(absl::Now()) {}
+
+absl::StatusOr<domain::Principal> UnaryCall::Authenticate() const {
+  return authenticator_->Authenticate(*context_);
+}
+
+void UnaryCall::Finish(const absl::Status& status) const {
+  if (metrics_ != nullptr) {
+    metrics_->ObserveRpc(method_, absl::StatusCodeToString(status.code()),
+                         absl::Now() - started_);
+  }
+  reactor_->Finish(ToGrpcStatus(status));
+}
+
+absl::Status RequireReader(const domain::Principal& principal) {
+  switch (principal.role) {
+    case v1::ROLE_FOLLOW_UP_OFFICER:
+    case v1::ROLE_CARE_DIRECTOR:
+    case v1::ROLE_ADMINISTRATION_DIRECTOR:
+    case v1::ROLE_MEDICAL_OFFICER:
+    case v1::ROLE_AUDITOR:
+    case v1::ROLE_SUPERVISOR:
+    case v1::ROLE_PROVIDER:
+      return absl::OkStatus();
+    default:
+      return domain::PermissionDenied(
+          "", absl::StrCat("role ", domain::RoleName(principal.role),
+                           " does not read workflow data"));
+  }
+}
+
+absl::Status RequireLogReader(const domain::Principal& principal) {
+  if (principal.role == v1::ROLE_PROVIDER) {
+    return domain::PermissionDenied(
+        "",
+        "a provider reads its own streams with ReadStream, not the "
+        "tenant's log");
+  }
+  return RequireReader(principal);
+}
+
+}  // namespace atgard::api

@@ -1,0 +1,80 @@
+// What every gRPC service of atgard shares, and the plumbing of one unary
+// call: authenticate, act, finish with a mapped status, count it.
+#ifndef ATGARD_SERVICES_API_SERVICE_CONTEXT_H_
+#define ATGARD_SERVICES_API_SERVICE_CONTEXT_H_
+
+#include <grpcpp/server_context.h>
+#include <grpcpp/support/server_callback.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "services/domain/principal.h"
+
+namespace atgard {
+class SerialExecutor;
+namespace eventstore {
+class EventStore;
+}
+}  // namespace atgard
+
+namespace atgard::api {
+
+class AccessLog;
+class AggregateRepository;
+class CallAuthenticator;
+class CommandHandler;
+class Metrics;
+
+// The server's shared parts; all must outlive the services.
+struct ServiceContext {
+  eventstore::EventStore* store = nullptr;
+  const CallAuthenticator* authenticator = nullptr;
+  CommandHandler* commands = nullptr;
+  AggregateRepository* repository = nullptr;
+  AccessLog* access_log = nullptr;
+  Metrics* metrics = nullptr;
+  // Moves subscription work off the store's writer thread.
+  SerialExecutor* subscription_pump = nullptr;
+  std::function<absl::Time()> clock = [] { return absl::Now(); };
+};
+
+// One unary call: finishes its reactor exactly once and records the RPC's
+// metrics. Safe to finish from any thread.
+class UnaryCall {
+ public:
+  UnaryCall(const ServiceContext& services,
+            grpc::CallbackServerContext* context, absl::string_view method);
+
+  grpc::ServerUnaryReactor* reactor() const { return reactor_; }
+  absl::string_view method() const { return method_; }
+
+  // The caller's principal, or the status to finish with.
+  absl::StatusOr<domain::Principal> Authenticate() const;
+
+  void Finish(const absl::Status& status) const;
+
+ private:
+  grpc::CallbackServerContext* context_;
+  grpc::ServerUnaryReactor* reactor_;
+  std::string method_;
+  Metrics* metrics_;
+  const CallAuthenticator* authenticator_;
+  absl::Time started_;
+};
+
+// Roles that read workflow data (everyone but OPERATOR and SYSTEM; a
+// PROVIDER only its own). PERMISSION_DENIED otherwise.
+[[nodiscard]] absl::Status RequireReader(const domain::Principal& principal);
+
+// Roles that read the event log across streams: the commissioners, the
+// medical officers, auditors and supervisors.
+[[nodiscard]] absl::Status RequireLogReader(const domain::Principal& principal);
+
+}  // namespace atgard::api
+
+#endif  // ATGARD_SERVICES_API_SERVICE_CONTEXT_H_

@@ -1,0 +1,42 @@
+#include "services/domain/deadline_dates.h"
+
+#include "services/domain/dates.h"
+
+namespace atgard::domain {
+
+std::vector<absl::CivilDay> DeadlineDatesOf(const v1::Event& event) {
+  switch (event.event_case()) {
+    case v1::Event::kPlanRequested:
+      return {DayOf(event.plan_requested().request().submit_by()),
+              DayOf(event.plan_requested().request().complete_by())};
+    case v1::Event::kPlanAssessed:
+      if (event.plan_assessed().assessment().decision() ==
+          v1::ASSESSMENT_DECISION_REVISION_REQUIRED) {
+        return {DayOf(event.plan_assessed().assessment().new_submit_by())};
+      }
+      return {};
+    case v1::Event::kFollowUpScheduled:
+      return {DayOf(event.follow_up_scheduled().planned_on())};
+    case v1::Event::kExtraMeasurementRequired:
+      return {DayOf(event.extra_measurement_required().due_on())};
+    case v1::Event::kCarePlanReviewRecorded:
+      return {DayOf(event.care_plan_review_recorded().next_review_due())};
+    case v1::Event::kContractRegistered:
+      return {DayOf(event.contract_registered().terms().ends_on())};
+    case v1::Event::kContractExtended:
+      return {DayOf(event.contract_extended().ends_on())};
+    default:
+      return {};
+  }
+}
+
+const std::vector<std::string>& DeadlineEventTypes() {
+  static const auto* types = new std::vector<std::string>{
+      "PlanRequested",          "PlanAssessed",
+      "FollowUpScheduled",      "ExtraMeasurementRequired",
+      "CarePlanReviewRecorded", "ContractRegistered",
+      "ContractExtended"};
+  return *types;
+}
+
+}  // namespace atgard::domain

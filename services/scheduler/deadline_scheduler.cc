@@ -1,0 +1,185 @@
+#include "services/scheduler/deadline_scheduler.h"
+
+#include <openssl/sha.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "eventstore/event_store.h"
+#include "services/api/aggregate_repository.h"
+#include "services/api/metrics.h"
+#include "services/common/log.h"
+#include "services/common/status_macros.h"
+#include "services/domain/calendar.h"
+#include "services/domain/dates.h"
+#include "services/domain/deadline_dates.h"
+#include "services/domain/decider.h"
+
+namespace atgard::scheduler {
+namespace {
+
+constexpr size_t kIndexBatch = 1024;
+
+// The due date a deadline event carries, for its idempotency key.
+std::string DueDateOf(const v1::Event& event) {
+  switch (event.event_case()) {
+    case v1::Event::kPlanSubmissionOverdue:
+      return absl::StrCat(event.plan_submission_overdue().revision(), "@",
+                          domain::FormatDay(domain::DayOf(
+                              event.plan_submission_overdue().due_on())));
+    case v1::Event::kImplementationOverdue:
+      return domain::FormatDay(
+          domain::DayOf(event.implementation_overdue().due_on()));
+    case v1::Event::kFollowUpOverdue:
+      return domain::FormatDay(
+          domain::DayOf(event.follow_up_overdue().due_on()));
+    case v1::Event::kExtraMeasurementOverdue:
+      return domain::FormatDay(
+          domain::DayOf(event.extra_measurement_overdue().due_on()));
+    case v1::Event::kCarePlanReviewOverdue:
+      return domain::FormatDay(
+          domain::DayOf(event.care_plan_review_overdue().due_on()));
+    case v1::Event::kContractExpired:
+      return domain::FormatDay(
+          domain::DayOf(event.contract_expired().ended_on()));
+    default:
+      return "";
+  }
+}
+
+std::string Sha256(absl::string_view data) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+         digest);
+  return std::string(reinterpret_cast<const char*>(digest), sizeof(digest));
+}
+
+}  // namespace
+
+DeadlineScheduler::DeadlineScheduler(eventstore::EventStore* store,
+                                     api::AggregateRepository* repository,
+                                     api::Metrics* metrics, Options options)
+    : store_(store),
+      repository_(repository),
+      metrics_(metrics),
+      options_(std::move(options)) {}
+
+DeadlineScheduler::~DeadlineScheduler() {
+  {
+    absl::MutexLock lock(&stop_mu_);
+    stopping_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+absl::Status DeadlineScheduler::Start() {
+  // The first run indexes the whole log; on a large store that takes a
+  // while, so it happens on the scheduler's thread, not during start-up.
+  thread_ = std::thread([this] { Loop(); });
+  return absl::OkStatus();
+}
+
+void DeadlineScheduler::Loop() {
+  while (true) {
+    absl::StatusOr<size_t> appended = RunOnce();
+    if (!appended.ok()) {
+      log::Error("deadline_run_failed", {{"error", appended.status()}});
+    } else if (*appended > 0) {
+      log::Info("deadline_run",
+                {{"overdue_events", static_cast<uint64_t>(*appended)}});
+    }
+    absl::MutexLock lock(&stop_mu_);
+    const absl::Time until = absl::Now() + options_.interval;
+    while (!stopping_ &&
+           !stop_mu_.AwaitWithDeadline(absl::Condition(&stopping_), until)) {
+    }
+    if (stopping_) return;
+  }
+}
+
+absl::Status DeadlineScheduler::IndexNewEvents() {
+  if (subscription_ == nullptr) {
+    eventstore::ReadAllFilter filter;
+    filter.event_types = domain::DeadlineEventTypes();
+    ASSIGN_OR_RETURN(
+        subscription_,
+        store_->Subscribe(eventstore::SubscriptionStart::AtPosition(1),
+                          std::move(filter)));
+  }
+  while (true) {
+    ASSIGN_OR_RETURN(std::vector<v1::EventEnvelope> batch,
+                     subscription_->ReadAvailable(kIndexBatch));
+    for (const v1::EventEnvelope& envelope : batch) {
+      ASSIGN_OR_RETURN(v1::Event event, api::DecodeEvent(envelope));
+      for (absl::CivilDay day : domain::DeadlineDatesOf(event)) {
+        index_[envelope.stream_id()].insert(day);
+      }
+    }
+    if (batch.empty() && subscription_->caught_up()) return absl::OkStatus();
+  }
+}
+
+absl::StatusOr<size_t> DeadlineScheduler::RunOnce() {
+  absl::MutexLock lock(&run_mu_);
+  RETURN_IF_ERROR(IndexNewEvents());
+  const absl::CivilDay today = domain::StockholmDay(options_.clock());
+  size_t appended = 0;
+  absl::Status first_error;
+  for (auto it = index_.begin(); it != index_.end();) {
+    const std::string& stream_id = it->first;
+    std::set<absl::CivilDay>& dates = it->second;
+    if (dates.empty() || *dates.begin() >= today) {
+      ++it;
+      continue;
+    }
+    // Deadlines of this stream may be due: ask the domain.
+    absl::Status outcome = [&]() -> absl::Status {
+      ASSIGN_OR_RETURN(domain::AggregateKind kind,
+                       api::AggregateRepository::KindOfStream(stream_id));
+      ASSIGN_OR_RETURN(api::LoadedAggregate loaded,
+                       repository_->Load(stream_id, kind));
+      const std::vector<v1::Event> due =
+          domain::DueDeadlines(*loaded.state, today);
+      const std::string tenant(
+          std::vector<absl::string_view>(absl::StrSplit(stream_id, '/'))
+              .front());
+      uint64_t version = loaded.version;
+      for (const v1::Event& event : due) {
+        const std::string type = domain::EventType(event);
+        const std::string payload = event.SerializeAsString();
+        eventstore::AppendRequest append;
+        append.stream_id = stream_id;
+        append.expected = eventstore::ExpectedVersion::Exact(version);
+        append.events.push_back(
+            {.event_type = type, .schema_version = 1, .payload = payload});
+        append.command_id = absl::StrCat("deadline:", stream_id, ":", type, ":",
+                                         DueDateOf(event));
+        append.request_digest = Sha256(payload);
+        append.metadata.set_actor_subject("deadline-scheduler");
+        append.metadata.set_actor_role("SYSTEM");
+        append.metadata.set_tenant(tenant);
+        append.metadata.set_correlation_id(append.command_id);
+        append.metadata.set_causation_id(append.command_id);
+        append.metadata.set_command_id(append.command_id);
+        ASSIGN_OR_RETURN(eventstore::AppendResult result,
+                         store_->Append(std::move(append)));
+        version = result.last_version;
+        if (!result.deduplicated) ++appended;
+      }
+      return absl::OkStatus();
+    }();
+    if (outcome.ok()) {
+      // Every date before today has been dealt with.
+      dates.erase(dates.begin(), dates.lower_bound(today));
+    } else if (first_error.ok()) {
+      // Left in the index: the next run tries again (a conflict simply
+      // means the aggregate moved meanwhile).
+      first_error = outcome;
+    }
+    it = dates.empty() ? index_.erase(it) : std::next(it);
+  }
+  if (metrics_ != nullptr) metrics_->ObserveSchedulerRun(appended);
+  if (!first_error.ok() && !absl::IsAborted(first_error)) return first_error;
+  return appended;
+}
+
+}  // namespace atgard::scheduler

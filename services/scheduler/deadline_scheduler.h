@@ -1,0 +1,96 @@
+// The deadline scheduler: periodically appends the overdue events the
+// domain says are due (plan submission, implementation, follow-up, extra
+// measurement, care-plan review overdue; contracts expired), as SYSTEM.
+//
+// Each event is appended with an idempotency key derived from its stream,
+// type and due date ("deadline:<stream>:<type>:<due date>"), and the
+// domain emits each deadline once per due date, so an event is written
+// exactly once even across restarts and when two schedulers run against
+// the same store.
+//
+// It keeps an in-memory index of the dates events have put on each
+// aggregate's calendar (domain::DeadlineDatesOf), built from the log at
+// start and kept current through a subscription, and folds only the
+// aggregates with a date before today.
+//
+// Thread-safe; Start() once, the destructor stops the thread.
+#ifndef ATGARD_SERVICES_SCHEDULER_DEADLINE_SCHEDULER_H_
+#define ATGARD_SERVICES_SCHEDULER_DEADLINE_SCHEDULER_H_
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+
+namespace atgard::eventstore {
+class EventStore;
+class Subscription;
+}  // namespace atgard::eventstore
+
+namespace atgard::api {
+class AggregateRepository;
+class Metrics;
+}  // namespace atgard::api
+
+namespace atgard::scheduler {
+
+class DeadlineScheduler {
+ public:
+  struct Options {
+    // Time between runs.
+    absl::Duration interval = absl::Minutes(5);
+    // The scheduler's clock; tests move it.
+    std::function<absl::Time()> clock = [] { return absl::Now(); };
+  };
+
+  // `store`, `repository` and `metrics` (may be null) must outlive it.
+  DeadlineScheduler(eventstore::EventStore* store,
+                    api::AggregateRepository* repository, api::Metrics* metrics,
+                    Options options);
+  ~DeadlineScheduler();
+  DeadlineScheduler(const DeadlineScheduler&) = delete;
+  DeadlineScheduler& operator=(const DeadlineScheduler&) = delete;
+
+  // Starts running every `interval` on a thread of its own; the first run
+  // (at once) indexes the log from its start. Run errors are logged and
+  // retried at the next run.
+  [[nodiscard]] absl::Status Start();
+
+  // One run now, on the calling thread: indexes new events, then appends
+  // what is due today. Returns the number of overdue events appended.
+  // Usable without Start() (then it subscribes on first use).
+  [[nodiscard]] absl::StatusOr<size_t> RunOnce();
+
+ private:
+  absl::Status IndexNewEvents() ABSL_EXCLUSIVE_LOCKS_REQUIRED(run_mu_);
+  void Loop();
+
+  eventstore::EventStore* const store_;
+  api::AggregateRepository* const repository_;
+  api::Metrics* const metrics_;
+  const Options options_;
+
+  // Serialises runs (the loop and RunOnce from tests).
+  absl::Mutex run_mu_;
+  std::unique_ptr<eventstore::Subscription> subscription_
+      ABSL_GUARDED_BY(run_mu_);
+  // Stream id → dates on its calendar not yet passed by a run.
+  std::map<std::string, std::set<absl::CivilDay>> index_
+      ABSL_GUARDED_BY(run_mu_);
+
+  absl::Mutex stop_mu_;
+  bool stopping_ ABSL_GUARDED_BY(stop_mu_) = false;
+  std::thread thread_;
+};
+
+}  // namespace atgard::scheduler
+
+#endif  // ATGARD_SERVICES_SCHEDULER_DEADLINE_SCHEDULER_H_

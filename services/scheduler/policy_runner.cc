@@ -1,0 +1,154 @@
+#include "services/scheduler/policy_runner.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "eventstore/event_store.h"
+#include "services/api/aggregate_repository.h"
+#include "services/api/command_handler.h"
+#include "services/api/metrics.h"
+#include "services/common/log.h"
+#include "services/common/status_macros.h"
+#include "services/domain/policies.h"
+
+namespace atgard::scheduler {
+namespace {
+
+constexpr size_t kBatch = 64;
+
+// The event types some policy acts on.
+eventstore::ReadAllFilter PolicyFilter() {
+  eventstore::ReadAllFilter filter;
+  filter.event_types = {"IndicatorRedTwoYearsRunning", "BaseRequirementNotMet",
+                        "ContractTerminated"};
+  return filter;
+}
+
+}  // namespace
+
+PolicyRunner::PolicyRunner(eventstore::EventStore* store,
+                           api::CommandHandler* commands, api::Metrics* metrics,
+                           Options options)
+    : store_(store),
+      commands_(commands),
+      metrics_(metrics),
+      options_(std::move(options)) {}
+
+PolicyRunner::~PolicyRunner() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+uint64_t PolicyRunner::checkpoint() const {
+  absl::MutexLock lock(&mu_);
+  return checkpoint_;
+}
+
+absl::Status PolicyRunner::EnsureSubscribed() {
+  if (subscription_ != nullptr) return absl::OkStatus();
+  ASSIGN_OR_RETURN(checkpoint_, store_->GetCheckpoint(options_.checkpoint));
+  ASSIGN_OR_RETURN(subscription_,
+                   store_->Subscribe(eventstore::SubscriptionStart::AtPosition(
+                                         checkpoint_ + 1),
+                                     PolicyFilter()));
+  return absl::OkStatus();
+}
+
+absl::Status PolicyRunner::Start() {
+  {
+    absl::MutexLock lock(&mu_);
+    RETURN_IF_ERROR(EnsureSubscribed());
+  }
+  thread_ = std::thread([this] { Loop(); });
+  return absl::OkStatus();
+}
+
+absl::StatusOr<size_t> PolicyRunner::RunAvailable() {
+  absl::MutexLock lock(&mu_);
+  RETURN_IF_ERROR(EnsureSubscribed());
+  size_t total = 0;
+  while (true) {
+    ASSIGN_OR_RETURN(size_t issued, Process(absl::InfinitePast()));
+    total += issued;
+    if (subscription_->caught_up()) return total;
+  }
+}
+
+absl::StatusOr<size_t> PolicyRunner::Process(absl::Time deadline) {
+  ASSIGN_OR_RETURN(std::vector<v1::EventEnvelope> batch,
+                   deadline == absl::InfinitePast()
+                       ? subscription_->ReadAvailable(kBatch)
+                       : subscription_->Next(kBatch, deadline));
+  size_t issued = 0;
+  for (const v1::EventEnvelope& envelope : batch) {
+    ASSIGN_OR_RETURN(v1::Event event, api::DecodeEvent(envelope));
+    const std::string tenant(std::vector<absl::string_view>(
+                                 absl::StrSplit(envelope.stream_id(), '/'))
+                                 .front());
+    for (domain::PolicyCommand& pc : domain::PolicyCommandsFor(
+             envelope.stream_id(), envelope.stream_version(), event)) {
+      api::CommandRequest request{
+          .principal = {.subject = "policy",
+                        .role = v1::ROLE_SYSTEM,
+                        .tenant = tenant},
+          .command = std::move(pc.command),
+          .command_id = pc.command_id,
+          .correlation_id = envelope.metadata().correlation_id(),
+          .causation_id = absl::StrCat(envelope.stream_id(), "@",
+                                       envelope.stream_version())};
+      absl::StatusOr<v1::CommandResult> result =
+          commands_->HandleAndWait(std::move(request));
+      ++issued;
+      if (result.ok()) {
+        log::Info("policy_command", {{"command_id", pc.command_id},
+                                     {"stream", result->stream_id()}});
+      } else if (absl::IsUnavailable(result.status())) {
+        // The store refuses writes: stop here and retry from this event.
+        return result.status();
+      } else {
+        // The domain refused (e.g. the case was already closed): nothing
+        // to do, and nothing to retry.
+        log::Warn("policy_command_refused",
+                  {{"command_id", pc.command_id}, {"error", result.status()}});
+      }
+    }
+    checkpoint_ = envelope.global_position();
+  }
+  if (!batch.empty()) {
+    RETURN_IF_ERROR(store_->PutCheckpoint(options_.checkpoint, checkpoint_));
+  } else if (subscription_->caught_up() &&
+             subscription_->next_position() > checkpoint_ + 1) {
+    // Skipped events advance the checkpoint too, so a restart does not
+    // rescan them.
+    checkpoint_ = subscription_->next_position() - 1;
+    RETURN_IF_ERROR(store_->PutCheckpoint(options_.checkpoint, checkpoint_));
+  }
+  if (metrics_ != nullptr && issued > 0)
+    metrics_->ObservePolicyCommands(issued);
+  return issued;
+}
+
+void PolicyRunner::Loop() {
+  while (true) {
+    absl::MutexLock lock(&mu_);
+    if (stopping_) return;
+    absl::StatusOr<size_t> issued;
+    if (absl::Status s = EnsureSubscribed(); !s.ok()) {
+      issued = s;
+    } else {
+      issued = Process(absl::Now() + options_.poll);
+    }
+    if (!issued.ok()) {
+      log::Error("policy_run_failed", {{"error", issued.status()}});
+      // The subscription has moved past the event that failed: start again
+      // from the stored checkpoint (re-running policies is harmless).
+      subscription_.reset();
+      // Back off before the next attempt, but wake for a stop.
+      mu_.AwaitWithTimeout(absl::Condition(&stopping_), absl::Seconds(5));
+    }
+  }
+}
+
+}  // namespace atgard::scheduler

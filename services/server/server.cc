@@ -1,0 +1,214 @@
+#include "services/server/server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server.h>
+#include <grpcpp/server_builder.h>
+
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "eventstore/event_store.h"
+#include "services/api/access_log.h"
+#include "services/api/aggregate_repository.h"
+#include "services/api/command_handler.h"
+#include "services/api/event_log_service.h"
+#include "services/api/grpc_call_authenticator.h"
+#include "services/api/metrics.h"
+#include "services/api/workflow_services.h"
+#include "services/auth/authenticator.h"
+#include "services/common/files.h"
+#include "services/common/log.h"
+#include "services/common/serial_executor.h"
+#include "services/common/status_macros.h"
+#include "services/domain/calendar.h"
+#include "services/scheduler/deadline_scheduler.h"
+#include "services/scheduler/policy_runner.h"
+
+namespace atgard::server {
+namespace {
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeCredentials(
+    const ServerConfig& config) {
+  if (!config.tls_enabled()) return grpc::InsecureServerCredentials();
+  ASSIGN_OR_RETURN(std::string cert,
+                   ReadFileToString(config.tls_cert_file, "--tls_cert"));
+  ASSIGN_OR_RETURN(std::string key,
+                   ReadFileToString(config.tls_key_file, "--tls_key"));
+  grpc::SslServerCredentialsOptions options(
+      GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  if (!config.tls_client_ca_file.empty()) {
+    ASSIGN_OR_RETURN(
+        options.pem_root_certs,
+        ReadFileToString(config.tls_client_ca_file, "--tls_client_ca"));
+    options.client_certificate_request =
+        GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  options.pem_key_cert_pairs.push_back({std::move(key), std::move(cert)});
+  return grpc::SslServerCredentials(options);
+}
+
+// Files and settings named by flags that cannot be used are configuration
+// errors, whatever the file system said: the operator must fix a flag.
+absl::Status AsConfigurationError(const absl::Status& status) {
+  if (status.ok() || absl::IsInvalidArgument(status)) return status;
+  return absl::InvalidArgumentError(status.message());
+}
+
+}  // namespace
+
+// Declared in dependency order: destroyed in reverse, so that nothing
+// outlives what it uses.
+struct Server::Parts {
+  std::unique_ptr<eventstore::EventStore> store;
+  api::Metrics metrics;
+  std::unique_ptr<auth::Authenticator> authenticator;
+  std::unique_ptr<api::GrpcCallAuthenticator> call_authenticator;
+  std::unique_ptr<api::AggregateRepository> repository;
+  std::unique_ptr<api::CommandHandler> commands;
+  std::unique_ptr<api::AccessLog> access_log;
+  SerialExecutor subscription_pump;
+  std::vector<std::unique_ptr<grpc::Service>> services;
+  std::unique_ptr<grpc::Server> grpc_server;
+  std::unique_ptr<scheduler::DeadlineScheduler> deadlines;
+  std::unique_ptr<scheduler::PolicyRunner> policies;
+  int port = 0;
+  int metrics_port = 0;
+  bool stopped = false;
+};
+
+absl::StatusOr<std::unique_ptr<Server>> Server::Start(
+    const ServerConfig& config) {
+  RETURN_IF_ERROR(Validate(config));
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      MakeCredentials(config);
+  RETURN_IF_ERROR(AsConfigurationError(credentials.status()));
+  // Every date the domain records is a Stockholm date; without the zone
+  // database it would silently be a UTC date.
+  RETURN_IF_ERROR(domain::LoadStockholmTimeZone());
+
+  auto parts = std::make_unique<Parts>();
+  log::Info("store_opening", {{"data_dir", config.data_dir}});
+  eventstore::Options store_options;
+  store_options.path = config.data_dir;
+  api::Metrics* metrics = &parts->metrics;
+  store_options.on_commit = [metrics](size_t appends, size_t events,
+                                      absl::Duration latency) {
+    metrics->ObserveCommit(appends, events, latency);
+  };
+  ASSIGN_OR_RETURN(parts->store, eventstore::EventStore::Open(store_options));
+  log::Info("store_opened", {{"data_dir", config.data_dir},
+                             {"head_position", parts->store->HeadPosition()}});
+
+  // After the store: a data directory that is wrong is reported as such
+  // before anything (such as a development key) is created beside it.
+  auth::AuthConfig auth_config = config.auth;
+  auth_config.data_dir = config.data_dir;
+  absl::StatusOr<std::unique_ptr<auth::Authenticator>> authenticator =
+      auth::Authenticator::Create(auth_config);
+  RETURN_IF_ERROR(AsConfigurationError(authenticator.status()));
+  parts->authenticator = *std::move(authenticator);
+  parts->call_authenticator =
+      std::make_unique<api::GrpcCallAuthenticator>(parts->authenticator.get());
+
+  if (!config.metrics_listen.empty()) {
+    ASSIGN_OR_RETURN(parts->metrics_port,
+                     parts->metrics.Serve(config.metrics_listen));
+  }
+
+  parts->repository = std::make_unique<api::AggregateRepository>(
+      parts->store.get(), config.aggregate_cache);
+  parts->commands = std::make_unique<api::CommandHandler>(
+      parts->store.get(), parts->repository.get(),
+      api::CommandHandler::Options{});
+  parts->access_log = std::make_unique<api::AccessLog>(
+      parts->store.get(), [] { return absl::Now(); });
+  api::ServiceContext context{.store = parts->store.get(),
+                              .authenticator = parts->call_authenticator.get(),
+                              .commands = parts->commands.get(),
+                              .repository = parts->repository.get(),
+                              .access_log = parts->access_log.get(),
+                              .metrics = &parts->metrics,
+                              .subscription_pump = &parts->subscription_pump};
+  parts->services = api::MakeWorkflowServices(context);
+  for (auto& service : api::MakeEventLogServices(context)) {
+    parts->services.push_back(std::move(service));
+  }
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  // gRPC sets SO_REUSEPORT by default, which lets a second server bind the
+  // same port and silently take half the calls. One port, one server.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.AddListeningPort(config.listen_address, *credentials, &parts->port);
+  for (auto& service : parts->services) builder.RegisterService(service.get());
+  parts->grpc_server = builder.BuildAndStart();
+  if (parts->grpc_server == nullptr ||
+      (parts->port == 0 && !absl::StartsWith(config.listen_address, "unix:"))) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", config.listen_address,
+                     " (address in use or not available)"));
+  }
+  // Storage is open before the server starts, so the first health answer
+  // can already be SERVING; a failed store turns it off for good.
+  grpc::HealthCheckServiceInterface* health =
+      parts->grpc_server->GetHealthCheckService();
+  health->SetServingStatus(true);
+  // A store whose write or sync failed acknowledges nothing more until the
+  // server restarts: load balancers must stop sending at once. The store
+  // calls this once, from its writer thread.
+  parts->store->OnFailure([health](const absl::Status& status) {
+    log::Error("store_failed", {{"error", status}});
+    health->SetServingStatus(false);
+  });
+
+  parts->deadlines = std::make_unique<scheduler::DeadlineScheduler>(
+      parts->store.get(), parts->repository.get(), &parts->metrics,
+      scheduler::DeadlineScheduler::Options{.interval =
+                                                config.deadline_interval});
+  RETURN_IF_ERROR(parts->deadlines->Start());
+  parts->policies = std::make_unique<scheduler::PolicyRunner>(
+      parts->store.get(), parts->commands.get(), &parts->metrics,
+      scheduler::PolicyRunner::Options{});
+  RETURN_IF_ERROR(parts->policies->Start());
+
+  log::Info("server_started",
+            {{"listen", config.listen_address},
+             {"port", parts->port},
+             {"tls", config.tls_enabled()},
+             {"mutual_tls", !config.tls_client_ca_file.empty()},
+             {"authentication", parts->authenticator->Describe()},
+             {"metrics", config.metrics_listen},
+             {"data_dir", config.data_dir}});
+  return std::unique_ptr<Server>(new Server(std::move(parts)));
+}
+
+Server::Server(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+
+Server::~Server() { Shutdown(absl::ZeroDuration(), absl::Seconds(5)); }
+
+int Server::port() const { return parts_->port; }
+int Server::metrics_port() const { return parts_->metrics_port; }
+
+void Server::Shutdown(absl::Duration drain_delay, absl::Duration grace) {
+  if (parts_ == nullptr || parts_->stopped) return;
+  parts_->stopped = true;
+  parts_->grpc_server->GetHealthCheckService()->SetServingStatus(false);
+  if (drain_delay > absl::ZeroDuration()) absl::SleepFor(drain_delay);
+  // Stops accepting, lets in-flight calls finish until the deadline, then
+  // cancels what is left.
+  parts_->grpc_server->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+  parts_->grpc_server->Wait();
+  // The failure callback points into the gRPC server's health service,
+  // which goes away before the store closes.
+  parts_->store->OnFailure(nullptr);
+  parts_->policies.reset();
+  parts_->deadlines.reset();
+  parts_.reset();  // closes the store last
+}
+
+}  // namespace atgard::server

@@ -1,0 +1,46 @@
+// atgard-server assembled: the event store, the domain's command handling,
+// the gRPC services, authentication, the deadline scheduler, the policy
+// runner and the metrics endpoint, started and stopped in the right order.
+#ifndef ATGARD_SERVICES_SERVER_SERVER_H_
+#define ATGARD_SERVICES_SERVER_SERVER_H_
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "services/server/server_config.h"
+
+namespace atgard::server {
+
+class Server {
+ public:
+  // Opens the store, builds everything and starts serving. Errors name the
+  // flag or the directory at fault (see ServerConfig and
+  // eventstore::EventStore::Open); FAILED_PRECONDITION if the Stockholm time
+  // zone cannot be loaded; UNAVAILABLE if the address cannot be bound.
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<Server>> Start(
+      const ServerConfig& config);
+
+  // Stops, if Shutdown() has not been called.
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // The bound gRPC port, and the metrics port (0 if metrics are off).
+  int port() const;
+  int metrics_port() const;
+
+  // Health turns NOT_SERVING, new calls are still accepted for
+  // `drain_delay`, then in-flight calls get `grace` before they are
+  // cancelled; the scheduler and policies stop and the store is closed.
+  void Shutdown(absl::Duration drain_delay, absl::Duration grace);
+
+ private:
+  struct Parts;
+  explicit Server(std::unique_ptr<Parts> parts);
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace atgard::server
+
+#endif  // ATGARD_SERVICES_SERVER_SERVER_H_
