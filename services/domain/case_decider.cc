@@ -491,7 +491,17 @@ absl::StatusOr<Events> SubmitPlan(const v1::SubmitPlan& c, const CaseState& s,
   }
   RETURN_IF_ERROR(Gate(s, v1::Command::kSubmitPlan, ctx));
   RETURN_IF_ERROR(CheckPlanAgainstRequest(c.plan(), s));
-  return Events{Wrap([&](v1::Event& event) {
+  Events events;
+  // A late plan missed its deadline whether or not the scheduler got there
+  // first; the overdue event is recorded with it, so that the step's
+  // failure never depends on when the scheduler ran.
+  if (ctx.today > s.submit_due) {
+    std::vector<v1::Event> overdue = DueCaseDeadlines(s, ctx.today);
+    for (v1::Event& e : overdue) {
+      if (e.has_plan_submission_overdue()) events.push_back(std::move(e));
+    }
+  }
+  events.push_back(Wrap([&](v1::Event& event) {
     v1::PlanSubmitted* e = event.mutable_plan_submitted();
     e->set_case_id(s.case_id);
     e->set_round(s.round);
@@ -500,7 +510,8 @@ absl::StatusOr<Events> SubmitPlan(const v1::SubmitPlan& c, const CaseState& s,
     *e->mutable_submitted_on() = ToDate(ctx.today);
     e->set_late(ctx.today > s.submit_due);
     *e->mutable_due_on() = ToDate(s.submit_due);
-  })};
+  }));
+  return events;
 }
 
 // ---- AssessPlan
@@ -803,14 +814,23 @@ absl::StatusOr<Events> ReportImplementation(const v1::ReportImplementation& c,
                      "combination must all be carried out before the plan "
                      "counts as implemented"));
   }
-  return Events{Wrap([&](v1::Event& event) {
+  Events events;
+  // As for a late plan: the missed date is recorded with the late report.
+  if (ctx.today > CompleteBy(s)) {
+    std::vector<v1::Event> overdue = DueCaseDeadlines(s, ctx.today);
+    for (v1::Event& e : overdue) {
+      if (e.has_implementation_overdue()) events.push_back(std::move(e));
+    }
+  }
+  events.push_back(Wrap([&](v1::Event& event) {
     v1::ImplementationReported* e = event.mutable_implementation_reported();
     e->set_case_id(s.case_id);
     e->set_round(s.round);
     e->set_report(c.report());
     *e->mutable_reported_on() = ToDate(ctx.today);
     e->set_late(ctx.today > CompleteBy(s));
-  })};
+  }));
+  return events;
 }
 
 absl::StatusOr<Events> RecordMilestone(const v1::RecordMilestone& c,

@@ -151,7 +151,9 @@ const std::vector<CaseTransition>& Transitions() {
                "a due date not after complete_by and a distinct order; "
                "milestones and extra measurements where the step needs "
                "them. A plan after its due date is accepted and recorded as "
-               "late. Each revision is kept."},
+               "late, with PlanSubmissionOverdue if the scheduler has not "
+               "recorded it yet (the step fails either way). Each revision "
+               "is kept."},
           {.command = Command::kAssessPlan,
            .from = {S::kPlanSubmitted},
            .to = {S::kImplementing, S::kRevisionRequested, S::kOpen},
@@ -181,8 +183,10 @@ const std::vector<CaseTransition>& Transitions() {
            .to = {S::kImplemented},
            .actor = Actor::kProvider,
            .rule = "Only when every action is completed or withdrawn (actions "
-                   "planned as a combination are all carried out); late after "
-                   "complete_by."},
+                   "planned as a combination are all carried out). After "
+                   "complete_by it is recorded as late, with "
+                   "ImplementationOverdue if the scheduler has not recorded it "
+                   "yet (the step fails either way)."},
           {.command = Command::kRecordMilestone,
            .from = {S::kImplementing, S::kImplemented},
            .keeps_status = true,

@@ -89,17 +89,22 @@ std::vector<v1::Event> World::RunDeadlines(absl::string_view tenant,
 std::vector<v1::Event> World::RunPolicies(absl::string_view tenant,
                                           absl::CivilDay day) {
   std::vector<v1::Event> produced;
-  const domain::Principal system{.subject = "system",
-                                 .role = v1::ROLE_SYSTEM,
-                                 .tenant = std::string(tenant)};
   while (policies_seen_ < log_.size()) {
     const WorldEvent seen = log_[policies_seen_++];
+    // Each event's commands run as SYSTEM of the event's own tenant.
+    const absl::string_view event_tenant =
+        absl::string_view(seen.stream_id).substr(0, seen.stream_id.find('/'));
+    if (event_tenant != tenant) continue;
+    const domain::Principal system{.subject = "system",
+                                   .role = v1::ROLE_SYSTEM,
+                                   .tenant = std::string(event_tenant)};
     for (const domain::PolicyCommand& pc : domain::PolicyCommandsFor(
              seen.stream_id, seen.stream_version, seen.event)) {
       absl::StatusOr<std::vector<v1::Event>> events =
           Run(system, day, pc.command);
-      if (events.ok())
+      if (events.ok()) {
         produced.insert(produced.end(), events->begin(), events->end());
+      }
     }
   }
   return produced;

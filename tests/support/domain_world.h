@@ -42,8 +42,9 @@ class World {
   std::vector<v1::Event> RunDeadlines(absl::string_view tenant,
                                       absl::CivilDay day);
 
-  // Runs the automatic policies on every event appended since the last
-  // call, as SYSTEM of `tenant`, on `day`; returns the commands' events.
+  // Runs the automatic policies on the events of `tenant` appended since
+  // the last call, as SYSTEM of that tenant, on `day`; returns the
+  // commands' events. (Events of other tenants are passed over.)
   // Refusals (e.g. a case already closed) are skipped, as the process
   // manager does.
   std::vector<v1::Event> RunPolicies(absl::string_view tenant,

@@ -207,7 +207,17 @@ TEST_F(ImplementationTest, ImplementationReportIsLateAfterCompleteBy) {
     e->set_report(report.report_implementation().report());
     *e->mutable_reported_on() = D(day);
     e->set_late(day > CompleteBy());
-    AsStaff(report, day).Then({expected});
+    if (day > CompleteBy()) {
+      // The missed date is recorded with the late report.
+      v1::Event overdue;
+      v1::ImplementationOverdue* o = overdue.mutable_implementation_overdue();
+      o->set_case_id(kCase);
+      o->set_round(1);
+      *o->mutable_due_on() = D(CompleteBy());
+      AsStaff(report, day).Then({overdue, expected});
+    } else {
+      AsStaff(report, day).Then({expected});
+    }
   }
   world_.MustRun(ProviderStaff(kPrivateProvider), CompleteBy(), report);
   EXPECT_EQ(CaseState().status, domain::CaseStatus::kImplemented);

@@ -77,11 +77,20 @@ TEST_F(SubmitPlanTest, RecordsThePlanOnTime) {
 
 // "A late submission is accepted but recorded as late": on submit_by it is
 // on time, the day after it is late.
+// A late plan also records the missed deadline when the scheduler has not
+// yet, so that the step fails whenever the scheduler runs.
 TEST_F(SubmitPlanTest, LateSubmissionIsAcceptedAndRecordedAsLate) {
   Submit(ValidPlan(), SubmitBy())
       .Then({Submitted(ValidPlan(), 0, SubmitBy(), SubmitBy(), false)});
+  v1::Event overdue;
+  v1::PlanSubmissionOverdue* o = overdue.mutable_plan_submission_overdue();
+  o->set_case_id(kCase);
+  o->set_round(1);
+  o->set_revision(0);
+  *o->mutable_due_on() = D(SubmitBy());
   Submit(ValidPlan(), SubmitBy() + 1)
-      .Then({Submitted(ValidPlan(), 0, SubmitBy() + 1, SubmitBy(), true)});
+      .Then({overdue,
+             Submitted(ValidPlan(), 0, SubmitBy() + 1, SubmitBy(), true)});
 }
 
 // Also after the deadline event has been appended.

@@ -201,16 +201,12 @@ struct Round {
   bool implementation_overdue = false;
 };
 
-// Known bug (PropertyRegression.LatePlanBeforeTheSchedulerRanFailsTheStep
-// and .LateImplementationBeforeTheSchedulerRanFailsTheStep in
-// property_regressions_test.cc): a plan or an implementation report that
-// arrives after its date, but before the deadline scheduler appended the
-// overdue event, is recorded as late without failing the step, so whether a
-// missed deadline allows escalation (and supports a sanction) depends on
-// when the scheduler happened to run. Until the case decider counts such a
-// late arrival as the missed deadline it is, this check is off; everything
-// else is checked. Set it to true once the decider is fixed.
-constexpr bool kCheckLateArrivalFailsTheStep = false;
+// A plan or an implementation report that arrives after its date fails the
+// step even when the deadline scheduler had not yet appended the overdue
+// event (PropertyRegression.Late*BeforeTheSchedulerRanFailsTheStep): whether
+// a missed deadline allows escalation must not depend on when the scheduler
+// ran.
+constexpr bool kCheckLateArrivalFailsTheStep = true;
 
 void CheckCaseStream(const Simulation& sim, const std::string& stream_id,
                      Violations& out) {

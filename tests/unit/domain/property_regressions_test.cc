@@ -1,8 +1,5 @@
 // Regressions found by the property-based tests (property_*_test.cc),
-// minimised to plain Given-When-Then tests. A test marked "known bug" is
-// skipped until the decider is fixed; the property that found it filters
-// out exactly that pattern (see kCheckLateArrivalFailsTheStep in
-// property_invariants_test.cc) and keeps checking everything else.
+// minimised to plain Given-When-Then tests.
 #include <gtest/gtest.h>
 
 #include <vector>
@@ -45,17 +42,15 @@ class PropertyRegression : public ::testing::Test {
 // late". A plan recorded as late missed its deadline, whether or not the
 // deadline scheduler ran before it arrived.
 TEST_F(PropertyRegression, LatePlanBeforeTheSchedulerRanFailsTheStep) {
-  GTEST_SKIP() << "known bug: case_decider.cc counts a missed submission "
-                  "deadline only through PlanSubmissionOverdue; a plan that "
-                  "arrives late before the scheduler ran leaves the step "
-                  "unfailed, so this escalation is refused";
   // The provider submits three days late; the scheduler has not run.
   const absl::CivilDay late = submit_by() + 3;
   std::vector<v1::Event> submitted =
       world_.MustRun(ProviderStaff(kPrivateProvider), late,
                      SubmitPlan(kCase, Plan(complete_by())));
-  ASSERT_EQ(submitted.size(), 1u);
-  ASSERT_TRUE(submitted[0].plan_submitted().late());
+  // The missed deadline is recorded with the late plan.
+  ASSERT_EQ(submitted.size(), 2u);
+  EXPECT_TRUE(submitted[0].has_plan_submission_overdue());
+  ASSERT_TRUE(submitted[1].plan_submitted().late());
 
   const Outcome outcome =
       Given(world_)
@@ -73,11 +68,6 @@ TEST_F(PropertyRegression, LatePlanBeforeTheSchedulerRanFailsTheStep) {
 // and the missed deadline fails the step.
 TEST_F(PropertyRegression,
        LateImplementationBeforeTheSchedulerRanFailsTheStep) {
-  GTEST_SKIP() << "known bug: case_decider.cc counts a missed "
-                  "implementation deadline only through "
-                  "ImplementationOverdue; a report that arrives late before "
-                  "the scheduler ran leaves the step unfailed, so this "
-                  "escalation is refused";
   world_.MustRun(ProviderStaff(kPrivateProvider), Day(2026, 2, 10),
                  SubmitPlan(kCase, Plan(complete_by())));
   world_.MustRun(FollowUpOfficer(), Day(2026, 2, 11),
@@ -90,8 +80,9 @@ TEST_F(PropertyRegression,
   const absl::CivilDay late = complete_by() + 7;
   std::vector<v1::Event> reported = world_.MustRun(
       ProviderStaff(kPrivateProvider), late, ReportImplementation(kCase));
-  ASSERT_EQ(reported.size(), 1u);
-  ASSERT_TRUE(reported[0].implementation_reported().late());
+  ASSERT_EQ(reported.size(), 2u);
+  EXPECT_TRUE(reported[0].has_implementation_overdue());
+  ASSERT_TRUE(reported[1].implementation_reported().late());
 
   const Outcome outcome =
       Given(world_)
