@@ -296,18 +296,8 @@ struct AppendRequest {
 
   absl::Status status;
   AppendResult result;
-  // Set to 1 (and woken) by the writer once status and result are final.
-  // A bare futex: cheaper to signal than a mutex-based notification, which
-  // matters when one writer wakes hundreds of callers per batch.
+  // Set to 1 once status and result are final (StoreCore::Answer).
   std::atomic<uint32_t> done{0};
-
-  void Notify() {
-    done.store(1, std::memory_order_release);
-    done.notify_one();
-  }
-  void Wait() {
-    while (done.load(std::memory_order_acquire) == 0) done.wait(0);
-  }
 };
 
 // The shared state of a store: the database, the writer thread and what
@@ -327,7 +317,7 @@ class StoreCore {
         chain_hash_(chain.hash),
         published_head_(chain.position) {
     writer_ = std::thread([this] { WriterLoop(); });
-    completer_ = std::thread([this] { CompleterLoop(); });
+    notifier_ = std::thread([this] { NotifierLoop(); });
   }
 
   ~StoreCore() { Close(); }
@@ -335,9 +325,8 @@ class StoreCore {
   const std::string& path() const { return path_; }
   const Options& options() const { return options_; }
 
-  uint64_t head() const {
-    return published_head_.load(std::memory_order_acquire);
-  }
+  // Sequentially consistent: Register() relies on it.
+  uint64_t head() const { return published_head_.load(); }
   bool failed() const { return failed_.load(std::memory_order_acquire); }
   bool closed() const { return closed_.load(std::memory_order_acquire); }
 
@@ -383,7 +372,26 @@ class StoreCore {
       // arrival.
       if (queue_.size() >= wanted_) queue_cv_.Signal();
     }
-    req->Wait();
+    // Callers sleep on one shared word that the writer bumps once per
+    // batch: a single futex call then wakes the whole batch, where waking
+    // each caller in turn took a few µs apiece on the writer's critical
+    // path.
+    while (req->done.load(std::memory_order_acquire) == 0) {
+      const uint32_t epoch = answered_.load(std::memory_order_acquire);
+      if (req->done.load(std::memory_order_acquire) != 0) break;
+      answered_.wait(epoch, std::memory_order_acquire);
+    }
+  }
+
+  // Makes the decisions in `requests` visible to their callers and wakes
+  // them. A request may be gone as soon as its flag is set.
+  void Answer(absl::Span<AppendRequest* const> requests) {
+    if (requests.empty()) return;
+    for (AppendRequest* req : requests) {
+      req->done.store(1, std::memory_order_release);
+    }
+    answered_.fetch_add(1, std::memory_order_release);
+    answered_.notify_all();
   }
 
   void Close();
@@ -426,9 +434,9 @@ class StoreCore {
   bool HasEnoughOrStopping() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_) {
     return queue_.size() >= wanted_ || stopping_;
   }
-  bool HasCompletionsOrStopping() const
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(completion_mu_) {
-    return !completions_.empty() || completer_stopping_;
+  bool HasNotificationsOrStopping() const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(notifier_mu_) {
+    return notify_pending_ || notifier_stopping_;
   }
   bool HeadReached(uint64_t position) const {
     return head() >= position || closed() || failed();
@@ -446,9 +454,9 @@ class StoreCore {
   bool LoadHead(absl::string_view stream_id, keys::StreamHead* head,
                 absl::Status* error) ABSL_SHARED_LOCKS_REQUIRED(db_mu_);
   void LatchFailure(const absl::Status& cause);
-  // Wakes the callers of committed batches and the subscriptions, off the
-  // writer thread so that the next batch can start meanwhile.
-  void CompleterLoop();
+  // Runs the subscriptions' notifications off the writer thread, so that
+  // the next batch can start meanwhile.
+  void NotifierLoop();
   // Runs every registered notification whose position is reached (all of
   // them when `all`).
   void FireWaiters(bool all);
@@ -471,11 +479,16 @@ class StoreCore {
   size_t wanted_ ABSL_GUARDED_BY(queue_mu_) = 1;
   std::thread writer_;
 
-  Mutex completion_mu_;
-  CondVar completion_cv_;
-  std::vector<AppendRequest*> completions_ ABSL_GUARDED_BY(completion_mu_);
-  bool completer_stopping_ ABSL_GUARDED_BY(completion_mu_) = false;
-  std::thread completer_;
+  // Bumped once per answered batch; callers wait on it (see Submit).
+  std::atomic<uint32_t> answered_{0};
+
+  Mutex notifier_mu_;
+  CondVar notifier_cv_;
+  bool notify_pending_ ABSL_GUARDED_BY(notifier_mu_) = false;
+  bool notifier_stopping_ ABSL_GUARDED_BY(notifier_mu_) = false;
+  std::thread notifier_;
+  // waiters_.size(), readable without notify_mu_.
+  std::atomic<size_t> waiter_count_{0};
 
   // Writer thread only.
   HeadCache heads_;
@@ -524,15 +537,14 @@ void StoreCore::Close() {
     stopping_ = true;
     queue_cv_.Signal();
   }
-  // The writer finishes what is queued, then stops; then the completer
-  // wakes the last callers.
+  // The writer finishes what is queued, then stops.
   writer_.join();
   {
-    MutexLock l(&completion_mu_);
-    completer_stopping_ = true;
-    completion_cv_.Signal();
+    MutexLock l(&notifier_mu_);
+    notifier_stopping_ = true;
+    notifier_cv_.Signal();
   }
-  completer_.join();
+  notifier_.join();
   {
     MutexLock l(&head_mu_);
     closed_.store(true, std::memory_order_release);
@@ -805,29 +817,30 @@ void StoreCore::Commit(std::vector<AppendRequest*>* batch) {
       // Published before any caller hears of it, so that a caller reads
       // its own write.
       MutexLock l(&head_mu_);
-      published_head_.store(batch_position_ - 1, std::memory_order_release);
+      // Sequentially consistent, paired with Register().
+      published_head_.store(batch_position_ - 1);
       head_cv_.SignalAll();
     }
   }
   if (!failure.ok()) {
     for (AppendRequest* req : *batch) req->status = failure;
   }
-  MutexLock l(&completion_mu_);
-  completions_.insert(completions_.end(), batch->begin(), batch->end());
-  completion_cv_.Signal();
+  Answer(*batch);
+  if (waiter_count_.load() > 0) {
+    MutexLock l(&notifier_mu_);
+    notify_pending_ = true;
+    notifier_cv_.Signal();
+  }
 }
 
-void StoreCore::CompleterLoop() {
-  std::vector<AppendRequest*> done;
+void StoreCore::NotifierLoop() {
   while (true) {
     {
-      MutexLock l(&completion_mu_);
-      while (!HasCompletionsOrStopping()) completion_cv_.Wait(&completion_mu_);
-      if (completions_.empty()) return;
-      done.swap(completions_);
+      MutexLock l(&notifier_mu_);
+      while (!HasNotificationsOrStopping()) notifier_cv_.Wait(&notifier_mu_);
+      if (!notify_pending_) return;  // stopping
+      notify_pending_ = false;
     }
-    for (AppendRequest* req : done) req->Notify();
-    done.clear();
     FireWaiters(/*all=*/false);
   }
 }
@@ -851,10 +864,8 @@ void StoreCore::LatchFailure(const absl::Status& cause) {
     MutexLock l(&queue_mu_);
     queued.swap(queue_);
   }
-  for (AppendRequest* req : queued) {
-    req->status = cause;
-    req->Notify();
-  }
+  for (AppendRequest* req : queued) req->status = cause;
+  Answer(queued);
   FireWaiters(/*all=*/true);
   if (callback) callback(cause);
 }
@@ -870,6 +881,7 @@ void StoreCore::FireWaiters(bool all) {
       due.push_back(std::move(it->second));
     }
     waiters_.erase(waiters_.begin(), end);
+    waiter_count_.store(waiters_.size());
   }
   for (const std::shared_ptr<SubscriptionState>& state : due) {
     std::function<void()> callback;
@@ -891,7 +903,7 @@ void StoreCore::FireWaiters(bool all) {
 bool StoreCore::Register(const std::shared_ptr<SubscriptionState>& state,
                          uint64_t position, std::function<void()> callback) {
   MutexLock l(&notify_mu_);
-  if (head() >= position || closed() || failed()) return false;
+  if (closed() || failed() || head() >= position) return false;
   {
     MutexLock s(&state->mu);
     if (state->cancelled) return false;
@@ -900,6 +912,18 @@ bool StoreCore::Register(const std::shared_ptr<SubscriptionState>& state,
   if (state->registered) waiters_.erase(state->where);
   state->where = waiters_.emplace(position, state);
   state->registered = true;
+  waiter_count_.store(waiters_.size());
+  // The writer publishes the head, then looks for waiters; here it is the
+  // other way round. Either it sees this registration or this sees its
+  // head (both sequentially consistent), so no wake-up is lost.
+  if (head() >= position) {
+    waiters_.erase(state->where);
+    state->registered = false;
+    waiter_count_.store(waiters_.size());
+    MutexLock s(&state->mu);
+    state->callback = nullptr;
+    return false;
+  }
   return true;
 }
 
@@ -909,6 +933,7 @@ void StoreCore::Unregister(const std::shared_ptr<SubscriptionState>& state) {
     if (state->registered) {
       waiters_.erase(state->where);
       state->registered = false;
+      waiter_count_.store(waiters_.size());
     }
   }
   MutexLock s(&state->mu);
