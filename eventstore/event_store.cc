@@ -296,37 +296,14 @@ struct AppendRequest {
 
   absl::Status status;
   AppendResult result;
-  // Set to 1 (and woken) by the writer once status and result are final.
-  // A bare futex: cheaper to signal than a mutex-based notification, which
-  // matters when one writer wakes hundreds of callers per batch.
+  // Set to 1 once status and result are final (StoreCore::Answer).
   std::atomic<uint32_t> done{0};
 
   // AppendAsync(): the request owns its arguments (the views above point
-  // into `owned`) and is answered through `callback` instead of a waiting
-  // caller. Heap-allocated; Complete() deletes it.
+  // into `owned`) and is answered through `callback` on the notifier thread
+  // instead of waking a caller. Heap-allocated; AnswerAsync() deletes it.
   std::unique_ptr<eventstore::AppendRequest> owned;
   std::function<void(absl::StatusOr<AppendResult>)> callback;
-
-  void Notify() {
-    done.store(1, std::memory_order_release);
-    done.notify_one();
-  }
-  void Wait() {
-    while (done.load(std::memory_order_acquire) == 0) done.wait(0);
-  }
-  // Answers the caller: wakes a waiting Append() or runs the callback of an
-  // AppendAsync() (and frees the request). Called once.
-  void Complete() {
-    if (!callback) {
-      Notify();
-      return;
-    }
-    std::function<void(absl::StatusOr<AppendResult>)> cb = std::move(callback);
-    absl::StatusOr<AppendResult> outcome =
-        status.ok() ? absl::StatusOr<AppendResult>(result) : status;
-    delete this;
-    cb(std::move(outcome));
-  }
 };
 
 // The shared state of a store: the database, the writer thread and what
@@ -346,7 +323,7 @@ class StoreCore {
         chain_hash_(chain.hash),
         published_head_(chain.position) {
     writer_ = std::thread([this] { WriterLoop(); });
-    completer_ = std::thread([this] { CompleterLoop(); });
+    notifier_ = std::thread([this] { NotifierLoop(); });
   }
 
   ~StoreCore() { Close(); }
@@ -354,9 +331,8 @@ class StoreCore {
   const std::string& path() const { return path_; }
   const Options& options() const { return options_; }
 
-  uint64_t head() const {
-    return published_head_.load(std::memory_order_acquire);
-  }
+  // Sequentially consistent: Register() relies on it.
+  uint64_t head() const { return published_head_.load(); }
   bool failed() const { return failed_.load(std::memory_order_acquire); }
   bool closed() const { return closed_.load(std::memory_order_acquire); }
 
@@ -406,16 +382,64 @@ class StoreCore {
 
   // Queues `req` for the writer and waits until it is decided.
   void Submit(AppendRequest* req) {
-    if (Enqueue(req)) req->Wait();
+    if (!Enqueue(req)) return;
+    // Callers sleep on one shared word that the writer bumps once per
+    // batch: a single futex call then wakes the whole batch, where waking
+    // each caller in turn took a few µs apiece on the writer's critical
+    // path.
+    while (req->done.load(std::memory_order_acquire) == 0) {
+      const uint32_t epoch = answered_.load(std::memory_order_acquire);
+      if (req->done.load(std::memory_order_acquire) != 0) break;
+      answered_.wait(epoch, std::memory_order_acquire);
+    }
+  }
+
+  // Makes the decisions in `requests` visible to their callers and wakes
+  // them; AppendAsync() requests go to the notifier thread, which runs
+  // their callbacks off the writer's critical path. A waited-for request
+  // may be gone as soon as its flag is set.
+  void Answer(absl::Span<AppendRequest* const> requests) {
+    if (requests.empty()) return;
+    bool woke = false;
+    bool queued = false;
+    for (AppendRequest* req : requests) {
+      if (req->callback) {
+        MutexLock l(&notifier_mu_);
+        async_answers_.push_back(req);
+        queued = true;
+      } else {
+        req->done.store(1, std::memory_order_release);
+        woke = true;
+      }
+    }
+    if (woke) {
+      answered_.fetch_add(1, std::memory_order_release);
+      answered_.notify_all();
+    }
+    if (queued) {
+      MutexLock l(&notifier_mu_);
+      notifier_cv_.Signal();
+    }
   }
 
   // Queues an AppendAsync() request; if it cannot be queued, answers it at
   // once on this thread.
   void SubmitAsync(AppendRequest* req) {
-    if (!Enqueue(req)) req->Complete();
+    if (!Enqueue(req)) AnswerAsync(req);
   }
 
-  // Observer of group commits (Options::on_commit), run by the completer.
+  // Runs an AppendAsync() request's callback with its outcome and frees it.
+  static void AnswerAsync(AppendRequest* req) {
+    std::function<void(absl::StatusOr<AppendResult>)> callback =
+        std::move(req->callback);
+    absl::StatusOr<AppendResult> outcome =
+        req->status.ok() ? absl::StatusOr<AppendResult>(req->result)
+                         : absl::StatusOr<AppendResult>(req->status);
+    delete req;
+    callback(std::move(outcome));
+  }
+
+  // Observer of group commits (Options::on_commit), run by the notifier.
   void ObserveCommit(size_t appends, size_t events, absl::Duration latency) {
     if (options_.on_commit) options_.on_commit(appends, events, latency);
   }
@@ -465,9 +489,10 @@ class StoreCore {
   bool HasEnoughOrStopping() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_) {
     return queue_.size() >= wanted_ || stopping_;
   }
-  bool HasCompletionsOrStopping() const
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(completion_mu_) {
-    return !completions_.empty() || completer_stopping_;
+  bool HasNotificationsOrStopping() const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(notifier_mu_) {
+    return notify_pending_ || !async_answers_.empty() ||
+           !commit_stats_.empty() || notifier_stopping_;
   }
   bool HeadReached(uint64_t position) const {
     return head() >= position || closed() || failed();
@@ -485,9 +510,9 @@ class StoreCore {
   bool LoadHead(absl::string_view stream_id, keys::StreamHead* head,
                 absl::Status* error) ABSL_SHARED_LOCKS_REQUIRED(db_mu_);
   void LatchFailure(const absl::Status& cause);
-  // Wakes the callers of committed batches and the subscriptions, off the
-  // writer thread so that the next batch can start meanwhile.
-  void CompleterLoop();
+  // Runs the subscriptions' notifications off the writer thread, so that
+  // the next batch can start meanwhile.
+  void NotifierLoop();
   // Runs every registered notification whose position is reached (all of
   // them when `all`).
   void FireWaiters(bool all);
@@ -510,18 +535,25 @@ class StoreCore {
   size_t wanted_ ABSL_GUARDED_BY(queue_mu_) = 1;
   std::thread writer_;
 
-  Mutex completion_mu_;
-  CondVar completion_cv_;
-  std::vector<AppendRequest*> completions_ ABSL_GUARDED_BY(completion_mu_);
+  // Bumped once per answered batch; callers wait on it (see Submit).
+  std::atomic<uint32_t> answered_{0};
+
+  Mutex notifier_mu_;
+  CondVar notifier_cv_;
+  bool notify_pending_ ABSL_GUARDED_BY(notifier_mu_) = false;
+  bool notifier_stopping_ ABSL_GUARDED_BY(notifier_mu_) = false;
+  // AppendAsync() requests whose callbacks the notifier runs.
+  std::vector<AppendRequest*> async_answers_ ABSL_GUARDED_BY(notifier_mu_);
   // Committed batches not yet reported to Options::on_commit.
   struct CommitStats {
     size_t appends;
     size_t events;
     absl::Duration latency;
   };
-  std::vector<CommitStats> commit_stats_ ABSL_GUARDED_BY(completion_mu_);
-  bool completer_stopping_ ABSL_GUARDED_BY(completion_mu_) = false;
-  std::thread completer_;
+  std::vector<CommitStats> commit_stats_ ABSL_GUARDED_BY(notifier_mu_);
+  std::thread notifier_;
+  // waiters_.size(), readable without notify_mu_.
+  std::atomic<size_t> waiter_count_{0};
 
   // Writer thread only.
   HeadCache heads_;
@@ -570,15 +602,14 @@ void StoreCore::Close() {
     stopping_ = true;
     queue_cv_.Signal();
   }
-  // The writer finishes what is queued, then stops; then the completer
-  // wakes the last callers.
+  // The writer finishes what is queued, then stops.
   writer_.join();
   {
-    MutexLock l(&completion_mu_);
-    completer_stopping_ = true;
-    completion_cv_.Signal();
+    MutexLock l(&notifier_mu_);
+    notifier_stopping_ = true;
+    notifier_cv_.Signal();
   }
-  completer_.join();
+  notifier_.join();
   {
     MutexLock l(&head_mu_);
     closed_.store(true, std::memory_order_release);
@@ -855,39 +886,52 @@ void StoreCore::Commit(std::vector<AppendRequest*>* batch) {
       // Published before any caller hears of it, so that a caller reads
       // its own write.
       MutexLock l(&head_mu_);
-      published_head_.store(batch_position_ - 1, std::memory_order_release);
+      // Sequentially consistent, paired with Register().
+      published_head_.store(batch_position_ - 1);
       head_cv_.SignalAll();
     }
   }
   if (!failure.ok()) {
     for (AppendRequest* req : *batch) req->status = failure;
   }
-  MutexLock l(&completion_mu_);
-  if (failure.ok() && next_position_ != first_position && options_.on_commit) {
-    commit_stats_.push_back({.appends = batch->size(),
-                             .events = next_position_ - first_position,
-                             .latency = write_latency});
+  Answer(*batch);
+  const bool observe =
+      failure.ok() && next_position_ != first_position && options_.on_commit;
+  if (waiter_count_.load() > 0 || observe) {
+    MutexLock l(&notifier_mu_);
+    if (waiter_count_.load() > 0) notify_pending_ = true;
+    if (observe) {
+      commit_stats_.push_back({.appends = batch->size(),
+                               .events = next_position_ - first_position,
+                               .latency = write_latency});
+    }
+    notifier_cv_.Signal();
   }
-  completions_.insert(completions_.end(), batch->begin(), batch->end());
-  completion_cv_.Signal();
 }
 
-void StoreCore::CompleterLoop() {
-  std::vector<AppendRequest*> done;
+void StoreCore::NotifierLoop() {
+  std::vector<AppendRequest*> answers;
   std::vector<CommitStats> stats;
   while (true) {
+    bool fire = false;
     {
-      MutexLock l(&completion_mu_);
-      while (!HasCompletionsOrStopping()) completion_cv_.Wait(&completion_mu_);
-      if (completions_.empty()) return;
-      done.swap(completions_);
+      MutexLock l(&notifier_mu_);
+      while (!HasNotificationsOrStopping()) notifier_cv_.Wait(&notifier_mu_);
+      if (!notify_pending_ && async_answers_.empty() && commit_stats_.empty()) {
+        return;  // stopping, and nothing left to deliver
+      }
+      fire = notify_pending_;
+      notify_pending_ = false;
+      answers.swap(async_answers_);
       stats.swap(commit_stats_);
     }
-    for (const CommitStats& c : stats)
+    for (const CommitStats& c : stats) {
       ObserveCommit(c.appends, c.events, c.latency);
+    }
     stats.clear();
-    for (AppendRequest* req : done) req->Complete();
-    done.clear();
+    for (AppendRequest* req : answers) AnswerAsync(req);
+    answers.clear();
+    if (!fire) continue;
     FireWaiters(/*all=*/false);
   }
 }
@@ -911,10 +955,8 @@ void StoreCore::LatchFailure(const absl::Status& cause) {
     MutexLock l(&queue_mu_);
     queued.swap(queue_);
   }
-  for (AppendRequest* req : queued) {
-    req->status = cause;
-    req->Complete();
-  }
+  for (AppendRequest* req : queued) req->status = cause;
+  Answer(queued);
   FireWaiters(/*all=*/true);
   if (callback) callback(cause);
 }
@@ -930,6 +972,7 @@ void StoreCore::FireWaiters(bool all) {
       due.push_back(std::move(it->second));
     }
     waiters_.erase(waiters_.begin(), end);
+    waiter_count_.store(waiters_.size());
   }
   for (const std::shared_ptr<SubscriptionState>& state : due) {
     std::function<void()> callback;
@@ -951,7 +994,7 @@ void StoreCore::FireWaiters(bool all) {
 bool StoreCore::Register(const std::shared_ptr<SubscriptionState>& state,
                          uint64_t position, std::function<void()> callback) {
   MutexLock l(&notify_mu_);
-  if (head() >= position || closed() || failed()) return false;
+  if (closed() || failed() || head() >= position) return false;
   {
     MutexLock s(&state->mu);
     if (state->cancelled) return false;
@@ -960,6 +1003,18 @@ bool StoreCore::Register(const std::shared_ptr<SubscriptionState>& state,
   if (state->registered) waiters_.erase(state->where);
   state->where = waiters_.emplace(position, state);
   state->registered = true;
+  waiter_count_.store(waiters_.size());
+  // The writer publishes the head, then looks for waiters; here it is the
+  // other way round. Either it sees this registration or this sees its
+  // head (both sequentially consistent), so no wake-up is lost.
+  if (head() >= position) {
+    waiters_.erase(state->where);
+    state->registered = false;
+    waiter_count_.store(waiters_.size());
+    MutexLock s(&state->mu);
+    state->callback = nullptr;
+    return false;
+  }
   return true;
 }
 
@@ -969,6 +1024,7 @@ void StoreCore::Unregister(const std::shared_ptr<SubscriptionState>& state) {
     if (state->registered) {
       waiters_.erase(state->where);
       state->registered = false;
+      waiter_count_.store(waiters_.size());
     }
   }
   MutexLock s(&state->mu);

@@ -93,7 +93,7 @@ struct Options {
 
   // Called after each successful group commit with its number of appends,
   // of events, and the time the synced write took (for metrics). Runs on
-  // the store's completer thread; must be quick and must not call into the
+  // the store's notifier thread; must be quick and must not call into the
   // store.
   std::function<void(size_t appends, size_t events, absl::Duration latency)>
       on_commit;
@@ -391,7 +391,7 @@ class EventStore {
   // Append() for callers that must not block (gRPC callback handlers):
   // queues the request for the batching writer and returns at once. `done`
   // runs exactly once with the outcome Append() would return: on the
-  // store's completer thread once the write is durable or refused, or on
+  // store's notifier thread once the write is durable or refused, or on
   // this thread if the arguments are invalid or the store is closed or has
   // failed. It must be quick and must not block; it may append again.
   void AppendAsync(AppendRequest request,
