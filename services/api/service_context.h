@@ -40,6 +40,10 @@ struct ServiceContext {
   Metrics* metrics = nullptr;
   // Moves subscription work off the store's writer thread.
   SerialExecutor* subscription_pump = nullptr;
+  // Runs long operator tasks (verify, backup) one at a time.
+  SerialExecutor* maintenance = nullptr;
+  // Where OperatorService.CreateBackup writes; empty when not configured.
+  std::string backup_dir;
   std::function<absl::Time()> clock = [] { return absl::Now(); };
 };
 

@@ -11,6 +11,7 @@
 #include "absl/strings/str_format.h"
 #include "services/cli/command.h"
 #include "services/cli/dev_token_command.h"
+#include "services/cli/store_commands.h"
 
 namespace atgard::cli {
 namespace {
@@ -20,6 +21,15 @@ constexpr Command kCommands[] = {
     {"dev-token",
      "print a development bearer token for a server run with --dev_auth",
      RunDevToken},
+    {"verify",
+     "recompute the event log's hash chain (--server, or a stopped "
+     "--data_dir)",
+     RunVerify},
+    {"backup", "take an online backup through the running --server", RunBackup},
+    {"restore",
+     "restore the latest backup of --backup_dir into an empty --data_dir "
+     "and verify it",
+     RunRestore},
 };
 
 std::string CommandList() {
@@ -46,9 +56,12 @@ int Main(int argc, char** argv) {
       "the operator's tool for atgard.\n\n"
       "Usage: atgardctl <command> [flags]\n\n",
       CommandList(),
-      "\nExample:\n"
+      "\nExamples:\n"
       "  atgardctl dev-token --data_dir=./data --role=FOLLOW_UP_OFFICER "
-      "--tenant=0780\n\n"
+      "--tenant=0780\n"
+      "  atgardctl backup --server=127.0.0.1:50051 --token_file=operator.jwt\n"
+      "  atgardctl restore --backup_dir=/backup/atgard "
+      "--data_dir=./restored\n\n"
       "Each flag's help names the command it belongs to."));
   const std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
   if (positional.size() < 2) {

@@ -11,8 +11,9 @@
 #include "services/cli/command.h"
 
 ABSL_FLAG(std::string, data_dir, "./data",
-          "dev-token: the server's --data_dir; its development key is in "
-          "<data_dir>.dev-auth (created on first use).");
+          "dev-token, verify, restore: the server's --data_dir (dev-token: "
+          "its development key is in <data_dir>.dev-auth, created on first "
+          "use; verify: a stopped store; restore: the empty target).");
 ABSL_FLAG(std::string, role, "",
           "dev-token: the role, e.g. FOLLOW_UP_OFFICER, CARE_DIRECTOR, "
           "ADMINISTRATION_DIRECTOR, PROVIDER, MEDICAL_OFFICER, AUDITOR, "

@@ -18,6 +18,7 @@
 #include "services/api/event_log_service.h"
 #include "services/api/grpc_call_authenticator.h"
 #include "services/api/metrics.h"
+#include "services/api/operator_service.h"
 #include "services/api/workflow_services.h"
 #include "services/auth/authenticator.h"
 #include "services/common/files.h"
@@ -71,6 +72,7 @@ struct Server::Parts {
   std::unique_ptr<api::CommandHandler> commands;
   std::unique_ptr<api::AccessLog> access_log;
   SerialExecutor subscription_pump;
+  SerialExecutor maintenance;
   std::vector<std::unique_ptr<grpc::Service>> services;
   std::unique_ptr<grpc::Server> grpc_server;
   std::unique_ptr<scheduler::DeadlineScheduler> deadlines;
@@ -132,11 +134,14 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
                               .repository = parts->repository.get(),
                               .access_log = parts->access_log.get(),
                               .metrics = &parts->metrics,
-                              .subscription_pump = &parts->subscription_pump};
+                              .subscription_pump = &parts->subscription_pump,
+                              .maintenance = &parts->maintenance,
+                              .backup_dir = config.backup_dir};
   parts->services = api::MakeWorkflowServices(context);
   for (auto& service : api::MakeEventLogServices(context)) {
     parts->services.push_back(std::move(service));
   }
+  parts->services.push_back(api::MakeOperatorService(context));
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

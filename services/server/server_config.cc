@@ -90,6 +90,10 @@ absl::Status Validate(const ServerConfig& config) {
         "--mtls_principals maps client certificates, which the server only "
         "verifies with --tls_client_ca");
   }
+  if (!config.backup_dir.empty() && config.backup_dir == config.data_dir) {
+    return absl::InvalidArgumentError(
+        "--backup_dir must not be the --data_dir itself");
+  }
   if (config.deadline_interval < absl::Seconds(1)) {
     return absl::InvalidArgumentError(
         "--deadline_interval must be at least 1s");

@@ -37,6 +37,8 @@ struct ServerConfig {
   absl::Duration deadline_interval = absl::Minutes(5);
   // How many aggregate states the server keeps in memory.
   size_t aggregate_cache = 10000;
+  // Where online backups go (OperatorService.CreateBackup); none if empty.
+  std::string backup_dir;
   // Who may call: bearer tokens, client certificates, or (development
   // only) tokens from `atgardctl dev-token`. auth.dev_auth is allowed only
   // on a loopback listen address, so that no other machine can present

@@ -51,6 +51,9 @@ ABSL_FLAG(std::string, port_file, "",
 ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9464",
           "host:port serving Prometheus metrics at /metrics (port 0 picks a "
           "free port; empty turns metrics off).");
+ABSL_FLAG(std::string, backup_dir, "",
+          "Directory for online backups taken with `atgardctl backup` "
+          "(OPERATOR); empty turns backups off. Keep it on another disk.");
 ABSL_FLAG(absl::Duration, deadline_interval, absl::Minutes(5),
           "How often the deadline scheduler appends overdue events.");
 ABSL_FLAG(int64_t, aggregate_cache, 10000,
@@ -116,6 +119,7 @@ ServerConfig ConfigFromFlags() {
   c.port_file = absl::GetFlag(FLAGS_port_file);
   c.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   c.deadline_interval = absl::GetFlag(FLAGS_deadline_interval);
+  c.backup_dir = absl::GetFlag(FLAGS_backup_dir);
   c.aggregate_cache = static_cast<size_t>(
       std::max<int64_t>(0, absl::GetFlag(FLAGS_aggregate_cache)));
   c.auth.jwt_issuer = absl::GetFlag(FLAGS_jwt_issuer);

@@ -17,8 +17,8 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 
-#ifndef ATGARD_SERVER_PATH
-#error "ATGARD_SERVER_PATH must name the atgard-server binary"
+#if !defined(ATGARD_SERVER_PATH) || !defined(ATGARD_CTL_PATH)
+#error "ATGARD_SERVER_PATH and ATGARD_CTL_PATH must name the binaries"
 #endif
 
 namespace atgard::testing {
@@ -33,13 +33,14 @@ std::string ReadAll(const std::string& path) {
   return out.str();
 }
 
-// Forks and execs atgard-server with `args`, output appended to
-// `output_file`. Everything after fork() is async-signal-safe.
-absl::StatusOr<pid_t> Spawn(const std::vector<std::string>& args,
+// Forks and execs `binary` with `args`, output appended to `output_file`.
+// Everything after fork() is async-signal-safe.
+absl::StatusOr<pid_t> Spawn(const std::string& binary,
+                            const std::vector<std::string>& args,
                             const std::string& output_file,
                             bool drop_privileges) {
   std::vector<std::string> argv_storage;
-  argv_storage.push_back(ServerBinary());
+  argv_storage.push_back(binary);
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (std::string& a : argv_storage) argv.push_back(a.data());
@@ -105,6 +106,7 @@ std::string UniqueName(absl::string_view stem) {
 }  // namespace
 
 std::string ServerBinary() { return ATGARD_SERVER_PATH; }
+std::string CtlBinary() { return ATGARD_CTL_PATH; }
 
 absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
     const ServerOptions& options, absl::Duration timeout) {
@@ -118,7 +120,8 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
       "--log_format=json"};
   if (options.dev_auth) args.push_back("--dev_auth");
   args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
-  absl::StatusOr<pid_t> pid = Spawn(args, output_file, options.drop_privileges);
+  absl::StatusOr<pid_t> pid =
+      Spawn(ServerBinary(), args, output_file, options.drop_privileges);
   if (!pid.ok()) return pid.status();
 
   const absl::Time deadline = absl::Now() + timeout;
@@ -189,7 +192,19 @@ absl::StatusOr<ProcessResult> RunServerToExit(
     bool drop_privileges, absl::Duration timeout) {
   const std::string output_file =
       absl::StrCat(work_dir, "/", UniqueName("server.log"));
-  absl::StatusOr<pid_t> pid = Spawn(args, output_file, drop_privileges);
+  absl::StatusOr<pid_t> pid =
+      Spawn(ServerBinary(), args, output_file, drop_privileges);
+  if (!pid.ok()) return pid.status();
+  return WaitFor(*pid, output_file, timeout);
+}
+
+absl::StatusOr<ProcessResult> RunCtlToExit(const std::vector<std::string>& args,
+                                           const std::string& work_dir,
+                                           absl::Duration timeout) {
+  const std::string output_file =
+      absl::StrCat(work_dir, "/", UniqueName("atgardctl.out"));
+  absl::StatusOr<pid_t> pid =
+      Spawn(CtlBinary(), args, output_file, /*drop_privileges=*/false);
   if (!pid.ok()) return pid.status();
   return WaitFor(*pid, output_file, timeout);
 }

@@ -16,8 +16,9 @@
 
 namespace atgard::testing {
 
-// Path of the atgard-server binary under test.
+// Paths of the atgard-server and atgardctl binaries under test.
 std::string ServerBinary();
+std::string CtlBinary();
 
 struct ProcessResult {
   int exit_code = -1;   // exit status, or -1 if killed by a signal
@@ -87,6 +88,12 @@ class ServerProcess {
 absl::StatusOr<ProcessResult> RunServerToExit(
     const std::vector<std::string>& args, const std::string& work_dir,
     bool drop_privileges = false, absl::Duration timeout = absl::Seconds(30));
+
+// Runs atgardctl with `args` until it exits (or `timeout`, then SIGKILL and
+// DEADLINE_EXCEEDED); output is stdout and stderr interleaved.
+absl::StatusOr<ProcessResult> RunCtlToExit(
+    const std::vector<std::string>& args, const std::string& work_dir,
+    absl::Duration timeout = absl::Seconds(60));
 
 }  // namespace atgard::testing
 

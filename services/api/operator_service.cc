@@ -1,0 +1,109 @@
+#include "services/api/operator_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "atgard/v1/operator_service.grpc.pb.h"
+#include "eventstore/event_store.h"
+#include "services/common/log.h"
+#include "services/common/serial_executor.h"
+#include "services/domain/errors.h"
+
+namespace atgard::api {
+namespace {
+
+absl::Status RequireOperator(const domain::Principal& principal) {
+  if (principal.role == v1::ROLE_OPERATOR) return absl::OkStatus();
+  return domain::PermissionDenied(
+      "", absl::StrCat("role ", domain::RoleName(principal.role),
+                       " does not run the store (allowed: OPERATOR)"));
+}
+
+class OperatorServiceImpl final : public v1::OperatorService::CallbackService {
+ public:
+  explicit OperatorServiceImpl(const ServiceContext& services)
+      : services_(services) {}
+
+  grpc::ServerUnaryReactor* VerifyLog(
+      grpc::CallbackServerContext* context, const v1::VerifyLogRequest* request,
+      v1::VerifyLogResponse* response) override {
+    auto call = std::make_shared<UnaryCall>(
+        services_, context, "/atgard.v1.OperatorService/VerifyLog");
+    absl::StatusOr<domain::Principal> principal = call->Authenticate();
+    absl::Status allowed =
+        principal.ok() ? RequireOperator(*principal) : principal.status();
+    if (!allowed.ok()) {
+      call->Finish(allowed);
+      return call->reactor();
+    }
+    const uint64_t from = request->from_position();
+    const uint64_t to = request->to_position();
+    eventstore::EventStore* store = services_.store;
+    const std::string subject = principal->subject;
+    services_.maintenance->Post([call, response, store, from, to, subject] {
+      absl::StatusOr<eventstore::VerifyReport> report = store->Verify(from, to);
+      if (report.ok()) {
+        response->set_ok(report->ok);
+        response->set_events_checked(report->events_checked);
+        response->set_first_bad_position(report->first_bad_position);
+        response->set_problem(report->problem);
+        log::Log(report->ok ? log::Level::kInfo : log::Level::kError,
+                 "log_verified",
+                 {{"by", subject},
+                  {"ok", report->ok},
+                  {"events_checked", report->events_checked},
+                  {"first_bad_position", report->first_bad_position},
+                  {"problem", report->problem}});
+      }
+      call->Finish(report.status());
+    });
+    return call->reactor();
+  }
+
+  grpc::ServerUnaryReactor* CreateBackup(
+      grpc::CallbackServerContext* context,
+      const v1::CreateBackupRequest* /*request*/,
+      v1::CreateBackupResponse* response) override {
+    auto call = std::make_shared<UnaryCall>(
+        services_, context, "/atgard.v1.OperatorService/CreateBackup");
+    absl::StatusOr<domain::Principal> principal = call->Authenticate();
+    absl::Status allowed =
+        principal.ok() ? RequireOperator(*principal) : principal.status();
+    if (allowed.ok() && services_.backup_dir.empty()) {
+      allowed = absl::FailedPreconditionError(
+          "the server has no --backup_dir; start it with one to take backups");
+    }
+    if (!allowed.ok()) {
+      call->Finish(allowed);
+      return call->reactor();
+    }
+    eventstore::EventStore* store = services_.store;
+    const std::string dir = services_.backup_dir;
+    const std::string subject = principal->subject;
+    services_.maintenance->Post([call, response, store, dir, subject] {
+      const uint64_t head = store->HeadPosition();
+      const absl::Status backed_up = store->CreateBackup(dir);
+      if (backed_up.ok()) {
+        response->set_backup_dir(dir);
+        response->set_head_position(head);
+        log::Info(
+            "backup_created",
+            {{"by", subject}, {"backup_dir", dir}, {"head_position", head}});
+      } else {
+        log::Error("backup_failed", {{"by", subject}, {"error", backed_up}});
+      }
+      call->Finish(backed_up);
+    });
+    return call->reactor();
+  }
+
+ private:
+  const ServiceContext services_;
+};
+
+}  // namespace
+
+std::unique_ptr<grpc::Service> MakeOperatorService(
+    const ServiceContext& context) {
+  return std::make_unique<OperatorServiceImpl>(context);
+}
+
+}  // namespace atgard::api
