@@ -10,10 +10,13 @@
 namespace atgard::api {
 namespace {
 
-absl::Status RequireOperator(const domain::Principal& principal) {
-  if (principal.role == v1::ROLE_OPERATOR) return absl::OkStatus();
+// The caller, if it may run the store (OPERATOR); else the status to
+// finish with.
+absl::StatusOr<domain::Principal> AuthenticateOperator(const UnaryCall& call) {
+  absl::StatusOr<domain::Principal> principal = call.Authenticate();
+  if (!principal.ok() || principal->role == v1::ROLE_OPERATOR) return principal;
   return domain::PermissionDenied(
-      "", absl::StrCat("role ", domain::RoleName(principal.role),
+      "", absl::StrCat("role ", domain::RoleName(principal->role),
                        " does not run the store (allowed: OPERATOR)"));
 }
 
@@ -27,11 +30,9 @@ class OperatorServiceImpl final : public v1::OperatorService::CallbackService {
       v1::VerifyLogResponse* response) override {
     auto call = std::make_shared<UnaryCall>(
         services_, context, "/atgard.v1.OperatorService/VerifyLog");
-    absl::StatusOr<domain::Principal> principal = call->Authenticate();
-    absl::Status allowed =
-        principal.ok() ? RequireOperator(*principal) : principal.status();
-    if (!allowed.ok()) {
-      call->Finish(allowed);
+    absl::StatusOr<domain::Principal> principal = AuthenticateOperator(*call);
+    if (!principal.ok()) {
+      call->Finish(principal.status());
       return call->reactor();
     }
     const uint64_t from = request->from_position();
@@ -64,15 +65,13 @@ class OperatorServiceImpl final : public v1::OperatorService::CallbackService {
       v1::CreateBackupResponse* response) override {
     auto call = std::make_shared<UnaryCall>(
         services_, context, "/atgard.v1.OperatorService/CreateBackup");
-    absl::StatusOr<domain::Principal> principal = call->Authenticate();
-    absl::Status allowed =
-        principal.ok() ? RequireOperator(*principal) : principal.status();
-    if (allowed.ok() && services_.backup_dir.empty()) {
-      allowed = absl::FailedPreconditionError(
+    absl::StatusOr<domain::Principal> principal = AuthenticateOperator(*call);
+    if (principal.ok() && services_.backup_dir.empty()) {
+      principal = absl::FailedPreconditionError(
           "the server has no --backup_dir; start it with one to take backups");
     }
-    if (!allowed.ok()) {
-      call->Finish(allowed);
+    if (!principal.ok()) {
+      call->Finish(principal.status());
       return call->reactor();
     }
     eventstore::EventStore* store = services_.store;

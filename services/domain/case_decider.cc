@@ -22,21 +22,9 @@ using S = CaseStatus;
 using google::protobuf::RepeatedField;
 using google::protobuf::RepeatedPtrField;
 
+// "step 1b", for messages.
 std::string StepLabel(v1::EscalationStep step) {
-  switch (step) {
-    case v1::ESCALATION_STEP_1:
-      return "step 1";
-    case v1::ESCALATION_STEP_1B:
-      return "step 1b";
-    case v1::ESCALATION_STEP_2:
-      return "step 2";
-    case v1::ESCALATION_STEP_3:
-      return "step 3";
-    case v1::ESCALATION_STEP_4:
-      return "step 4";
-    default:
-      return "no step";
-  }
+  return absl::StrCat("step ", StepName(step));
 }
 
 const StepRule& CurrentStep(const CaseState& s) {

@@ -271,23 +271,6 @@ std::string RoleList(const std::vector<v1::Role>& roles) {
   });
 }
 
-std::string StepName(v1::EscalationStep step) {
-  switch (step) {
-    case v1::ESCALATION_STEP_1:
-      return "1";
-    case v1::ESCALATION_STEP_1B:
-      return "1b";
-    case v1::ESCALATION_STEP_2:
-      return "2";
-    case v1::ESCALATION_STEP_3:
-      return "3";
-    case v1::ESCALATION_STEP_4:
-      return "4";
-    default:
-      return "—";
-  }
-}
-
 std::string MermaidState(S status) {
   return status == S::kNone ? "[*]" : std::string(StatusName(status));
 }
@@ -321,6 +304,23 @@ absl::string_view StatusName(CaseStatus status) {
       return "Closed";
   }
   return "Unknown";
+}
+
+std::string StepName(v1::EscalationStep step) {
+  switch (step) {
+    case v1::ESCALATION_STEP_1:
+      return "1";
+    case v1::ESCALATION_STEP_1B:
+      return "1b";
+    case v1::ESCALATION_STEP_2:
+      return "2";
+    case v1::ESCALATION_STEP_3:
+      return "3";
+    case v1::ESCALATION_STEP_4:
+      return "4";
+    default:
+      return "—";
+  }
 }
 
 const StepRule* FindStep(v1::Regiform regiform, v1::EscalationStep step) {

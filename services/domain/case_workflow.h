@@ -31,6 +31,9 @@ enum class CaseStatus {
 
 absl::string_view StatusName(CaseStatus status);
 
+// "1", "1b", "2", "3", "4" ("—" for none).
+std::string StepName(v1::EscalationStep step);
+
 // One step of a regiform's staircase (trappsteg).
 struct StepRule {
   v1::Regiform regiform;

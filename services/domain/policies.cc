@@ -10,6 +10,38 @@ std::string Trigger(absl::string_view stream_id, uint64_t version) {
   return absl::StrCat(stream_id, "@", version);
 }
 
+// What a policy knows of the deficiency it opens a case for.
+struct Finding {
+  std::string provider_id;
+  std::string unit_id;
+  v1::DeficiencySource source;
+  v1::QualityArea quality_area;
+  v1::IndicatorKind indicator_kind;
+  v1::Severity severity;
+  std::string description;
+  v1::Date detected_on;
+};
+
+// RegisterCase for `finding`, with the case id and command id derived from
+// the triggering event.
+PolicyCommand OpenCase(absl::string_view policy, const std::string& trigger,
+                       const Finding& finding) {
+  PolicyCommand pc{.command_id = absl::StrCat("policy:", policy, ":", trigger)};
+  v1::RegisterCase* c = pc.command.mutable_register_case();
+  c->set_case_id(DerivedId(trigger));
+  c->set_triggered_by(trigger);
+  v1::Deficiency* d = c->mutable_deficiency();
+  d->set_provider_id(finding.provider_id);
+  d->set_unit_id(finding.unit_id);
+  d->set_source(finding.source);
+  d->set_quality_area(finding.quality_area);
+  d->set_indicator_kind(finding.indicator_kind);
+  d->set_severity(finding.severity);
+  d->set_description(finding.description);
+  *d->mutable_detected_on() = finding.detected_on;
+  return pc;
+}
+
 }  // namespace
 
 std::string DerivedId(absl::string_view seed) {
@@ -31,46 +63,38 @@ std::vector<PolicyCommand> PolicyCommandsFor(absl::string_view stream_id,
     case v1::Event::kIndicatorRedTwoYearsRunning: {
       const v1::IndicatorRedTwoYearsRunning& e =
           event.indicator_red_two_years_running();
-      PolicyCommand pc{.command_id =
-                           absl::StrCat("policy:red-two-years:", trigger)};
-      v1::RegisterCase* c = pc.command.mutable_register_case();
-      c->set_case_id(DerivedId(trigger));
-      c->set_triggered_by(trigger);
-      v1::Deficiency* d = c->mutable_deficiency();
-      d->set_provider_id(e.provider_id());
-      d->set_unit_id(e.unit_id());
-      d->set_source(v1::DEFICIENCY_SOURCE_MEASUREMENT);
-      d->set_quality_area(e.quality_area());
-      d->set_indicator_kind(e.kind());
-      d->set_severity(v1::SEVERITY_MEDIUM);
-      d->set_description(absl::StrCat(
-          "Indikatorn ”", e.indicator_name(), "” har varit röd två år i rad (",
-          e.years_size() == 2 ? absl::StrCat(e.years(0), " och ", e.years(1))
-                              : std::string("två på varandra följande år"),
-          ")."));
-      *d->mutable_detected_on() = e.detected_on();
-      out.push_back(std::move(pc));
+      out.push_back(OpenCase(
+          "red-two-years", trigger,
+          {.provider_id = e.provider_id(),
+           .unit_id = e.unit_id(),
+           .source = v1::DEFICIENCY_SOURCE_MEASUREMENT,
+           .quality_area = e.quality_area(),
+           .indicator_kind = e.kind(),
+           .severity = v1::SEVERITY_MEDIUM,
+           .description =
+               absl::StrCat("Indikatorn ”", e.indicator_name(),
+                            "” har varit röd två år i rad (",
+                            e.years_size() == 2
+                                ? absl::StrCat(e.years(0), " och ", e.years(1))
+                                : std::string("två på varandra följande år"),
+                            ")."),
+           .detected_on = e.detected_on()}));
       break;
     }
     case v1::Event::kBaseRequirementNotMet: {
       const v1::BaseRequirementNotMet& e = event.base_requirement_not_met();
-      PolicyCommand pc{.command_id =
-                           absl::StrCat("policy:base-requirement:", trigger)};
-      v1::RegisterCase* c = pc.command.mutable_register_case();
-      c->set_case_id(DerivedId(trigger));
-      c->set_triggered_by(trigger);
-      v1::Deficiency* d = c->mutable_deficiency();
-      d->set_provider_id(e.provider_id());
-      d->set_unit_id(e.unit_id());
-      d->set_source(v1::DEFICIENCY_SOURCE_BASE_REQUIREMENT);
-      d->set_quality_area(e.quality_area());
-      d->set_indicator_kind(e.kind());
-      d->set_severity(v1::SEVERITY_HIGH);
-      d->set_description(absl::StrCat("Grundkravet ”", e.indicator_name(),
-                                      "” är inte uppfyllt (mätning ",
-                                      e.measurement_id(), ")."));
-      *d->mutable_detected_on() = e.measured_on();
-      out.push_back(std::move(pc));
+      out.push_back(OpenCase(
+          "base-requirement", trigger,
+          {.provider_id = e.provider_id(),
+           .unit_id = e.unit_id(),
+           .source = v1::DEFICIENCY_SOURCE_BASE_REQUIREMENT,
+           .quality_area = e.quality_area(),
+           .indicator_kind = e.kind(),
+           .severity = v1::SEVERITY_HIGH,
+           .description = absl::StrCat("Grundkravet ”", e.indicator_name(),
+                                       "” är inte uppfyllt (mätning ",
+                                       e.measurement_id(), ")."),
+           .detected_on = e.measured_on()}));
       break;
     }
     case v1::Event::kContractTerminated: {
