@@ -1,0 +1,837 @@
+// The authorisation matrix over real gRPC: every RPC of every service the
+// server offers (as its reflection lists them, so that a new RPC without an
+// expectation fails here) × every role a token can carry, each cell tried
+// in a situation where the call would otherwise be accepted: allowed means
+// accepted (OK), anything else must be PERMISSION_DENIED. Two more columns
+// for every row: a caller of another tenant (kommun 1480) and the staff of
+// another provider, which never reach the data: denied or not found (a
+// command of another tenant can only act in its own tenant).
+//
+// The observed matrix is written as tests/e2e/AUTHORIZATION_MATRIX.md: the
+// committed copy must match, so that any change of who may do what shows up
+// in review as a diff of that table. Regenerate with
+//   ATGARD_UPDATE_AUTHORIZATION_MATRIX=1 build/tests/authorization_test
+#include <grpcpp/client_context.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "atgard/v1/care_plan_service.grpc.pb.h"
+#include "atgard/v1/case_service.grpc.pb.h"
+#include "atgard/v1/contract_service.grpc.pb.h"
+#include "atgard/v1/diagnostics_service.grpc.pb.h"
+#include "atgard/v1/event_store_service.grpc.pb.h"
+#include "atgard/v1/measurement_service.grpc.pb.h"
+#include "atgard/v1/provider_service.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/descriptor.h"
+#include "gtest/gtest.h"
+#include "services/domain/calendar.h"
+#include "tests/support/domain_fixtures.h"
+#include "tests/support/grpc_client.h"
+#include "tests/support/remote_case.h"
+#include "tests/support/server_process.h"
+#include "tests/support/temp_dir.h"
+
+#ifndef ATGARD_SOURCE_DIR
+#error "ATGARD_SOURCE_DIR must name the repository root"
+#endif
+
+namespace atgard::testing {
+namespace {
+
+namespace pb = ::google::protobuf;
+
+// What a cell shows.
+enum class Outcome {
+  kAllowed,    // accepted (OK)
+  kDenied,     // PERMISSION_DENIED
+  kNotFound,   // NOT_FOUND: the other tenant has no such aggregate
+  kOwnTenant,  // accepted, but acting in the caller's own tenant only
+  kOther,      // anything else: always a failure
+};
+
+std::string Glyph(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kAllowed:
+      return "allowed";
+    case Outcome::kDenied:
+      return "denied";
+    case Outcome::kNotFound:
+      return "not found";
+    case Outcome::kOwnTenant:
+      return "own tenant";
+    case Outcome::kOther:
+      return "UNEXPECTED";
+  }
+  return "?";
+}
+
+void PrintTo(Outcome outcome, std::ostream* os) { *os << Glyph(outcome); }
+
+// The roles a token can carry (SYSTEM cannot: it is the server's own).
+const std::vector<v1::Role>& Roles() {
+  static const auto* roles =
+      new std::vector<v1::Role>{v1::ROLE_FOLLOW_UP_OFFICER,
+                                v1::ROLE_CARE_DIRECTOR,
+                                v1::ROLE_ADMINISTRATION_DIRECTOR,
+                                v1::ROLE_PROVIDER,
+                                v1::ROLE_MEDICAL_OFFICER,
+                                v1::ROLE_AUDITOR,
+                                v1::ROLE_SUPERVISOR,
+                                v1::ROLE_OPERATOR};
+  return *roles;
+}
+
+std::string RoleColumn(v1::Role role) {
+  return role == v1::ROLE_PROVIDER ? "PROVIDER (own)"
+                                   : std::string(domain::RoleName(role));
+}
+
+// A call in a prepared situation, made as some principal; returns the
+// status and, for commands, the stream the events went to.
+struct CallResult {
+  grpc::Status status;
+  std::string stream_id;
+};
+using Attempt = std::function<CallResult(const domain::Principal&)>;
+
+struct Row {
+  std::string service;
+  std::string rpc;
+  std::string situation;
+  std::set<v1::Role> allowed;
+  // The provider whose staff is "PROVIDER (own)".
+  std::string provider = kPrivateProvider;
+  // What a caller of tenant 1480 gets.
+  Outcome other_tenant = Outcome::kNotFound;
+  // Builds a fresh situation and returns the call to try in it.
+  std::function<Attempt()> prepare;
+};
+
+const std::set<v1::Role> kReaders = {v1::ROLE_FOLLOW_UP_OFFICER,
+                                     v1::ROLE_CARE_DIRECTOR,
+                                     v1::ROLE_ADMINISTRATION_DIRECTOR,
+                                     v1::ROLE_PROVIDER,
+                                     v1::ROLE_MEDICAL_OFFICER,
+                                     v1::ROLE_AUDITOR,
+                                     v1::ROLE_SUPERVISOR};
+const std::set<v1::Role> kLogReaders = {v1::ROLE_FOLLOW_UP_OFFICER,
+                                        v1::ROLE_CARE_DIRECTOR,
+                                        v1::ROLE_ADMINISTRATION_DIRECTOR,
+                                        v1::ROLE_MEDICAL_OFFICER,
+                                        v1::ROLE_AUDITOR,
+                                        v1::ROLE_SUPERVISOR};
+
+class AuthorizationMatrix : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(domain::LoadStockholmTimeZone().ok());
+    auto server = ServerProcess::Start(
+        {.data_dir = tmp_.Join("data"), .work_dir = tmp_.path()});
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    client_ =
+        std::make_unique<GrpcClient>(server_->address(), tmp_.Join("data"));
+    SeedProvidersRemotely(*client_);
+  }
+
+  std::string NextId(absl::string_view prefix) {
+    return absl::StrCat(prefix, "-", ++ids_);
+  }
+
+  // An attempt that sends `command` through its RPC.
+  Attempt Command(v1::Command command) {
+    return [this, command](const domain::Principal& p) {
+      const CommandOutcome outcome = client_->Run(p, command);
+      return CallResult{outcome.status, outcome.result.stream_id()};
+    };
+  }
+
+  // An attempt that calls a unary read with `request`.
+  template <typename Request, typename Response, typename Call>
+  Attempt Read(Request request, Call call) {
+    return [this, request, call](const domain::Principal& p) {
+      Response response;
+      return CallResult{call(client_->channel(), client_->Context(p).get(),
+                             request, &response),
+                        ""};
+    };
+  }
+
+  // A case of the private (or municipal) provider, registered and driven
+  // by `drive`.
+  RemoteCase NewCase(bool private_provider = true) {
+    return RemoteCase(*client_, NextId("matris"), private_provider);
+  }
+
+  // A new contract of the private provider.
+  std::string NewContract() {
+    const std::string id = NextId("avtal");
+    MustRun(*client_, AdministrationDirector(),
+            RegisterContract(
+                id, Terms(kPrivateProvider, Today() - 100, Today() + 300)));
+    return id;
+  }
+
+  std::vector<Row> Rows();
+
+  TempDir tmp_;
+  std::unique_ptr<ServerProcess> server_;
+  std::unique_ptr<GrpcClient> client_;
+  int ids_ = 0;
+};
+
+std::vector<Row> AuthorizationMatrix::Rows() {
+  using R = v1::Role;
+  const R kOfficer = v1::ROLE_FOLLOW_UP_OFFICER;
+  const R kCare = v1::ROLE_CARE_DIRECTOR;
+  const R kAdmin = v1::ROLE_ADMINISTRATION_DIRECTOR;
+  const R kStaff = v1::ROLE_PROVIDER;
+  const R kMedical = v1::ROLE_MEDICAL_OFFICER;
+  std::vector<Row> rows;
+
+  // ---- ProviderService
+  rows.push_back({"ProviderService",
+                  "RegisterProvider",
+                  "a new provider",
+                  {kOfficer},
+                  kPrivateProvider,
+                  Outcome::kOwnTenant,
+                  [this] {
+                    return Command(RegisterProvider(NextId("bolag"),
+                                                    kOtherOrgNumber,
+                                                    v1::REGIFORM_PRIVATE));
+                  }});
+  rows.push_back({"ProviderService",
+                  "RegisterUnit",
+                  "a new unit",
+                  {kOfficer},
+                  kPrivateProvider,
+                  Outcome::kNotFound,
+                  [this] {
+                    return Command(
+                        RegisterUnit(kPrivateProvider, NextId("enhet")));
+                  }});
+  rows.push_back({"ProviderService",
+                  "RecordFollowUpActivity",
+                  "an observation visit today",
+                  {kOfficer, kMedical},
+                  kPrivateProvider,
+                  Outcome::kNotFound,
+                  [this] {
+                    return Command(RecordActivity(
+                        NextId("besok"), kPrivateProvider, {kPrivateUnit},
+                        v1::ACTIVITY_KIND_OBSERVATION_VISIT, Today()));
+                  }});
+  rows.push_back(
+      {"ProviderService",
+       "RecordPositiveExample",
+       "a positive example today",
+       {kOfficer, kMedical},
+       kPrivateProvider,
+       Outcome::kNotFound,
+       [this] {
+         return Command(RecordPositiveExample(
+             NextId("exempel"), kPrivateProvider, kPrivateUnit, Today()));
+       }});
+  rows.push_back(
+      {"ProviderService", "GetProvider", "the provider", kReaders,
+       kPrivateProvider, Outcome::kNotFound, [this] {
+         v1::GetProviderRequest request;
+         request.set_provider_id(kPrivateProvider);
+         return Read<v1::GetProviderRequest, v1::GetProviderResponse>(
+             request, [](auto channel, auto* context, const auto& r, auto* a) {
+               return v1::ProviderService::NewStub(channel)->GetProvider(
+                   context, r, a);
+             });
+       }});
+
+  // ---- ContractService
+  rows.push_back({"ContractService",
+                  "RegisterContract",
+                  "a new contract",
+                  {kAdmin, kOfficer},
+                  kPrivateProvider,
+                  Outcome::kNotFound,
+                  [this] {
+                    return Command(RegisterContract(
+                        NextId("avtal"),
+                        Terms(kPrivateProvider, Today() - 10, Today() + 365)));
+                  }});
+  rows.push_back({"ContractService",
+                  "ExtendContract",
+                  "an active contract",
+                  {kAdmin},
+                  kPrivateProvider,
+                  Outcome::kNotFound,
+                  [this] {
+                    return Command(
+                        ExtendContract(NewContract(), Today() + 800, Today()));
+                  }});
+  rows.push_back(
+      {"ContractService",
+       "DeclineContractExtension",
+       "an active contract",
+       {kAdmin},
+       kPrivateProvider,
+       Outcome::kNotFound,
+       [this] { return Command(DeclineExtension(NewContract(), Today())); }});
+  rows.push_back({"ContractService",
+                  "ImposeSanction",
+                  "an active contract and a case whose plan was rejected",
+                  {kAdmin},
+                  kPrivateProvider,
+                  Outcome::kNotFound,
+                  [this] {
+                    RemoteCase c = NewCase();
+                    c.Register();
+                    c.FailStep();
+                    return Command(ImposeSanction(
+                        NewContract(), "vite-1", v1::SANCTION_KIND_FINE,
+                        {c.case_id()}, Today(), 1000));
+                  }});
+  rows.push_back({"ContractService",
+                  "TerminateContract",
+                  "an active contract and a case whose plan was rejected",
+                  {kAdmin},
+                  kPrivateProvider,
+                  Outcome::kNotFound,
+                  [this] {
+                    RemoteCase c = NewCase();
+                    c.Register();
+                    c.FailStep();
+                    return Command(TerminateContract(NewContract(),
+                                                     {c.case_id()}, Today()));
+                  }});
+  rows.push_back(
+      {"ContractService", "GetContract", "the provider's contract", kReaders,
+       kPrivateProvider, Outcome::kNotFound, [this] {
+         v1::GetContractRequest request;
+         request.set_contract_id(kContract);
+         return Read<v1::GetContractRequest, v1::GetContractResponse>(
+             request, [](auto channel, auto* context, const auto& r, auto* a) {
+               return v1::ContractService::NewStub(channel)->GetContract(
+                   context, r, a);
+             });
+       }});
+
+  // ---- CaseService
+  auto case_row = [&](std::string rpc, std::string situation,
+                      std::set<v1::Role> allowed, bool private_provider,
+                      std::function<v1::Command(RemoteCase&)> drive) {
+    rows.push_back({"CaseService", std::move(rpc), std::move(situation),
+                    std::move(allowed),
+                    private_provider ? kPrivateProvider : kMunicipalProvider,
+                    Outcome::kNotFound, [this, private_provider, drive] {
+                      RemoteCase c = NewCase(private_provider);
+                      return Command(drive(c));
+                    }});
+  };
+  case_row("RegisterCase", "a new deficiency", {kOfficer, kMedical}, true,
+           [](RemoteCase& c) {
+             return RegisterCase(c.case_id(), c.provider_id(), c.unit_id(),
+                                 Today() - 1);
+           });
+  case_row("MarkCaseSystemLevel", "a registered case",
+           {kOfficer, kCare, kAdmin}, true, [](RemoteCase& c) {
+             c.Register();
+             v1::Command command;
+             command.mutable_mark_case_system_level()->set_case_id(c.case_id());
+             command.mutable_mark_case_system_level()->set_reason(
+                 "Bristen ligger i kommunens uppföljningssystem.");
+             return command;
+           });
+  case_row("RequestPlan", "private provider, step 1, registered", {kOfficer},
+           true, [](RemoteCase& c) {
+             c.Register();
+             return RequestPlan(c.case_id(), Request(Today()));
+           });
+  case_row("RequestPlan", "municipal unit, step 1, registered", {kCare}, false,
+           [](RemoteCase& c) {
+             c.Register();
+             return RequestPlan(c.case_id(), Request(Today()));
+           });
+  case_row("SubmitPlan", "private provider, plan requested", {kStaff}, true,
+           [](RemoteCase& c) {
+             c.Register();
+             c.RequestPlan();
+             return SubmitPlan(c.case_id(), Plan(c.complete_by()));
+           });
+  case_row("AssessPlan", "private provider, step 1, plan submitted", {kOfficer},
+           true, [](RemoteCase& c) {
+             c.Register();
+             c.RequestPlan();
+             c.SubmitPlan();
+             return AssessPlan(c.case_id(), Approval());
+           });
+  case_row("AssessPlan", "municipal unit, step 1, plan submitted", {kCare},
+           false, [](RemoteCase& c) {
+             c.Register();
+             c.RequestPlan();
+             c.SubmitPlan();
+             return AssessPlan(c.case_id(), Approval());
+           });
+  auto approved = [](RemoteCase& c) {
+    c.Register();
+    c.RequestPlan();
+    c.SubmitPlan();
+    c.Approve();
+  };
+  case_row("ReportActionProgress", "private provider, plan approved", {kStaff},
+           true, [approved](RemoteCase& c) {
+             approved(c);
+             return ReportProgress(c.case_id(), 1, v1::TRAFFIC_LIGHT_YELLOW);
+           });
+  case_row("CompleteAction", "private provider, plan approved", {kStaff}, true,
+           [approved](RemoteCase& c) {
+             approved(c);
+             return CompleteAction(c.case_id(), 1);
+           });
+  case_row("WithdrawAction", "private provider, step 1, plan approved",
+           {kOfficer}, true, [approved](RemoteCase& c) {
+             approved(c);
+             return WithdrawAction(c.case_id(), 2);
+           });
+  case_row("ReportImplementation", "private provider, every action completed",
+           {kStaff}, true, [approved](RemoteCase& c) {
+             approved(c);
+             c.CompleteAllActions();
+             return ReportImplementation(c.case_id());
+           });
+  case_row("RecordMilestone", "private provider, step 1b, plan approved",
+           {kOfficer, kMedical, kAdmin}, true, [](RemoteCase& c) {
+             c.AdvanceTo(v1::ESCALATION_STEP_1B);
+             c.RequestPlan();
+             c.SubmitPlan();
+             c.Approve();
+             return RecordMilestone(c.case_id(), 1, /*met=*/true);
+           });
+  case_row("ScheduleFollowUp", "private provider, step 1, plan approved",
+           {kOfficer, kMedical}, true, [approved](RemoteCase& c) {
+             approved(c);
+             return ScheduleFollowUp(c.case_id(), Today() + 30);
+           });
+  case_row("RecordFollowUp", "private provider, step 1, implemented",
+           {kOfficer, kMedical}, true, [approved](RemoteCase& c) {
+             approved(c);
+             c.CompleteAllActions();
+             c.ReportImplementation();
+             return RecordFollowUp(c.case_id(), Today(),
+                                   v1::FOLLOW_UP_RESULT_NOT_RESOLVED);
+           });
+  case_row("ProposeEscalation", "private provider, step 1 failed",
+           {kOfficer, kCare}, true, [](RemoteCase& c) {
+             c.Register();
+             c.FailStep();
+             return ProposeEscalation(c.case_id());
+           });
+  case_row("EscalateCase", "private provider, step 1 failed (to 1b)", {kAdmin},
+           true, [](RemoteCase& c) {
+             c.Register();
+             c.FailStep();
+             return Escalate(c.case_id(), v1::ESCALATION_STEP_1B, Today(),
+                             domain::AddCalendarMonths(Today(), 4));
+           });
+  case_row("EscalateCase", "municipal unit, step 1 failed (to 2)",
+           {kCare, kAdmin}, false, [](RemoteCase& c) {
+             c.Register();
+             c.FailStep();
+             return Escalate(c.case_id(), v1::ESCALATION_STEP_2, Today());
+           });
+  case_row("DecideConsequence", "private provider, step 4", {kAdmin}, true,
+           [](RemoteCase& c) {
+             c.AdvanceTo(v1::ESCALATION_STEP_4);
+             return DecideConsequence(c.case_id(), Today(),
+                                      /*municipal=*/false);
+           });
+  case_row("DecideConsequence", "municipal unit, step 4", {kCare, kAdmin},
+           false, [](RemoteCase& c) {
+             c.AdvanceTo(v1::ESCALATION_STEP_4);
+             return DecideConsequence(c.case_id(), Today(),
+                                      /*municipal=*/true);
+           });
+  case_row("CloseCase", "registered in error, before any request",
+           {kOfficer, kCare, kAdmin}, true, [](RemoteCase& c) {
+             c.Register();
+             return CloseCase(c.case_id(),
+                              v1::CASE_CLOSURE_REGISTERED_IN_ERROR);
+           });
+  rows.push_back(
+      {"CaseService", "GetCase", "a case of the provider", kReaders,
+       kPrivateProvider, Outcome::kNotFound, [this] {
+         RemoteCase c = NewCase();
+         c.Register();
+         v1::GetCaseRequest request;
+         request.set_case_id(c.case_id());
+         return Read<v1::GetCaseRequest, v1::GetCaseResponse>(
+             request, [](auto channel, auto* context, const auto& r, auto* a) {
+               return v1::CaseService::NewStub(channel)->GetCase(context, r, a);
+             });
+       }});
+
+  // ---- MeasurementService, CarePlanService
+  rows.push_back({"MeasurementService",
+                  "RecordMeasurement",
+                  "a green measurement today",
+                  {kOfficer, kMedical},
+                  kPrivateProvider,
+                  Outcome::kNotFound,
+                  [this] {
+                    return Command(RecordMeasurement(
+                        NextId("matning"), kPrivateProvider, kPrivateUnit,
+                        NextId("indikator"), Today().year(), Today(),
+                        /*red=*/false));
+                  }});
+  rows.push_back({"CarePlanService",
+                  "RecordCarePlanReview",
+                  "a review of a client's care plan today",
+                  {kStaff},
+                  kPrivateProvider,
+                  Outcome::kNotFound,
+                  [this] {
+                    return Command(RecordCarePlanReview(
+                        NextId("genomgang"), kPrivateProvider, kPrivateUnit,
+                        NextId("klient"), Today()));
+                  }});
+
+  // ---- EventStoreService: the other tenant names this tenant's streams.
+  rows.push_back(
+      {"EventStoreService", "ReadStream", "a case stream of the provider",
+       kReaders, kPrivateProvider, Outcome::kDenied, [this] {
+         RemoteCase c = NewCase();
+         c.Register();
+         v1::ReadStreamRequest request;
+         request.set_stream_id(c.stream_id());
+         return Read<v1::ReadStreamRequest, v1::ReadStreamResponse>(
+             request, [](auto channel, auto* context, const auto& r, auto* a) {
+               return v1::EventStoreService::NewStub(channel)->ReadStream(
+                   context, r, a);
+             });
+       }});
+  rows.push_back(
+      {"EventStoreService", "ReadAll",
+       absl::StrCat("the log, filtered to \"", kTenant, "/\""), kLogReaders,
+       kPrivateProvider, Outcome::kDenied, [this] {
+         v1::ReadAllRequest request;
+         request.mutable_filter()->add_stream_prefixes(
+             absl::StrCat(kTenant, "/"));
+         return Read<v1::ReadAllRequest, v1::ReadAllResponse>(
+             request, [](auto channel, auto* context, const auto& r, auto* a) {
+               return v1::EventStoreService::NewStub(channel)->ReadAll(context,
+                                                                       r, a);
+             });
+       }});
+  rows.push_back(
+      {"EventStoreService", "Subscribe",
+       absl::StrCat("from position 1, filtered to \"", kTenant, "/\""),
+       kLogReaders, kPrivateProvider, Outcome::kDenied, [this] {
+         return Attempt([this](const domain::Principal& p) {
+           v1::SubscribeRequest request;
+           request.set_from_position(1);
+           request.mutable_filter()->add_stream_prefixes(
+               absl::StrCat(kTenant, "/"));
+           auto context = client_->Context(p);
+           auto reader = v1::EventStoreService::NewStub(client_->channel())
+                             ->Subscribe(context.get(), request);
+           v1::SubscribeResponse message;
+           if (reader->Read(&message)) {
+             // Served: the first event (or the caught-up marker) arrived.
+             context->TryCancel();
+             reader->Finish();
+             return CallResult{grpc::Status::OK, ""};
+           }
+           return CallResult{reader->Finish(), ""};
+         });
+       }});
+
+  // ---- DiagnosticsService: authentication only, for every caller.
+  rows.push_back({"DiagnosticsService",
+                  "Ping",
+                  "any time",
+                  {kOfficer, kCare, kAdmin, kStaff, kMedical, v1::ROLE_AUDITOR,
+                   v1::ROLE_SUPERVISOR, v1::ROLE_OPERATOR},
+                  kPrivateProvider,
+                  Outcome::kAllowed,
+                  [this] {
+                    return Read<v1::PingRequest, v1::PingResponse>(
+                        v1::PingRequest(), [](auto channel, auto* context,
+                                              const auto& r, auto* a) {
+                          return v1::DiagnosticsService::NewStub(channel)->Ping(
+                              context, r, a);
+                        });
+                  }});
+  return rows;
+}
+
+domain::Principal PrincipalFor(v1::Role role, const std::string& provider,
+                               absl::string_view tenant = kTenant) {
+  switch (role) {
+    case v1::ROLE_FOLLOW_UP_OFFICER:
+      return FollowUpOfficer(tenant);
+    case v1::ROLE_CARE_DIRECTOR:
+      return CareDirector(tenant);
+    case v1::ROLE_ADMINISTRATION_DIRECTOR:
+      return AdministrationDirector(tenant);
+    case v1::ROLE_PROVIDER:
+      return ProviderStaff(provider, tenant);
+    case v1::ROLE_MEDICAL_OFFICER:
+      return MedicalOfficer(tenant);
+    case v1::ROLE_AUDITOR:
+      return Auditor(tenant);
+    case v1::ROLE_SUPERVISOR:
+      return Supervisor(tenant);
+    default:
+      return Operator(tenant);
+  }
+}
+
+Outcome Classify(const CallResult& result, const domain::Principal& caller) {
+  switch (result.status.error_code()) {
+    case grpc::StatusCode::OK:
+      if (caller.tenant != kTenant &&
+          absl::StartsWith(result.stream_id,
+                           absl::StrCat(caller.tenant, "/"))) {
+        return Outcome::kOwnTenant;
+      }
+      return Outcome::kAllowed;
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return Outcome::kDenied;
+    case grpc::StatusCode::NOT_FOUND:
+      return Outcome::kNotFound;
+    default:
+      return Outcome::kOther;
+  }
+}
+
+std::string RenderMarkdown(const std::vector<Row>& rows,
+                           const std::vector<std::vector<Outcome>>& cells) {
+  std::ostringstream out;
+  out << "# Authorisation matrix (behörighetsmatris)\n\n"
+      << "<!-- Generated by tests/e2e/authorization_test.cc from calls to the "
+         "real server. Do not edit: run\n"
+      << "     ATGARD_UPDATE_AUTHORIZATION_MATRIX=1 "
+         "build/tests/authorization_test -->\n\n"
+      << "Every RPC the server offers, called by every role a token can "
+         "carry, each in a situation where the call would otherwise be "
+         "accepted. *allowed*: accepted; *denied*: PERMISSION_DENIED. "
+         "*other tenant*: a caller of kommun 1480 in the first allowed role, "
+         "naming this tenant's (0780) aggregates or streams: *not found* "
+         "where ids are looked up in the caller's own tenant, *denied* where "
+         "it names another tenant's stream, *own tenant* where the command "
+         "creates something and can only create it in the caller's own "
+         "tenant. *other provider*: the staff (PROVIDER) of another "
+         "provider. SYSTEM is the server's own role and cannot be carried "
+         "by a token.\n\n";
+  out << "| service | RPC | situation |";
+  for (v1::Role role : Roles()) out << " " << RoleColumn(role) << " |";
+  out << " other tenant | other provider |\n|---|---|---|";
+  for (size_t i = 0; i < Roles().size() + 2; ++i) out << "---|";
+  out << "\n";
+  for (size_t r = 0; r < rows.size(); ++r) {
+    out << "| " << rows[r].service << " | " << rows[r].rpc << " | "
+        << rows[r].situation << " |";
+    for (Outcome outcome : cells[r]) out << " " << Glyph(outcome) << " |";
+    out << "\n";
+  }
+  return out.str();
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+TEST_F(AuthorizationMatrix, EveryRoleTimesEveryRpc) {
+  const std::vector<Row> rows = Rows();
+
+  // Every RPC the server serves has at least one row, and every row names
+  // an RPC that exists.
+  absl::StatusOr<std::vector<std::string>> served =
+      ListServerServices(client_->channel());
+  ASSERT_TRUE(served.ok()) << served.status();
+  std::set<std::string> api;
+  for (const pb::ServiceDescriptor* s : ApiServices()) {
+    api.insert(s->full_name());
+  }
+  std::set<std::string> expected_rpcs;
+  for (const std::string& name : *served) {
+    if (!absl::StartsWith(name, "atgard.")) continue;  // health, reflection
+    EXPECT_TRUE(api.count(name))
+        << name << " is served but has no expectations here";
+    const pb::ServiceDescriptor* service =
+        pb::DescriptorPool::generated_pool()->FindServiceByName(name);
+    if (service == nullptr) continue;
+    for (int i = 0; i < service->method_count(); ++i) {
+      expected_rpcs.insert(
+          absl::StrCat(service->name(), "/", service->method(i)->name()));
+    }
+  }
+  std::set<std::string> covered;
+  for (const Row& row : rows) {
+    covered.insert(absl::StrCat(row.service, "/", row.rpc));
+  }
+  for (const std::string& rpc : expected_rpcs) {
+    EXPECT_TRUE(covered.count(rpc)) << rpc << " has no expectation";
+  }
+  for (const std::string& rpc : covered) {
+    EXPECT_TRUE(expected_rpcs.count(rpc)) << rpc << " is not served";
+  }
+
+  std::vector<std::vector<Outcome>> cells;
+  for (const Row& row : rows) {
+    SCOPED_TRACE(
+        absl::StrCat(row.service, "/", row.rpc, " (", row.situation, ")"));
+    std::vector<Outcome> line(Roles().size() + 2, Outcome::kOther);
+    // Refusals change nothing, so one situation serves every refused
+    // caller and then the first allowed one; each further allowed caller
+    // gets a fresh situation.
+    Attempt attempt = row.prepare();
+    auto record = [&](size_t column, const domain::Principal& caller,
+                      Outcome expected) {
+      const CallResult result = attempt(caller);
+      line[column] = Classify(result, caller);
+      EXPECT_EQ(line[column], expected)
+          << "as " << RoleColumn(caller.role) << " of " << caller.tenant
+          << (caller.provider_id.empty()
+                  ? ""
+                  : absl::StrCat(" (", caller.provider_id, ")"))
+          << ": expected " << Glyph(expected) << ", got "
+          << Describe(result.status);
+    };
+    for (size_t i = 0; i < Roles().size(); ++i) {
+      if (row.allowed.count(Roles()[i])) continue;
+      record(i, PrincipalFor(Roles()[i], row.provider), Outcome::kDenied);
+    }
+    const v1::Role first_allowed = *row.allowed.begin();
+    record(Roles().size(), PrincipalFor(first_allowed, row.provider, "1480"),
+           row.other_tenant);
+    record(Roles().size() + 1, ProviderStaff(kOtherProvider),
+           row.rpc == "Ping" ? Outcome::kAllowed : Outcome::kDenied);
+    bool fresh = false;
+    for (size_t i = 0; i < Roles().size(); ++i) {
+      if (!row.allowed.count(Roles()[i])) continue;
+      if (fresh) attempt = row.prepare();
+      fresh = true;
+      record(i, PrincipalFor(Roles()[i], row.provider), Outcome::kAllowed);
+    }
+    cells.push_back(std::move(line));
+  }
+
+  // The committed table is the observed one.
+  const std::string markdown = RenderMarkdown(rows, cells);
+  const std::string path =
+      absl::StrCat(ATGARD_SOURCE_DIR, "/tests/e2e/AUTHORIZATION_MATRIX.md");
+  if (std::getenv("ATGARD_UPDATE_AUTHORIZATION_MATRIX") != nullptr) {
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << markdown;
+  }
+  EXPECT_EQ(ReadFile(path), markdown)
+      << path
+      << " is stale: if the change of authorisation is intended, run "
+         "ATGARD_UPDATE_AUTHORIZATION_MATRIX=1 build/tests/authorization_test "
+         "and commit the table";
+  std::cout << markdown;
+}
+
+// A subscriber of another tenant, subscribed to its own tenant, never sees
+// this tenant's events while both tenants write; its reads of the log are
+// as blind.
+TEST_F(AuthorizationMatrix, AnotherTenantsSubscriberSeesOnlyItsOwnEvents) {
+  const std::string other = "1480";
+  MustRun(*client_, FollowUpOfficer(other),
+          RegisterProvider(kPrivateProvider, kPrivateOrgNumber,
+                           v1::REGIFORM_PRIVATE));
+  MustRun(*client_, FollowUpOfficer(other),
+          RegisterUnit(kPrivateProvider, kPrivateUnit));
+
+  // Two subscribers of the other tenant: one naming its own tenant's
+  // prefix, one with no filter (which means its own tenant).
+  struct Subscriber {
+    std::unique_ptr<grpc::ClientContext> context;
+    std::unique_ptr<grpc::ClientReader<v1::SubscribeResponse>> reader;
+  };
+  std::vector<Subscriber> subscribers;
+  for (bool explicit_prefix : {true, false}) {
+    v1::SubscribeRequest request;
+    request.set_from_position(1);
+    if (explicit_prefix) {
+      request.mutable_filter()->add_stream_prefixes(absl::StrCat(other, "/"));
+    }
+    Subscriber s{client_->Context(Auditor(other), absl::Seconds(60)), nullptr};
+    s.reader = v1::EventStoreService::NewStub(client_->channel())
+                   ->Subscribe(s.context.get(), request);
+    subscribers.push_back(std::move(s));
+  }
+
+  // Both tenants register cases with the same ids, interleaved.
+  for (int i = 0; i < 10; ++i) {
+    const std::string id = absl::StrCat("delad-", i);
+    MustRun(*client_, FollowUpOfficer(),
+            RegisterCase(id, kPrivateProvider, kPrivateUnit, Today()));
+    MustRun(*client_, FollowUpOfficer(other),
+            RegisterCase(id, kPrivateProvider, kPrivateUnit, Today()));
+  }
+  const std::string last = absl::StrCat(other, "/case/slut");
+  MustRun(*client_, FollowUpOfficer(other),
+          RegisterCase("slut", kPrivateProvider, kPrivateUnit, Today()));
+
+  std::vector<std::vector<uint64_t>> received;
+  for (Subscriber& s : subscribers) {
+    std::vector<uint64_t> positions;
+    v1::SubscribeResponse message;
+    while (s.reader->Read(&message)) {
+      if (!message.has_event()) continue;
+      const v1::EventEnvelope& e = message.event().envelope();
+      EXPECT_TRUE(absl::StartsWith(e.stream_id(), absl::StrCat(other, "/")))
+          << e.stream_id() << " reached a subscriber of " << other;
+      EXPECT_EQ(e.metadata().tenant(), other);
+      positions.push_back(e.global_position());
+      if (e.stream_id() == last) break;
+    }
+    s.context->TryCancel();
+    while (s.reader->Read(&message)) {
+    }
+    s.reader->Finish();
+    received.push_back(std::move(positions));
+  }
+
+  // What each subscriber got is exactly its tenant's log up to the last
+  // case (the access records of the subscriptions included).
+  v1::ReadAllRequest read;
+  read.set_max_count(1000);
+  v1::ReadAllResponse response;
+  const grpc::Status status =
+      v1::EventStoreService::NewStub(client_->channel())
+          ->ReadAll(client_->Context(Auditor(other)).get(), read, &response);
+  ASSERT_TRUE(status.ok()) << Describe(status);
+  std::vector<uint64_t> own;
+  for (const v1::RecordedEvent& e : response.events()) {
+    EXPECT_TRUE(
+        absl::StartsWith(e.envelope().stream_id(), absl::StrCat(other, "/")));
+    if (!received[0].empty() &&
+        e.envelope().global_position() <= received[0].back()) {
+      own.push_back(e.envelope().global_position());
+    }
+  }
+  EXPECT_GE(own.size(), 2u + 11u);
+  for (const std::vector<uint64_t>& positions : received) {
+    EXPECT_THAT(positions, ::testing::ElementsAreArray(own));
+  }
+}
+
+}  // namespace
+}  // namespace atgard::testing

@@ -1,0 +1,199 @@
+// Production authentication against the real server: TLS with client
+// certificates made by deploy/tls/make-certs.sh and mapped to principals by
+// --mtls_principals, and bearer JWTs verified against a JWKS file.
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "atgard/v1/diagnostics_service.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/domain/calendar.h"
+#include "tests/support/auth_tokens.h"
+#include "tests/support/domain_fixtures.h"
+#include "tests/support/grpc_client.h"
+#include "tests/support/server_process.h"
+#include "tests/support/temp_dir.h"
+
+#ifndef ATGARD_SOURCE_DIR
+#error "ATGARD_SOURCE_DIR must name the repository root"
+#endif
+
+namespace atgard::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+// A CA, a server certificate for localhost/127.0.0.1 and client
+// certificates for `clients`, in `dir`, made by the deployment's script.
+void MakeCertificates(const std::string& dir, const std::string& clients) {
+  const std::string command =
+      absl::StrCat("bash ", ATGARD_SOURCE_DIR, "/deploy/tls/make-certs.sh ",
+                   dir, " localhost ", clients, " >/dev/null");
+  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+}
+
+std::shared_ptr<grpc::Channel> TlsChannel(const ServerProcess& server,
+                                          const std::string& ca,
+                                          const std::string& client_key = "",
+                                          const std::string& client_cert = "") {
+  grpc::SslCredentialsOptions options;
+  options.pem_root_certs = ca;
+  options.pem_private_key = client_key;
+  options.pem_cert_chain = client_cert;
+  return grpc::CreateChannel(server.address(), grpc::SslCredentials(options));
+}
+
+grpc::Status Ping(const std::shared_ptr<grpc::Channel>& channel,
+                  v1::PingResponse* response,
+                  absl::string_view authorization = "") {
+  auto context =
+      GrpcClient::ContextWithAuthorization(authorization, absl::Seconds(10));
+  return v1::DiagnosticsService::NewStub(channel)->Ping(
+      context.get(), v1::PingRequest(), response);
+}
+
+TEST(Tls, MutualTlsMapsClientCertificatesToPrincipals) {
+  TempDir tmp;
+  const std::string certs = tmp.Join("tls");
+  MakeCertificates(certs, "verksamhetssystem okand-klient");
+  WriteTestFile(tmp.Join("principals.json"), R"({
+    "principals": [
+      {"match": {"common_name": "verksamhetssystem"},
+       "subject": "system:verksamhetssystem",
+       "role": "FOLLOW_UP_OFFICER", "tenant": "0780"}
+    ]
+  })");
+  auto server = ServerProcess::Start(
+      {.data_dir = tmp.Join("data"),
+       .extra_args = {absl::StrCat("--tls_cert=", certs, "/server.pem"),
+                      absl::StrCat("--tls_key=", certs, "/server.key"),
+                      absl::StrCat("--tls_client_ca=", certs, "/ca.pem"),
+                      absl::StrCat("--mtls_principals=",
+                                   tmp.Join("principals.json"))},
+       .work_dir = tmp.path(),
+       .dev_auth = false});
+  ASSERT_TRUE(server.ok()) << server.status();
+  // The client side closes its connections before the server stops: an
+  // idle TLS connection left open holds a graceful shutdown until its
+  // grace period ends.
+  {
+    const std::string ca = ReadFile(certs + "/ca.pem");
+
+    // A mapped certificate is the principal it is mapped to, and may act as
+    // one.
+    auto mapped =
+        TlsChannel(**server, ca, ReadFile(certs + "/verksamhetssystem.key"),
+                   ReadFile(certs + "/verksamhetssystem.pem"));
+    v1::PingResponse pong;
+    grpc::Status status = Ping(mapped, &pong);
+    ASSERT_TRUE(status.ok()) << Describe(status);
+    EXPECT_EQ(pong.subject(), "system:verksamhetssystem");
+    EXPECT_EQ(pong.role(), v1::ROLE_FOLLOW_UP_OFFICER);
+    EXPECT_EQ(pong.tenant(), "0780");
+    ASSERT_TRUE(domain::LoadStockholmTimeZone().ok());
+    GrpcClient client(mapped, tmp.Join("data"));
+    auto context = GrpcClient::ContextWithAuthorization("");
+    v1::CommandOptions options;
+    options.set_command_id(FreshCommandId());
+    const CommandOutcome registered = client.RunWithContext(
+        context.get(),
+        RegisterProvider(kPrivateProvider, kPrivateOrgNumber,
+                         v1::REGIFORM_PRIVATE),
+        options);
+    EXPECT_TRUE(registered.ok()) << Describe(registered.status);
+
+    // A certificate of the same CA that no rule maps is no principal.
+    auto unmapped =
+        TlsChannel(**server, ca, ReadFile(certs + "/okand-klient.key"),
+                   ReadFile(certs + "/okand-klient.pem"));
+    status = Ping(unmapped, &pong);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+        << Describe(status);
+
+    // Without a client certificate the handshake itself fails.
+    status = Ping(TlsChannel(**server, ca), &pong);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE)
+        << Describe(status);
+  }
+  EXPECT_EQ((*server)->Stop()->exit_code, 0);
+}
+
+TEST(Tls, BearerTokensAreVerifiedAgainstTheJwks) {
+  TempDir tmp;
+  const std::string certs = tmp.Join("tls");
+  MakeCertificates(certs, "");
+  WriteTestFile(tmp.Join("jwks.json"),
+                JwksOf({EcKey().public_key("nyckel-1")}));
+  auto server = ServerProcess::Start(
+      {.data_dir = tmp.Join("data"),
+       .extra_args = {absl::StrCat("--tls_cert=", certs, "/server.pem"),
+                      absl::StrCat("--tls_key=", certs, "/server.key"),
+                      absl::StrCat("--jwt_issuer=", kTestIssuer),
+                      absl::StrCat("--jwt_audience=", kTestAudience),
+                      absl::StrCat("--jwt_jwks=", tmp.Join("jwks.json"))},
+       .work_dir = tmp.path(),
+       .dev_auth = false});
+  ASSERT_TRUE(server.ok()) << server.status();
+  {
+    auto channel = TlsChannel(**server, ReadFile(certs + "/ca.pem"));
+    const absl::Time now = absl::Now();
+
+    v1::PingResponse pong;
+    grpc::Status status =
+        Ping(channel, &pong,
+             absl::StrCat("Bearer ",
+                          SignToken(EcKey(), ValidClaims(now), "nyckel-1")));
+    ASSERT_TRUE(status.ok()) << Describe(status);
+    EXPECT_EQ(pong.subject(), "anna");
+    EXPECT_EQ(pong.role(), v1::ROLE_FOLLOW_UP_OFFICER);
+    EXPECT_EQ(pong.tenant(), "0780");
+
+    nlohmann::json expired = ValidClaims(now - absl::Hours(3));
+    nlohmann::json other_audience = ValidClaims(now);
+    other_audience["aud"] = "ett-annat-system";
+    nlohmann::json system = ValidClaims(now);
+    system["role"] = "SYSTEM";
+    const std::vector<std::pair<std::string, std::string>> bad = {
+        {"signed by another key",
+         SignToken(OtherEcKey(), ValidClaims(now), "nyckel-1")},
+        {"unknown key id", SignToken(EcKey(), ValidClaims(now), "nyckel-2")},
+        {"unsigned", UnsignedToken(ValidClaims(now))},
+        {"expired", SignToken(EcKey(), expired, "nyckel-1")},
+        {"another audience", SignToken(EcKey(), other_audience, "nyckel-1")},
+        {"claims the server's own role",
+         SignToken(EcKey(), system, "nyckel-1")},
+    };
+    for (const auto& [name, token] : bad) {
+      SCOPED_TRACE(name);
+      status = Ping(channel, &pong, absl::StrCat("Bearer ", token));
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+          << Describe(status);
+    }
+    // Development tokens mean nothing to a production server.
+    GrpcClient dev(channel, tmp.Join("elsewhere"));
+    absl::StatusOr<std::string> dev_token = dev.Token(FollowUpOfficer());
+    ASSERT_TRUE(dev_token.ok()) << dev_token.status();
+    status = Ping(channel, &pong, absl::StrCat("Bearer ", *dev_token));
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+        << Describe(status);
+  }
+  EXPECT_EQ((*server)->Stop()->exit_code, 0);
+}
+
+}  // namespace
+}  // namespace atgard::testing
