@@ -34,6 +34,7 @@
 #include "atgard/v1/diagnostics_service.grpc.pb.h"
 #include "atgard/v1/event_store_service.grpc.pb.h"
 #include "atgard/v1/measurement_service.grpc.pb.h"
+#include "atgard/v1/operator_service.grpc.pb.h"
 #include "atgard/v1/provider_service.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/descriptor.h"
@@ -140,7 +141,9 @@ class AuthorizationMatrix : public ::testing::Test {
   void SetUp() override {
     ASSERT_TRUE(domain::LoadStockholmTimeZone().ok());
     auto server = ServerProcess::Start(
-        {.data_dir = tmp_.Join("data"), .work_dir = tmp_.path()});
+        {.data_dir = tmp_.Join("data"),
+         .extra_args = {absl::StrCat("--backup_dir=", tmp_.Join("backups"))},
+         .work_dir = tmp_.path()});
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
     client_ =
@@ -573,6 +576,39 @@ std::vector<Row> AuthorizationMatrix::Rows() {
                               context, r, a);
                         });
                   }});
+  // ---- OperatorService: the store as a whole, for OPERATOR only. An
+  // operator runs the service for every tenant; no tenant's data leaves
+  // through these calls (a verdict, or a backup on the server's own disk).
+  rows.push_back(
+      {"OperatorService",
+       "VerifyLog",
+       "any time",
+       {v1::ROLE_OPERATOR},
+       kPrivateProvider,
+       Outcome::kAllowed,
+       [this] {
+         return Read<v1::VerifyLogRequest, v1::VerifyLogResponse>(
+             v1::VerifyLogRequest(),
+             [](auto channel, auto* context, const auto& r, auto* a) {
+               return v1::OperatorService::NewStub(channel)->VerifyLog(context,
+                                                                       r, a);
+             });
+       }});
+  rows.push_back(
+      {"OperatorService",
+       "CreateBackup",
+       "a server with --backup_dir",
+       {v1::ROLE_OPERATOR},
+       kPrivateProvider,
+       Outcome::kAllowed,
+       [this] {
+         return Read<v1::CreateBackupRequest, v1::CreateBackupResponse>(
+             v1::CreateBackupRequest(),
+             [](auto channel, auto* context, const auto& r, auto* a) {
+               return v1::OperatorService::NewStub(channel)->CreateBackup(
+                   context, r, a);
+             });
+       }});
   return rows;
 }
 

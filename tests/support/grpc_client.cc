@@ -18,6 +18,7 @@
 #include "atgard/v1/diagnostics_service.pb.h"
 #include "atgard/v1/event_store_service.pb.h"
 #include "atgard/v1/measurement_service.pb.h"
+#include "atgard/v1/operator_service.pb.h"
 #include "atgard/v1/provider_service.pb.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
@@ -40,7 +41,8 @@ std::vector<const pb::FileDescriptor*> ServiceFiles() {
           v1::RecordMeasurementRequest::descriptor()->file(),
           v1::RecordCarePlanReviewRequest::descriptor()->file(),
           v1::ReadAllRequest::descriptor()->file(),
-          v1::PingRequest::descriptor()->file()};
+          v1::PingRequest::descriptor()->file(),
+          v1::VerifyLogRequest::descriptor()->file()};
 }
 
 std::string PrincipalKey(const domain::Principal& p) {
