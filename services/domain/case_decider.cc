@@ -82,6 +82,24 @@ absl::Status Gate(const CaseState& s, v1::Command::CommandCase command,
       absl::StrCat(CommandName(command), " at ", StepLabel(s.step)));
 }
 
+// The role the command's transition names at `step`, whatever the status.
+absl::Status RequireStepRole(const CaseState& s,
+                             v1::Command::CommandCase command,
+                             const CommandContext& ctx,
+                             v1::EscalationStep step) {
+  for (const CaseTransition& t : CaseTransitions()) {
+    if (t.command != command) continue;
+    const std::vector<v1::Role> roles = AllowedRoles(t.actor, s.regiform, step);
+    // A step where nobody may do this (no plan at step 4) is a question of
+    // the case's status, which the transition table answers.
+    if (roles.empty()) return absl::OkStatus();
+    return RequireRole(
+        ctx.principal, roles,
+        absl::StrCat(CommandName(command), " at ", StepLabel(step)));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckNotSystemLevel(const CaseState& s) {
   if (s.system_level) {
     return FailedPrecondition(
@@ -1339,6 +1357,15 @@ absl::StatusOr<std::vector<v1::Event>> DecideCase(const v1::Command& command,
   RETURN_IF_ERROR(CheckId("case_id", *case_id));
   if (!s.exists()) return NotFound("case_id", "no case with this id exists");
   RETURN_IF_ERROR(RequireOwnProvider(ctx.principal, s.provider_id()));
+  // The step's role rule holds for repeats too: a role the step does not
+  // allow learns nothing from repeating someone else's command. A repeated
+  // escalation is judged at the step it left.
+  v1::EscalationStep role_step = s.step;
+  if (kind == v1::Command::kEscalateCase && s.last_escalation.has_value() &&
+      command.escalate_case().to_step() == s.step) {
+    role_step = s.last_escalation->from_step();
+  }
+  RETURN_IF_ERROR(RequireStepRole(s, kind, ctx, role_step));
   if (s.status == S::kClosed) {
     // Only an exact repeat of the closing command gets through (no events).
     if (kind != v1::Command::kRecordFollowUp &&

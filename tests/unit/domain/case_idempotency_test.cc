@@ -56,6 +56,34 @@ TEST_F(RepeatTest, AChangedCommandIsNotARepeat) {
   EXPECT_EQ(changed.result()->size(), 1u);
 }
 
+// The step's role rule holds for a repeat too: a tenant-wide role that
+// the step does not allow is refused, not told that the content matched.
+TEST_F(RepeatTest, ARepeatByARoleTheStepDoesNotAllowIsRefused) {
+  const Situation s = CaseCommandNamed("RequestPlan").arrange(world_, kCase);
+  world_.MustRun(s.actor, s.day, s.command);
+  Given(world_)
+      .As(CareDirector())
+      .On(s.day)
+      .When(s.command)
+      .ThenFails(StatusCode::kPermissionDenied);
+}
+
+// A repeated escalation is judged at the step it left: the care director
+// who escalated a municipal case from step 1 to 2 may repeat it, though
+// only the administration director escalates from step 2.
+TEST_F(RepeatTest, ARepeatedEscalationIsJudgedAtTheStepItLeft) {
+  CaseDriver driver(world_, "kommunal", /*private_provider=*/false);
+  driver.Register().RequestPlan().SubmitPlan().Reject();
+  const v1::Command escalate =
+      Escalate("kommunal", v1::ESCALATION_STEP_2, driver.today());
+  world_.MustRun(CareDirector(), driver.today(), escalate);
+  Given(world_)
+      .As(CareDirector())
+      .On(driver.today())
+      .When(escalate)
+      .ThenNothing();
+}
+
 class ClosedCaseTest : public CaseTest,
                        public ::testing::WithParamInterface<CaseCommandCase> {};
 
