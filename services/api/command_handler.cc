@@ -67,6 +67,12 @@ v1::CommandResult ResultOf(absl::string_view stream_id,
   return result;
 }
 
+absl::Status CommandIdReused() {
+  return domain::AlreadyExists(
+      "options.command_id",
+      "was already used for a different command; choose a new id");
+}
+
 }  // namespace
 
 absl::Status ValidateCommandId(absl::string_view command_id) {
@@ -130,9 +136,7 @@ void CommandHandler::Handle(CommandRequest request, Done done) {
   absl::StatusOr<std::optional<eventstore::AppendResult>> record =
       store_->LookupCommand(call->store_command_id, call->digest);
   if (absl::IsAlreadyExists(record.status())) {
-    call->done(domain::AlreadyExists(
-        "options.command_id",
-        "was already used for a different command; choose a new id"));
+    call->done(CommandIdReused());
     return;
   }
   if (!record.ok()) {
@@ -143,7 +147,52 @@ void CommandHandler::Handle(CommandRequest request, Done done) {
     call->done(ResultOf(call->stream_id, **record, {}));
     return;
   }
+  Admit(std::move(call));
+}
+
+void CommandHandler::Admit(std::shared_ptr<Call> call) {
+  {
+    absl::MutexLock lock(&busy_mu_);
+    auto [it, idle] = busy_.try_emplace(call->stream_id);
+    if (!idle) {
+      it->second.push_back(std::move(call));
+      return;
+    }
+  }
   Attempt(std::move(call));
+}
+
+void CommandHandler::Finish(const std::shared_ptr<Call>& call,
+                            absl::StatusOr<v1::CommandResult> result) {
+  std::shared_ptr<Call> next;
+  {
+    absl::MutexLock lock(&busy_mu_);
+    auto it = busy_.find(call->stream_id);
+    if (it->second.empty()) {
+      busy_.erase(it);
+    } else {
+      next = std::move(it->second.front());
+      it->second.pop_front();
+    }
+  }
+  // The next command of the aggregate is decided on the state this one
+  // left, off the thread that reports this one.
+  if (next != nullptr) {
+    retries_.Post(
+        [this, next = std::move(next)]() mutable { Attempt(std::move(next)); });
+  }
+  call->done(std::move(result));
+}
+
+absl::StatusOr<v1::CommandResult> CommandHandler::PreferRecord(
+    const Call& call, absl::StatusOr<v1::CommandResult> outcome) const {
+  absl::StatusOr<std::optional<eventstore::AppendResult>> record =
+      store_->LookupCommand(call.store_command_id, call.digest);
+  if (absl::IsAlreadyExists(record.status())) return CommandIdReused();
+  if (record.ok() && record->has_value()) {
+    return ResultOf(call.stream_id, **record, {});
+  }
+  return outcome;
 }
 
 void CommandHandler::Attempt(std::shared_ptr<Call> call) {
@@ -152,21 +201,23 @@ void CommandHandler::Attempt(std::shared_ptr<Call> call) {
   absl::StatusOr<LoadedAggregate> loaded =
       repository_->Load(call->stream_id, call->kind);
   if (!loaded.ok()) {
-    call->done(loaded.status());
+    Finish(call, loaded.status());
     return;
   }
   if (request.expected_version.has_value() &&
       *request.expected_version != loaded->version) {
-    call->done(absl::AbortedError(absl::StrCat(
-        "options.expected_version: ", call->stream_id, " is at version ",
-        loaded->version, ", not ", *request.expected_version,
-        "; re-read it and decide again")));
+    Finish(call, PreferRecord(*call,
+                              absl::AbortedError(absl::StrCat(
+                                  "options.expected_version: ", call->stream_id,
+                                  " is at version ", loaded->version, ", not ",
+                                  *request.expected_version,
+                                  "; re-read it and decide again"))));
     return;
   }
   absl::StatusOr<domain::References> refs =
       repository_->LoadReferences(request.principal.tenant, request.command);
   if (!refs.ok()) {
-    call->done(refs.status());
+    Finish(call, refs.status());
     return;
   }
   const domain::CommandContext context =
@@ -174,7 +225,7 @@ void CommandHandler::Attempt(std::shared_ptr<Call> call) {
   absl::StatusOr<std::vector<v1::Event>> events =
       domain::Decide(request.command, *loaded->state, context, *refs);
   if (!events.ok()) {
-    call->done(events.status());
+    Finish(call, PreferRecord(*call, events.status()));
     return;
   }
   if (events->empty()) {
@@ -183,7 +234,7 @@ void CommandHandler::Attempt(std::shared_ptr<Call> call) {
                                        .last_version = loaded->version,
                                        .first_position = loaded->last_position,
                                        .last_position = loaded->last_position};
-    call->done(ResultOf(call->stream_id, unchanged, {}));
+    Finish(call, PreferRecord(*call, ResultOf(call->stream_id, unchanged, {})));
     return;
   }
 
@@ -222,13 +273,13 @@ void CommandHandler::Attempt(std::shared_ptr<Call> call) {
                                    .version = appended->last_version,
                                    .last_position = appended->last_position});
           }
-          call->done(ResultOf(call->stream_id, *appended, events));
+          Finish(call, ResultOf(call->stream_id, *appended, events));
           return;
         }
         if (absl::IsAborted(appended.status()) &&
             !call->request.expected_version.has_value() &&
             call->attempts < options_.max_attempts) {
-          // Another command changed the aggregate first: decide again on
+          // Another writer changed the aggregate first: decide again on
           // its new state.
           retries_.Post([this, call = std::move(call)]() mutable {
             Attempt(std::move(call));
@@ -236,12 +287,18 @@ void CommandHandler::Attempt(std::shared_ptr<Call> call) {
           return;
         }
         if (absl::IsAlreadyExists(appended.status())) {
-          call->done(domain::AlreadyExists(
-              "options.command_id",
-              "was already used for a different command; choose a new id"));
+          Finish(call, CommandIdReused());
           return;
         }
-        call->done(appended.status());
+        if (absl::IsAborted(appended.status()) &&
+            call->request.expected_version.has_value()) {
+          Finish(call,
+                 absl::AbortedError(absl::StrCat(
+                     "options.expected_version: ", appended.status().message(),
+                     "; re-read it and decide again")));
+          return;
+        }
+        Finish(call, appended.status());
       });
 }
 
