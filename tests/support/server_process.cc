@@ -33,13 +33,14 @@ std::string ReadAll(const std::string& path) {
   return out.str();
 }
 
-// Forks and execs atgard-server with `args`, output appended to
-// `output_file`. Everything after fork() is async-signal-safe.
+// Forks and execs `binary` (atgard-server if empty) with `args`, output
+// appended to `output_file`. Everything after fork() is async-signal-safe.
 absl::StatusOr<pid_t> Spawn(const std::vector<std::string>& args,
                             const std::string& output_file,
-                            bool drop_privileges) {
+                            bool drop_privileges,
+                            const std::string& binary = "") {
   std::vector<std::string> argv_storage;
-  argv_storage.push_back(ServerBinary());
+  argv_storage.push_back(binary.empty() ? ServerBinary() : binary);
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (std::string& a : argv_storage) argv.push_back(a.data());
@@ -118,7 +119,8 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
       "--log_format=json"};
   if (options.dev_auth) args.push_back("--dev_auth");
   args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
-  absl::StatusOr<pid_t> pid = Spawn(args, output_file, options.drop_privileges);
+  absl::StatusOr<pid_t> pid =
+      Spawn(args, output_file, options.drop_privileges, options.binary);
   if (!pid.ok()) return pid.status();
 
   const absl::Time deadline = absl::Now() + timeout;
