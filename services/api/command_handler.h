@@ -8,11 +8,16 @@
 //   concurrency: commands for one aggregate are carried out one after the
 //   other within a handler (the next is decided once the previous is
 //   durable), so that callers of one server never conflict with each
-//   other. The append still expects the version the decision was based
-//   on: when another writer (another server, the deadline scheduler) got
-//   there first, the command is decided again (deciders are pure, so that
-//   is safe) up to a bound, unless the caller gave an expected version, in
-//   which case it gets ABORTED.
+//   other. A command is decided on the state the repository remembers,
+//   without reading the store first; the append expects the version the
+//   decision was based on, so a stale memory shows as a conflict, and the
+//   command is decided again on the store's state. An answer that appends
+//   nothing (a refusal, a repeat, a wrong expected version) is given only
+//   when decided on the store's state. When another writer (another
+//   server, the deadline scheduler) got there first, the command is
+//   decided again (deciders are pure, so that is safe) up to a bound,
+//   unless the caller gave an expected version, in which case it gets
+//   ABORTED.
 //
 // Thread-safe. Handle() does its reads on the calling thread (or, for a
 // command that waited behind another of its aggregate or is decided again,

@@ -526,6 +526,71 @@ TEST_F(CommandHandlerTest, CacheIsNotStaleAfterDirectAppends) {
   EXPECT_TRUE(registered.ok()) << registered.status();
 }
 
+// The handler decides on the state it remembers without reading the store
+// first; when another writer has appended meanwhile, the append conflicts
+// (or the answer would be a refusal) and the command is decided again on
+// the store's state, without using up an attempt.
+TEST_F(CommandHandlerTest, CommandOnAStaleMemoryIsDecidedAgain) {
+  const std::string provider = CommandEnv::ProviderStream(kPrivateProvider);
+  api::AggregateRepository repository(&env_.store(), 1000);
+  api::CommandHandler handler(
+      &env_.store(), &repository,
+      api::CommandHandler::Options{.max_attempts = 1, .clock = env_.Clock()});
+  ASSERT_TRUE(env_.Run(FollowUpOfficer(),
+                       RegisterUnit(kPrivateProvider, "enhet-a"), "unit-a",
+                       std::nullopt, &handler)
+                  .ok());
+  auto append_unit = [&](absl::string_view unit_id) {
+    v1::Event unit;
+    unit.mutable_unit_registered()->set_provider_id(kPrivateProvider);
+    unit.mutable_unit_registered()->set_unit_id(std::string(unit_id));
+    unit.mutable_unit_registered()->set_name("Annan skrivares enhet");
+    unit.mutable_unit_registered()->set_care_area(v1::CARE_AREA_ELDERLY_CARE);
+    v1::EventMetadata metadata;
+    metadata.set_actor_subject("other-server");
+    metadata.set_actor_role("FOLLOW_UP_OFFICER");
+    metadata.set_tenant(kTenant);
+    ASSERT_TRUE(
+        env_.store()
+            .Append(provider, eventstore::ExpectedVersion::Any(),
+                    {eventstore::NewEvent{.event_type = "UnitRegistered",
+                                          .payload = unit.SerializeAsString()}},
+                    "", metadata)
+            .ok());
+  };
+
+  // Refused on the remembered state (no such unit), valid on the store's.
+  append_unit("enhet-b");
+  absl::StatusOr<v1::CommandResult> result =
+      env_.Run(FollowUpOfficer(),
+               RecordPositiveExample("exempel-1", kPrivateProvider, "enhet-b",
+                                     Day(2026, 2, 1)),
+               "example-1", std::nullopt, &handler);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_THAT(result->event_types(), ElementsAre("PositiveExampleRecorded"));
+
+  // Valid on both: the append expecting the remembered version conflicts.
+  append_unit("enhet-c");
+  result = env_.Run(FollowUpOfficer(),
+                    RecordPositiveExample("exempel-2", kPrivateProvider,
+                                          "enhet-a", Day(2026, 2, 1)),
+                    "example-2", std::nullopt, &handler);
+  ASSERT_TRUE(result.ok()) << result.status();
+  const std::vector<v1::EventEnvelope> events = env_.Stream(provider);
+  EXPECT_EQ(result->stream_version(), events.size());
+  EXPECT_EQ(events.back().event_type(), "PositiveExampleRecorded");
+
+  // A wrong expected version on the remembered state is checked too: the
+  // caller's version is right for the store.
+  append_unit("enhet-d");
+  result = env_.Run(FollowUpOfficer(),
+                    RecordPositiveExample("exempel-3", kPrivateProvider,
+                                          "enhet-d", Day(2026, 2, 1)),
+                    "example-3", events.size() + 1, &handler);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->stream_version(), events.size() + 2);
+}
+
 TEST_F(CommandHandlerTest, InvalidCommandIdIsRefusedBeforeAnythingIsRead) {
   for (const std::string& id :
        {std::string(), std::string(129, 'x'), std::string("med mellanslag"),

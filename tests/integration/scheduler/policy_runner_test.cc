@@ -241,8 +241,11 @@ TEST_F(PolicyRunnerTest, ConflictedCommandIsRetriedNotSkipped) {
     }
     return env_.now();
   };
+  // Without a cache every decision is on the store's state, so that the
+  // one conflict counts.
+  api::AggregateRepository uncached(&env_.store(), 0);
   api::CommandHandler flaky(
-      &env_.store(), &env_.repository(),
+      &env_.store(), &uncached,
       api::CommandHandler::Options{.max_attempts = 1, .clock = clock});
   scheduler::PolicyRunner runner(&env_.store(), &flaky, nullptr, {});
   absl::StatusOr<size_t> issued = runner.RunAvailable();
