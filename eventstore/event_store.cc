@@ -27,6 +27,7 @@
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/options.h"
+#include "rocksdb/slice_transform.h"
 #include "rocksdb/table.h"
 #include "rocksdb/utilities/backup_engine.h"
 #include "rocksdb/write_batch.h"
@@ -224,6 +225,24 @@ class CommandRetentionFilter : public rocksdb::CompactionFilter {
  private:
   const std::function<absl::Time()> clock_;
   const absl::Duration retention_;
+};
+
+// Memtable insertion hints, one per key space. Every append puts keys in
+// several spaces (event, stream index, idempotency record), so consecutive
+// inserts jump across the key range and each would search the skip list
+// from the top. With a hint per space, event keys (ascending positions)
+// go in next to the previous one, and the other spaces start from their
+// last insert rather than from the top. The writer is the only thread
+// inserting, as hints require.
+class KeySpacePrefix : public rocksdb::SliceTransform {
+ public:
+  const char* Name() const override { return "atgard.KeySpacePrefix"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
+    return rocksdb::Slice(key.data(), 1);
+  }
+  bool InDomain(const rocksdb::Slice& key) const override {
+    return !key.empty();
+  }
 };
 
 // Stream heads the writer has seen recently, least recently used evicted
@@ -1682,6 +1701,11 @@ absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(
   db_options.max_background_jobs = 2;
   db_options.level_compaction_dynamic_level_bytes = true;
   db_options.write_buffer_size = 64 << 20;
+  db_options.memtable_insert_with_hint_prefix_extractor =
+      std::make_shared<KeySpacePrefix>();
+  // One writer thread inserts into the memtable (checkpoints aside), and
+  // insertion hints work only for writes that are not concurrent.
+  db_options.allow_concurrent_memtable_write = false;
   // Idempotency and stream-head lookups are point reads that mostly miss
   // (a new command id, a new stream): bloom filters answer those cheaply,
   // in the memtable and in the tables.

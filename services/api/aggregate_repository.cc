@@ -1,5 +1,7 @@
 #include "services/api/aggregate_repository.h"
 
+#include <utility>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -44,34 +46,77 @@ absl::StatusOr<domain::AggregateKind> AggregateRepository::KindOfStream(
       absl::StrCat("stream ", stream_id, " holds no aggregate"));
 }
 
-std::optional<LoadedAggregate> AggregateRepository::Cached(
+std::optional<LoadedAggregate> AggregateRepository::Lend(
     const std::string& stream_id) {
   absl::MutexLock lock(&mu_);
   auto it = entries_.find(stream_id);
   if (it == entries_.end()) return std::nullopt;
   lru_.splice(lru_.begin(), lru_, it->second.lru);
+  it->second.lent = true;
   return it->second.loaded;
+}
+
+std::optional<std::pair<LoadedAggregate, bool>> AggregateRepository::Take(
+    const std::string& stream_id) {
+  absl::MutexLock lock(&mu_);
+  auto it = entries_.find(stream_id);
+  if (it == entries_.end()) return std::nullopt;
+  std::pair<LoadedAggregate, bool> taken(std::move(it->second.loaded),
+                                         it->second.lent);
+  lru_.erase(it->second.lru);
+  entries_.erase(it);
+  return taken;
 }
 
 void AggregateRepository::Remember(const std::string& stream_id,
                                    LoadedAggregate loaded) {
+  Put(stream_id, std::move(loaded), /*lent=*/false);
+}
+
+void AggregateRepository::Put(const std::string& stream_id,
+                              LoadedAggregate loaded, bool lent) {
   if (capacity_ == 0) return;
+  // What is replaced or evicted is destroyed after the lock is released.
+  LoadedAggregate replaced;
   absl::MutexLock lock(&mu_);
   auto it = entries_.find(stream_id);
   if (it != entries_.end()) {
     // Never go back to an older state than one already known.
     if (it->second.loaded.version <= loaded.version) {
-      it->second.loaded = std::move(loaded);
+      replaced = std::exchange(it->second.loaded, std::move(loaded));
+      it->second.lent = lent;
     }
     lru_.splice(lru_.begin(), lru_, it->second.lru);
     return;
   }
   lru_.push_front(stream_id);
-  entries_.emplace(stream_id, Entry{std::move(loaded), lru_.begin()});
-  while (entries_.size() > capacity_) {
-    entries_.erase(lru_.back());
+  entries_.emplace(stream_id, Entry{std::move(loaded), lent, lru_.begin()});
+  if (entries_.size() > capacity_) {
+    auto evicted = entries_.find(lru_.back());
+    replaced = std::move(evicted->second.loaded);
+    entries_.erase(evicted);
     lru_.pop_back();
   }
+}
+
+absl::Status AggregateRepository::Fold(const std::string& stream_id,
+                                       uint64_t head,
+                                       domain::AggregateState& state,
+                                       uint64_t* version,
+                                       uint64_t* last_position) {
+  while (*version < head) {
+    ASSIGN_OR_RETURN(std::vector<v1::EventEnvelope> envelopes,
+                     store_->ReadStream(stream_id, *version + 1, kFoldChunk,
+                                        eventstore::Direction::kForward));
+    if (envelopes.empty()) break;
+    for (const v1::EventEnvelope& envelope : envelopes) {
+      ASSIGN_OR_RETURN(v1::Event event, DecodeEvent(envelope));
+      domain::Evolve(state, event);
+      *version = envelope.stream_version();
+      *last_position = envelope.global_position();
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<LoadedAggregate> AggregateRepository::Load(
@@ -86,35 +131,59 @@ absl::StatusOr<LoadedAggregate> AggregateRepository::Load(
   }
   if (!info.ok()) return info.status();
 
-  std::optional<LoadedAggregate> cached = Cached(stream_id);
+  std::optional<LoadedAggregate> cached = Lend(stream_id);
   if (cached.has_value() && cached->version == info->version) return *cached;
 
   // Fold from the cached version (when it is behind) or from the start.
   domain::AggregateState state = domain::InitialState(kind);
   uint64_t version = 0;
+  uint64_t last_position = 0;
   if (cached.has_value() && cached->version < info->version) {
     state = *cached->state;
     version = cached->version;
+    last_position = cached->last_position;
   }
-  uint64_t last_position = cached.has_value() ? cached->last_position : 0;
-  while (version < info->version) {
-    ASSIGN_OR_RETURN(std::vector<v1::EventEnvelope> envelopes,
-                     store_->ReadStream(stream_id, version + 1, kFoldChunk,
-                                        eventstore::Direction::kForward));
-    if (envelopes.empty()) break;
-    for (const v1::EventEnvelope& envelope : envelopes) {
-      ASSIGN_OR_RETURN(v1::Event event, DecodeEvent(envelope));
-      domain::Evolve(state, event);
-      version = envelope.stream_version();
-      last_position = envelope.global_position();
-    }
-  }
+  RETURN_IF_ERROR(
+      Fold(stream_id, info->version, state, &version, &last_position));
   LoadedAggregate loaded{
       .state = std::make_shared<const domain::AggregateState>(std::move(state)),
       .version = version,
       .last_position = last_position};
-  Remember(stream_id, loaded);
+  Put(stream_id, loaded, /*lent=*/true);
   return loaded;
+}
+
+absl::StatusOr<AggregateRepository::Working> AggregateRepository::CheckOut(
+    const std::string& stream_id, domain::AggregateKind kind, bool verify) {
+  std::optional<std::pair<LoadedAggregate, bool>> taken = Take(stream_id);
+  Working working;
+  if (taken.has_value()) {
+    const auto& [cached, lent] = *taken;
+    // A state nobody else has seen is changed in place; one that readers
+    // may hold is copied.
+    working.state =
+        lent ? std::make_shared<domain::AggregateState>(*cached.state)
+             : std::const_pointer_cast<domain::AggregateState>(cached.state);
+    working.version = cached.version;
+    working.last_position = cached.last_position;
+    if (!verify) return working;
+  }
+  absl::StatusOr<eventstore::StreamInfo> info =
+      store_->GetStreamInfo(stream_id);
+  if (absl::IsNotFound(info.status())) {
+    return Working{.state = std::make_shared<domain::AggregateState>(
+                       domain::InitialState(kind)),
+                   .verified = true};
+  }
+  if (!info.ok()) return info.status();
+  if (working.state == nullptr || working.version > info->version) {
+    working = Working{.state = std::make_shared<domain::AggregateState>(
+                          domain::InitialState(kind))};
+  }
+  RETURN_IF_ERROR(Fold(stream_id, info->version, *working.state,
+                       &working.version, &working.last_position));
+  working.verified = true;
+  return working;
 }
 
 absl::StatusOr<domain::References> AggregateRepository::LoadReferences(

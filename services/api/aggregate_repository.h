@@ -3,6 +3,11 @@
 // version on every load (so a state written by another server, or by the
 // deadline scheduler, is never missed).
 //
+// The command handler borrows states instead (CheckOut/Remember): it
+// carries out one command per aggregate at a time, so it may take a state
+// out of the cache, evolve it in place when no reader has seen it, and put
+// it back once the events are durable.
+//
 // Thread-safe.
 #ifndef ATGARD_SERVICES_API_AGGREGATE_REPOSITORY_H_
 #define ATGARD_SERVICES_API_AGGREGATE_REPOSITORY_H_
@@ -11,6 +16,7 @@
 #include <list>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -48,7 +54,30 @@ class AggregateRepository {
   [[nodiscard]] absl::StatusOr<LoadedAggregate> Load(
       const std::string& stream_id, domain::AggregateKind kind);
 
-  // Records the state reached by appending up to `loaded.version`.
+  // A state taken out of the cache for one command (see CheckOut).
+  struct Working {
+    // The caller's alone: it may evolve it in place.
+    std::shared_ptr<domain::AggregateState> state;
+    uint64_t version = 0;
+    uint64_t last_position = 0;
+    // Whether `version` was checked against the store's head. An
+    // unchecked state is what this process last knew; another writer may
+    // have appended since, which an append expecting `version` detects.
+    bool verified = false;
+  };
+
+  // Takes the aggregate out of the cache (so that Load() folds it afresh
+  // meanwhile) for the caller to decide on and evolve. With `verify`, or
+  // when nothing is cached, the state is checked against (or loaded from)
+  // the store as Load() does. A cached state that Load() has handed to
+  // readers is copied first. Errors as Load().
+  [[nodiscard]] absl::StatusOr<Working> CheckOut(const std::string& stream_id,
+                                                 domain::AggregateKind kind,
+                                                 bool verify);
+
+  // Records the state reached by appending up to `loaded.version` (or a
+  // state checked out and left unchanged). The caller hands the state
+  // over and must not change it afterwards.
   void Remember(const std::string& stream_id, LoadedAggregate loaded);
 
   // The aggregates `command` refers to, within `tenant` (absent when the
@@ -64,9 +93,22 @@ class AggregateRepository {
  private:
   struct Entry {
     LoadedAggregate loaded;
+    // Whether Load() has handed the state out: then others may be reading
+    // it, and CheckOut() must copy it before it is changed.
+    bool lent = false;
     std::list<std::string>::iterator lru;
   };
-  std::optional<LoadedAggregate> Cached(const std::string& stream_id);
+  // The cached state, marked lent.
+  std::optional<LoadedAggregate> Lend(const std::string& stream_id);
+  // Removes the entry and returns its state, and whether it was lent.
+  std::optional<std::pair<LoadedAggregate, bool>> Take(
+      const std::string& stream_id);
+  void Put(const std::string& stream_id, LoadedAggregate loaded, bool lent);
+  // Applies the stream's events after *version up to `head` to `state`,
+  // advancing *version and *last_position.
+  absl::Status Fold(const std::string& stream_id, uint64_t head,
+                    domain::AggregateState& state, uint64_t* version,
+                    uint64_t* last_position);
 
   eventstore::EventStore* const store_;
   const size_t capacity_;

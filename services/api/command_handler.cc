@@ -67,6 +67,12 @@ v1::CommandResult ResultOf(absl::string_view stream_id,
   return result;
 }
 
+absl::Status CommandIdReused() {
+  return domain::AlreadyExists(
+      "options.command_id",
+      "was already used for a different command; choose a new id");
+}
+
 }  // namespace
 
 absl::Status ValidateCommandId(absl::string_view command_id) {
@@ -98,7 +104,11 @@ struct CommandHandler::Call {
   // tenants cannot collide.
   std::string store_command_id;
   std::string digest;
+  // Appends decided on a state checked against the store.
   int attempts = 0;
+  // Whether the next attempt checks the cached state against the store
+  // first (after an answer or a conflict that a stale cache may explain).
+  bool verify = false;
 };
 
 CommandHandler::CommandHandler(eventstore::EventStore* store,
@@ -125,71 +135,124 @@ void CommandHandler::Handle(CommandRequest request, Done done) {
   call->request = std::move(request);
   call->done = std::move(done);
 
-  // A command id seen before answers from the store's record, whatever the
-  // aggregate looks like now.
-  absl::StatusOr<std::optional<eventstore::AppendResult>> record =
-      store_->LookupCommand(call->store_command_id, call->digest);
-  if (absl::IsAlreadyExists(record.status())) {
-    call->done(domain::AlreadyExists(
-        "options.command_id",
-        "was already used for a different command; choose a new id"));
-    return;
-  }
-  if (!record.ok()) {
-    call->done(record.status());
-    return;
-  }
-  if (record->has_value()) {
-    call->done(ResultOf(call->stream_id, **record, {}));
-    return;
+  // No look-up of the command id here: a repeat is recognised where it
+  // matters, by the store's writer before anything is appended, and by
+  // PreferRecord() for answers that append nothing. The common case, a new
+  // command, costs no extra read.
+  Admit(std::move(call));
+}
+
+void CommandHandler::Admit(std::shared_ptr<Call> call) {
+  {
+    absl::MutexLock lock(&busy_mu_);
+    auto [it, idle] = busy_.try_emplace(call->stream_id);
+    if (!idle) {
+      it->second.push_back(std::move(call));
+      return;
+    }
   }
   Attempt(std::move(call));
 }
 
+void CommandHandler::Finish(const std::shared_ptr<Call>& call,
+                            absl::StatusOr<v1::CommandResult> result) {
+  std::shared_ptr<Call> next;
+  {
+    absl::MutexLock lock(&busy_mu_);
+    auto it = busy_.find(call->stream_id);
+    if (it->second.empty()) {
+      busy_.erase(it);
+    } else {
+      next = std::move(it->second.front());
+      it->second.pop_front();
+    }
+  }
+  // The next command of the aggregate is decided on the state this one
+  // left, off the thread that reports this one.
+  if (next != nullptr) {
+    retries_.Post(
+        [this, next = std::move(next)]() mutable { Attempt(std::move(next)); });
+  }
+  call->done(std::move(result));
+}
+
+absl::StatusOr<v1::CommandResult> CommandHandler::PreferRecord(
+    const Call& call, absl::StatusOr<v1::CommandResult> outcome) const {
+  absl::StatusOr<std::optional<eventstore::AppendResult>> record =
+      store_->LookupCommand(call.store_command_id, call.digest);
+  if (absl::IsAlreadyExists(record.status())) return CommandIdReused();
+  if (record.ok() && record->has_value()) {
+    return ResultOf(call.stream_id, **record, {});
+  }
+  return outcome;
+}
+
 void CommandHandler::Attempt(std::shared_ptr<Call> call) {
-  ++call->attempts;
   const CommandRequest& request = call->request;
-  absl::StatusOr<LoadedAggregate> loaded =
-      repository_->Load(call->stream_id, call->kind);
-  if (!loaded.ok()) {
-    call->done(loaded.status());
+  absl::StatusOr<AggregateRepository::Working> checked_out =
+      repository_->CheckOut(call->stream_id, call->kind, call->verify);
+  if (!checked_out.ok()) {
+    Finish(call, checked_out.status());
     return;
   }
+  AggregateRepository::Working working = *std::move(checked_out);
+  auto give_back = [&] {
+    repository_->Remember(call->stream_id,
+                          {.state = std::move(working.state),
+                           .version = working.version,
+                           .last_position = working.last_position});
+  };
+  // Answers that append nothing stand only if decided on the store's
+  // current state; one decided on what this process remembered is decided
+  // again after checking.
+  auto settle = [&](absl::StatusOr<v1::CommandResult> outcome) {
+    const bool verified = working.verified;
+    give_back();
+    if (!verified) {
+      call->verify = true;
+      Attempt(std::move(call));
+      return;
+    }
+    Finish(call, PreferRecord(*call, std::move(outcome)));
+  };
+
   if (request.expected_version.has_value() &&
-      *request.expected_version != loaded->version) {
-    call->done(absl::AbortedError(absl::StrCat(
+      *request.expected_version != working.version) {
+    settle(absl::AbortedError(absl::StrCat(
         "options.expected_version: ", call->stream_id, " is at version ",
-        loaded->version, ", not ", *request.expected_version,
+        working.version, ", not ", *request.expected_version,
         "; re-read it and decide again")));
     return;
   }
   absl::StatusOr<domain::References> refs =
       repository_->LoadReferences(request.principal.tenant, request.command);
   if (!refs.ok()) {
-    call->done(refs.status());
+    give_back();
+    Finish(call, refs.status());
     return;
   }
   const domain::CommandContext context =
       domain::MakeContext(request.principal, options_.clock());
   absl::StatusOr<std::vector<v1::Event>> events =
-      domain::Decide(request.command, *loaded->state, context, *refs);
+      domain::Decide(request.command, *working.state, context, *refs);
   if (!events.ok()) {
-    call->done(events.status());
+    settle(events.status());
     return;
   }
   if (events->empty()) {
     // The command had already taken effect: nothing to write.
-    eventstore::AppendResult unchanged{.first_version = loaded->version,
-                                       .last_version = loaded->version,
-                                       .first_position = loaded->last_position,
-                                       .last_position = loaded->last_position};
-    call->done(ResultOf(call->stream_id, unchanged, {}));
+    const eventstore::AppendResult unchanged{
+        .first_version = working.version,
+        .last_version = working.version,
+        .first_position = working.last_position,
+        .last_position = working.last_position};
+    settle(ResultOf(call->stream_id, unchanged, {}));
     return;
   }
 
   eventstore::AppendRequest append;
   append.stream_id = call->stream_id;
-  append.expected = eventstore::ExpectedVersion::Exact(loaded->version);
+  append.expected = eventstore::ExpectedVersion::Exact(working.version);
   for (const v1::Event& e : *events) {
     append.events.push_back({.event_type = domain::EventType(e),
                              .schema_version = 1,
@@ -209,39 +272,54 @@ void CommandHandler::Attempt(std::shared_ptr<Call> call) {
       request.causation_id.empty() ? request.command_id : request.causation_id);
   metadata.set_command_id(call->store_command_id);
 
-  auto next = std::make_shared<domain::AggregateState>(*loaded->state);
-  for (const v1::Event& e : *events) domain::Evolve(*next, e);
+  // Conflicts with other writers count against max_attempts; a conflict
+  // that only shows this process's memory was stale does not.
+  const bool verified = working.verified;
+  if (verified) ++call->attempts;
+  // The working state is this command's alone: it becomes the state after
+  // the append, and goes back to the cache only if the append lands.
+  for (const v1::Event& e : *events) domain::Evolve(*working.state, e);
   store_->AppendAsync(
       std::move(append),
-      [this, call, next, events = std::move(*events)](
+      [this, call, verified, state = std::move(working.state),
+       events = std::move(*events)](
           absl::StatusOr<eventstore::AppendResult> appended) mutable {
         if (appended.ok()) {
+          // A deduplicated append wrote nothing of this decision: its
+          // state is dropped and the next command loads afresh.
           if (!appended->deduplicated) {
             repository_->Remember(call->stream_id,
-                                  {.state = std::move(next),
+                                  {.state = std::move(state),
                                    .version = appended->last_version,
                                    .last_position = appended->last_position});
           }
-          call->done(ResultOf(call->stream_id, *appended, events));
+          Finish(call, ResultOf(call->stream_id, *appended, events));
           return;
         }
         if (absl::IsAborted(appended.status()) &&
-            !call->request.expected_version.has_value() &&
-            call->attempts < options_.max_attempts) {
-          // Another command changed the aggregate first: decide again on
-          // its new state.
+            (!verified || (!call->request.expected_version.has_value() &&
+                           call->attempts < options_.max_attempts))) {
+          // This process's memory was stale, or another writer changed the
+          // aggregate first: decide again on the store's state.
+          call->verify = true;
           retries_.Post([this, call = std::move(call)]() mutable {
             Attempt(std::move(call));
           });
           return;
         }
         if (absl::IsAlreadyExists(appended.status())) {
-          call->done(domain::AlreadyExists(
-              "options.command_id",
-              "was already used for a different command; choose a new id"));
+          Finish(call, CommandIdReused());
           return;
         }
-        call->done(appended.status());
+        if (absl::IsAborted(appended.status()) &&
+            call->request.expected_version.has_value()) {
+          Finish(call,
+                 absl::AbortedError(absl::StrCat(
+                     "options.expected_version: ", appended.status().message(),
+                     "; re-read it and decide again")));
+          return;
+        }
+        Finish(call, appended.status());
       });
 }
 

@@ -5,23 +5,39 @@
 //   idempotency: a command id seen before (kept by the event store across
 //   restarts) with the same content returns the stored result; with other
 //   content it is ALREADY_EXISTS;
-//   concurrency: the append expects the version the decision was based on;
-//   on a conflict the command is decided again (deciders are pure, so that
-//   is safe) up to a bound, unless the caller gave an expected version, in
-//   which case it gets ABORTED.
+//   concurrency: commands for one aggregate are carried out one after the
+//   other within a handler (the next is decided once the previous is
+//   durable), so that callers of one server never conflict with each
+//   other. A command is decided on the state the repository remembers,
+//   without reading the store first; the append expects the version the
+//   decision was based on, so a stale memory shows as a conflict, and the
+//   command is decided again on the store's state. An answer that appends
+//   nothing (a refusal, a repeat, a wrong expected version) is given only
+//   when decided on the store's state. When another writer (another
+//   server, the deadline scheduler) got there first, the command is
+//   decided again (deciders are pure, so that is safe) up to a bound,
+//   unless the caller gave an expected version, in which case it gets
+//   ABORTED.
 //
-// Thread-safe. Handle() does its reads on the calling thread and hands the
-// write to the store's batching writer without blocking; `done` runs once,
-// on the store's writer thread or on the calling thread.
+// Thread-safe. Handle() does its reads on the calling thread (or, for a
+// command that waited behind another of its aggregate or is decided again,
+// on the handler's own thread) and hands the write to the store's batching
+// writer without blocking; `done` runs once, on the store's completer
+// thread, the handler's thread or the calling thread.
 #ifndef ATGARD_SERVICES_API_COMMAND_HANDLER_H_
 #define ATGARD_SERVICES_API_COMMAND_HANDLER_H_
 
 #include <cstdint>
+#include <deque>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "atgard/v1/api.pb.h"
 #include "atgard/v1/commands.pb.h"
@@ -50,8 +66,8 @@ struct CommandRequest {
 class CommandHandler {
  public:
   struct Options {
-    // How often a conflicting append is decided again when the caller gave
-    // no expected version.
+    // How often a command is decided when its appends conflict with other
+    // writers and the caller gave no expected version.
     int max_attempts = 5;
     std::function<absl::Time()> clock = [] { return absl::Now(); };
   };
@@ -79,12 +95,31 @@ class CommandHandler {
 
  private:
   struct Call;
+  // Starts `call` at once if no other command of its aggregate is under
+  // way, else queues it behind them.
+  void Admit(std::shared_ptr<Call> call);
   void Attempt(std::shared_ptr<Call> call);
+  // Answers `call` and starts the next command queued for its aggregate.
+  void Finish(const std::shared_ptr<Call>& call,
+              absl::StatusOr<v1::CommandResult> result);
+  // For an outcome decided on state that may already include this very
+  // command (a client's retry that raced its original): the original
+  // result if the store has recorded the command id for this request,
+  // else `outcome`.
+  absl::StatusOr<v1::CommandResult> PreferRecord(
+      const Call& call, absl::StatusOr<v1::CommandResult> outcome) const;
+
   eventstore::EventStore* const store_;
   AggregateRepository* const repository_;
   const Options options_;
-  // Conflicts are decided again here, not on the store's writer thread
-  // that reports them.
+
+  absl::Mutex busy_mu_;
+  // Aggregates (by stream id) with a command under way, and the commands
+  // waiting behind it.
+  absl::flat_hash_map<std::string, std::deque<std::shared_ptr<Call>>> busy_
+      ABSL_GUARDED_BY(busy_mu_);
+  // Queued commands and conflicts are decided here, not on the store's
+  // completer thread that reports the previous outcome.
   SerialExecutor retries_;
 };
 

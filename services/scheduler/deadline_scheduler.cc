@@ -19,6 +19,9 @@ namespace {
 
 constexpr size_t kIndexBatch = 1024;
 
+// A date before any due date: puts an aggregate on the next run's list.
+constexpr absl::CivilDay kLookAgain(1970, 1, 1);
+
 // The due date a deadline event carries, for its idempotency key.
 std::string DueDateOf(const v1::Event& event) {
   switch (event.event_case()) {
@@ -87,11 +90,11 @@ void DeadlineScheduler::Loop() {
       log::Info("deadline_run",
                 {{"overdue_events", static_cast<uint64_t>(*appended)}});
     }
+    // Until the next run is due or a stop is asked for. (Await returns
+    // false once the deadline has passed: looping on that would spin.)
     absl::MutexLock lock(&stop_mu_);
-    const absl::Time until = absl::Now() + options_.interval;
-    while (!stopping_ &&
-           !stop_mu_.AwaitWithDeadline(absl::Condition(&stopping_), until)) {
-    }
+    stop_mu_.AwaitWithDeadline(absl::Condition(&stopping_),
+                               absl::Now() + options_.interval);
     if (stopping_) return;
   }
 }
@@ -110,8 +113,15 @@ absl::Status DeadlineScheduler::IndexNewEvents() {
                      subscription_->ReadAvailable(kIndexBatch));
     for (const v1::EventEnvelope& envelope : batch) {
       ASSIGN_OR_RETURN(v1::Event event, api::DecodeEvent(envelope));
-      for (absl::CivilDay day : domain::DeadlineDatesOf(event)) {
-        index_[envelope.stream_id()].insert(day);
+      const std::vector<absl::CivilDay> dates = domain::DeadlineDatesOf(event);
+      std::set<absl::CivilDay>& calendar = index_[envelope.stream_id()];
+      calendar.insert(dates.begin(), dates.end());
+      if (dates.empty()) {
+        // An event of these types that sets no date changes what a date
+        // already passed means (an approval after complete_by makes the
+        // implementation overdue at once): look at the aggregate again on
+        // the next run, as if a date had just passed.
+        calendar.insert(kLookAgain);
       }
     }
     if (batch.empty() && subscription_->caught_up()) return absl::OkStatus();

@@ -11,7 +11,8 @@
 // It keeps an in-memory index of the dates events have put on each
 // aggregate's calendar (domain::DeadlineDatesOf), built from the log at
 // start and kept current through a subscription, and folds only the
-// aggregates with a date before today.
+// aggregates with a date before today (and those whose indexed events set
+// no date but may make a passed one due, such as a late approval).
 //
 // Thread-safe; Start() once, the destructor stops the thread.
 #ifndef ATGARD_SERVICES_SCHEDULER_DEADLINE_SCHEDULER_H_

@@ -1,5 +1,7 @@
 #include "services/scheduler/policy_runner.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "eventstore/event_store.h"
@@ -14,6 +16,8 @@ namespace atgard::scheduler {
 namespace {
 
 constexpr size_t kBatch = 64;
+// Back-off after a failed run.
+constexpr absl::Duration kRetryAfter = absl::Seconds(5);
 
 // The event types some policy acts on.
 eventstore::ReadAllFilter PolicyFilter() {
@@ -67,20 +71,26 @@ absl::Status PolicyRunner::Start() {
 
 absl::StatusOr<size_t> PolicyRunner::RunAvailable() {
   absl::MutexLock lock(&mu_);
+  absl::StatusOr<size_t> issued = ProcessAvailable();
+  // The subscription has moved past the event that failed: start again
+  // from the stored checkpoint (re-running policies is harmless).
+  if (!issued.ok()) subscription_.reset();
+  return issued;
+}
+
+absl::StatusOr<size_t> PolicyRunner::ProcessAvailable() {
   RETURN_IF_ERROR(EnsureSubscribed());
   size_t total = 0;
   while (true) {
-    ASSIGN_OR_RETURN(size_t issued, Process(absl::InfinitePast()));
+    ASSIGN_OR_RETURN(size_t issued, ProcessBatch());
     total += issued;
     if (subscription_->caught_up()) return total;
   }
 }
 
-absl::StatusOr<size_t> PolicyRunner::Process(absl::Time deadline) {
+absl::StatusOr<size_t> PolicyRunner::ProcessBatch() {
   ASSIGN_OR_RETURN(std::vector<v1::EventEnvelope> batch,
-                   deadline == absl::InfinitePast()
-                       ? subscription_->ReadAvailable(kBatch)
-                       : subscription_->Next(kBatch, deadline));
+                   subscription_->ReadAvailable(kBatch));
   size_t issued = 0;
   for (const v1::EventEnvelope& envelope : batch) {
     ASSIGN_OR_RETURN(v1::Event event, api::DecodeEvent(envelope));
@@ -104,8 +114,11 @@ absl::StatusOr<size_t> PolicyRunner::Process(absl::Time deadline) {
       if (result.ok()) {
         log::Info("policy_command", {{"command_id", pc.command_id},
                                      {"stream", result->stream_id()}});
-      } else if (absl::IsUnavailable(result.status())) {
-        // The store refuses writes: stop here and retry from this event.
+      } else if (absl::IsUnavailable(result.status()) ||
+                 absl::IsAborted(result.status())) {
+        // The store refuses writes, or other writers kept changing the
+        // aggregate: nothing is decided yet. Stop here and retry from
+        // this event.
         return result.status();
       } else {
         // The domain refused (e.g. the case was already closed): nothing
@@ -131,23 +144,21 @@ absl::StatusOr<size_t> PolicyRunner::Process(absl::Time deadline) {
 }
 
 void PolicyRunner::Loop() {
-  while (true) {
-    absl::MutexLock lock(&mu_);
-    if (stopping_) return;
-    absl::StatusOr<size_t> issued;
-    if (absl::Status s = EnsureSubscribed(); !s.ok()) {
-      issued = s;
-    } else {
-      issued = Process(absl::Now() + options_.poll);
-    }
+  absl::MutexLock lock(&mu_);
+  while (!stopping_) {
+    absl::StatusOr<size_t> issued = ProcessAvailable();
+    absl::Duration pause = options_.poll;
     if (!issued.ok()) {
       log::Error("policy_run_failed", {{"error", issued.status()}});
-      // The subscription has moved past the event that failed: start again
-      // from the stored checkpoint (re-running policies is harmless).
+      // Start again from the stored checkpoint (re-running policies is
+      // harmless), after a back-off.
       subscription_.reset();
-      // Back off before the next attempt, but wake for a stop.
-      mu_.AwaitWithTimeout(absl::Condition(&stopping_), absl::Seconds(5));
+      pause = std::max(pause, kRetryAfter);
     }
+    // Polls rather than waking on every append: policies are not urgent,
+    // and a wake-up per group commit costs the writers more than a short
+    // delay costs the policies. Wakes at once for a stop.
+    mu_.AwaitWithTimeout(absl::Condition(&stopping_), pause);
   }
 }
 

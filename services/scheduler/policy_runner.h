@@ -36,8 +36,8 @@ class PolicyRunner {
   struct Options {
     // Name of the stored checkpoint.
     std::string checkpoint = "policies";
-    // How long the loop waits for new events before checking for stop.
-    absl::Duration poll = absl::Milliseconds(500);
+    // How often the started runner looks for new events.
+    absl::Duration poll = absl::Milliseconds(100);
   };
 
   // `store`, `commands` and `metrics` (may be null) must outlive it.
@@ -52,7 +52,10 @@ class PolicyRunner {
   [[nodiscard]] absl::Status Start();
 
   // Processes everything available now on the calling thread, for tests;
-  // returns the number of commands issued. Subscribes on first use.
+  // returns the number of commands issued. Subscribes on first use. A
+  // command that fails for a reason other than the domain's refusal
+  // (UNAVAILABLE, ABORTED) stops the run with that error; the next run
+  // resumes from the stored checkpoint.
   [[nodiscard]] absl::StatusOr<size_t> RunAvailable();
 
   // The position up to which events have been processed.
@@ -60,8 +63,11 @@ class PolicyRunner {
 
  private:
   absl::Status EnsureSubscribed() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  absl::StatusOr<size_t> Process(absl::Time deadline)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Everything available now; the number of commands issued. On an error
+  // the caller drops the subscription, so that the next run resumes from
+  // the stored checkpoint.
+  absl::StatusOr<size_t> ProcessAvailable() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::StatusOr<size_t> ProcessBatch() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Loop();
 
   eventstore::EventStore* const store_;

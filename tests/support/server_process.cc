@@ -121,7 +121,8 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
   if (options.dev_auth) args.push_back("--dev_auth");
   args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
   absl::StatusOr<pid_t> pid =
-      Spawn(ServerBinary(), args, output_file, options.drop_privileges);
+      Spawn(options.binary.empty() ? ServerBinary() : options.binary, args,
+            output_file, options.drop_privileges);
   if (!pid.ok()) return pid.status();
 
   const absl::Time deadline = absl::Now() + timeout;

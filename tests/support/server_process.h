@@ -39,6 +39,9 @@ struct ServerOptions {
   // Accept development tokens (`atgardctl dev-token`); turn off to
   // configure authentication through extra_args instead.
   bool dev_auth = true;
+  // Another build of the server to run (e.g. to compare two versions in
+  // a benchmark); empty: ServerBinary().
+  std::string binary;
 };
 
 class ServerProcess {
