@@ -227,18 +227,35 @@ class CommandRetentionFilter : public rocksdb::CompactionFilter {
   const absl::Duration retention_;
 };
 
-// Memtable insertion hints, one per key space. Every append puts keys in
-// several spaces (event, stream index, idempotency record), so consecutive
+// Memtable insertion hints. Every append puts keys in several spaces
+// (event, stream index, stream head, idempotency record), so consecutive
 // inserts jump across the key range and each would search the skip list
-// from the top. With a hint per space, event keys (ascending positions)
-// go in next to the previous one, and the other spaces start from their
-// last insert rather than from the top. The writer is the only thread
-// inserting, as hints require.
-class KeySpacePrefix : public rocksdb::SliceTransform {
+// from the top. A hint remembers where the last insert with the same
+// prefix went: event keys (ascending positions) share one and go in next
+// to the previous one; each stream's index entries (ascending versions)
+// and each stream's head (rewritten in place) have their own, so that a
+// stream's next write starts where its last one ended. Idempotency
+// records are random and share the space's hint. Hints require memtable
+// inserts that are not concurrent (see Open()); the memtable keeps one hint
+// per prefix until it is flushed.
+class InsertHintPrefix : public rocksdb::SliceTransform {
  public:
-  const char* Name() const override { return "atgard.KeySpacePrefix"; }
+  const char* Name() const override { return "atgard.InsertHintPrefix"; }
   rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
-    return rocksdb::Slice(key.data(), 1);
+    switch (static_cast<keys::Space>(key[0])) {
+      case keys::Space::kStreamIndex: {
+        // Up to and including the stream id's terminator.
+        const void* end = std::memchr(key.data() + 1, 0, key.size() - 1);
+        return end == nullptr
+                   ? key
+                   : rocksdb::Slice(key.data(), static_cast<const char*>(end) -
+                                                    key.data() + 1);
+      }
+      case keys::Space::kStreamHead:
+        return key;
+      default:
+        return rocksdb::Slice(key.data(), 1);
+    }
   }
   bool InDomain(const rocksdb::Slice& key) const override {
     return !key.empty();
@@ -489,6 +506,10 @@ class StoreCore {
       absl::string_view stream_id, uint64_t from_version, size_t max_count,
       Direction direction) const;
   absl::StatusOr<StreamInfo> GetStreamInfo(absl::string_view stream_id) const;
+  // ReadStream() with db_mu_ held and the database open.
+  absl::StatusOr<std::vector<v1::EventEnvelope>> ReadStreamLocked(
+      absl::string_view stream_id, uint64_t from_version, size_t max_count,
+      Direction direction) const ABSL_SHARED_LOCKS_REQUIRED(db_mu_);
   absl::StatusOr<VerifyReport> Verify(uint64_t from, uint64_t to) const;
   absl::Status CreateBackup(absl::string_view backup_dir);
   absl::Status CompactAll();
@@ -518,11 +539,19 @@ class StoreCore {
   }
 
   void WriterLoop();
-  // Group commit, in three steps on the writer thread: start a batch,
-  // decide and encode each append into it as it arrives, then write the
-  // whole batch with one synced write.
+  // Group commit, in steps on the writer thread: start a batch; decide and
+  // encode each append into it as it arrives, writing what is encoded
+  // (unsynced) while the rest of the batch is still on its way; then write
+  // the remainder with one sync that makes the whole batch durable, and
+  // only then publish and answer it.
   void BeginBatch();
   void Prepare(AppendRequest* req) ABSL_SHARED_LOCKS_REQUIRED(db_mu_);
+  // Writes what the batch encoded since the last write, with the heads of
+  // the streams it touched and the chain head, so that each write leaves
+  // a consistent store: a crash between two of them loses only appends
+  // that were never acknowledged. With `sync`, also syncs the WAL (and so
+  // every earlier unsynced write). False once the store has failed.
+  bool WritePrepared(bool sync) ABSL_SHARED_LOCKS_REQUIRED(db_mu_);
   void Commit(std::vector<AppendRequest*>* batch)
       ABSL_SHARED_LOCKS_REQUIRED(db_mu_);
   // Reads a stream's head (cache, then disk). False with *error on failure.
@@ -579,8 +608,17 @@ class StoreCore {
   uint64_t next_position_;
   keys::Hash chain_hash_;
   size_t last_batch_appends_ = 0;
-  // The batch being built.
+  // The batch being built. batch_ holds what is encoded but not yet
+  // written; positions below written_position_ are written (not
+  // necessarily synced, see unsynced_). Written but unsynced data is in
+  // the database yet invisible to readers: they stop at the published
+  // head.
   rocksdb::WriteBatch batch_;
+  uint64_t written_position_ = 0;
+  bool unsynced_ = false;
+  // Streams whose head batch_ must carry (may repeat).
+  std::vector<absl::string_view> dirty_streams_;
+  absl::Duration batch_write_time_;
   uint64_t batch_position_ = 0;
   keys::Hash batch_previous_{};
   google::protobuf::Timestamp batch_recorded_at_;
@@ -680,12 +718,17 @@ void StoreCore::WriterLoop() {
       queue_mu_.Unlock();
       for (AppendRequest* req : arrived) Prepare(req);
       batch.insert(batch.end(), arrived.begin(), arrived.end());
+      // More are on their way: write what is encoded now, so that the
+      // memtable work overlaps their arrival instead of adding to the
+      // synced write at the end.
+      if (!full && batch.size() < target) WritePrepared(/*sync=*/false);
       queue_mu_.Lock();
       if (full || stopping_ || batch.size() >= target) break;
-      // Sleep until enough have arrived rather than wake for each one: on
-      // few cores every wake-up of the writer delays the callers it waits
-      // for.
-      wanted_ = target - batch.size();
+      // Sleep until a quarter of those still expected have arrived rather
+      // than wake for each one: on few cores every wake-up of the writer
+      // delays the callers it waits for, while writing the group in a few
+      // parts keeps the synced write at its end short.
+      wanted_ = (target - batch.size() + 3) / 4;
       bool timed_out = false;
       while (!HasEnoughOrStopping() && !timed_out) {
         timed_out = queue_cv_.WaitWithDeadline(&queue_mu_, deadline);
@@ -765,9 +808,13 @@ absl::Status CommandReused(absl::string_view command_id) {
 
 void StoreCore::BeginBatch() {
   batch_.Clear();
+  dirty_streams_.clear();
+  unsynced_ = false;
+  batch_write_time_ = absl::ZeroDuration();
   batch_heads_.clear();
   batch_commands_.clear();
   batch_position_ = next_position_;
+  written_position_ = next_position_;
   batch_previous_ = chain_hash_;
   const absl::Time now = options_.clock();
   SetTimestamp(now, &batch_recorded_at_);
@@ -857,6 +904,7 @@ void StoreCore::Prepare(AppendRequest* req) {
   req->result.last_version = head.version;
   req->result.last_position = batch_position_ - 1;
   batch_heads_[req->stream_id] = head;
+  dirty_streams_.push_back(req->stream_id);
   if (!req->command_id.empty()) {
     const keys::CommandRecord record{
         .recorded_at_micros = batch_micros_,
@@ -871,6 +919,41 @@ void StoreCore::Prepare(AppendRequest* req) {
   }
 }
 
+bool StoreCore::WritePrepared(bool sync) {
+  if (failed()) return false;
+  const absl::Time started = absl::Now();
+  rocksdb::Status s;
+  if (written_position_ != batch_position_) {
+    for (absl::string_view stream_id : dirty_streams_) {
+      batch_.Put(keys::StreamHeadKey(stream_id),
+                 keys::EncodeStreamHead(batch_heads_.find(stream_id)->second));
+    }
+    batch_.Put(keys::ChainKey(),
+               keys::EncodeChainHead(
+                   {.position = batch_position_ - 1, .hash = batch_previous_}));
+    rocksdb::WriteOptions write_options;
+    write_options.sync = sync;
+    s = db_->Write(write_options, &batch_);
+  } else if (sync && unsynced_) {
+    s = db_->SyncWAL();
+  } else {
+    return true;  // nothing to write
+  }
+  batch_write_time_ += absl::Now() - started;
+  batch_.Clear();
+  dirty_streams_.clear();
+  if (!s.ok()) {
+    LatchFailure(absl::UnavailableError(
+        absl::StrCat("event store ", path_, " failed to write positions ",
+                     next_position_, "..", batch_position_ - 1,
+                     " (outcome unknown until reopened): ", s.ToString())));
+    return false;
+  }
+  written_position_ = batch_position_;
+  unsynced_ = !sync;
+  return true;
+}
+
 void StoreCore::Commit(std::vector<AppendRequest*>* batch) {
   absl::Status failure;
   absl::Duration write_latency;
@@ -879,23 +962,11 @@ void StoreCore::Commit(std::vector<AppendRequest*>* batch) {
     MutexLock l(&state_mu_);
     failure = failure_;
   } else if (batch_position_ != next_position_) {
-    for (const auto& [stream_id, head] : batch_heads_) {
-      batch_.Put(keys::StreamHeadKey(stream_id), keys::EncodeStreamHead(head));
-    }
-    batch_.Put(keys::ChainKey(),
-               keys::EncodeChainHead(
-                   {.position = batch_position_ - 1, .hash = batch_previous_}));
-    rocksdb::WriteOptions write_options;
-    write_options.sync = true;
-    const absl::Time write_started = absl::Now();
-    const rocksdb::Status s = db_->Write(write_options, &batch_);
-    write_latency = absl::Now() - write_started;
-    if (!s.ok()) {
-      failure = absl::UnavailableError(
-          absl::StrCat("event store ", path_, " failed to write positions ",
-                       next_position_, "..", batch_position_ - 1,
-                       " (outcome unknown until reopened): ", s.ToString()));
-      LatchFailure(failure);
+    const bool written = WritePrepared(/*sync=*/true);
+    write_latency = batch_write_time_;
+    if (!written) {
+      MutexLock l(&state_mu_);
+      failure = failure_;
     } else {
       for (const auto& [stream_id, head] : batch_heads_) {
         heads_.Put(stream_id, head);
@@ -1157,6 +1228,12 @@ absl::StatusOr<std::vector<v1::EventEnvelope>> StoreCore::ReadStream(
     Direction direction) const {
   ReaderMutexLock l(&db_mu_);
   if (db_ == nullptr) return ClosedError();
+  return ReadStreamLocked(stream_id, from_version, max_count, direction);
+}
+
+absl::StatusOr<std::vector<v1::EventEnvelope>> StoreCore::ReadStreamLocked(
+    absl::string_view stream_id, uint64_t from_version, size_t max_count,
+    Direction direction) const {
   const uint64_t head_position = head();
   const std::string prefix = keys::StreamIndexPrefix(stream_id);
   std::string upper = prefix;
@@ -1244,6 +1321,26 @@ absl::StatusOr<StreamInfo> StoreCore::GetStreamInfo(
     return absl::DataLossError(
         absl::StrCat("the stored head of stream ", stream_id, " is malformed"));
   }
+  const uint64_t published = this->head();
+  if (head.last_position > published) {
+    // The stored head includes a batch that is written but not yet
+    // acknowledged: report the stream as of the published head.
+    if (head.first_position > published) {
+      return absl::NotFoundError(
+          absl::StrCat("stream ", stream_id, " has no events"));
+    }
+    absl::StatusOr<std::vector<v1::EventEnvelope>> last =
+        ReadStreamLocked(stream_id, head.version, 1, Direction::kBackward);
+    if (!last.ok()) return last.status();
+    if (last->empty()) {
+      return absl::DataLossError(absl::StrCat(
+          "event store ", path_, ": stream ", stream_id,
+          " has no acknowledged event though its first is at position ",
+          head.first_position));
+    }
+    head.version = last->front().stream_version();
+    head.last_position = last->front().global_position();
+  }
   return StreamInfo{.stream_id = std::string(stream_id),
                     .version = head.version,
                     .first_position = head.first_position,
@@ -1265,6 +1362,9 @@ absl::StatusOr<std::optional<AppendResult>> StoreCore::LookupCommand(
         absl::StrCat("the idempotency record of command id \"", command_id,
                      "\" is malformed"));
   }
+  // Written but not yet acknowledged: unknown to readers. An append that
+  // resubmits it is decided by the writer, which sees the record.
+  if (record.last_position > head()) return std::optional<AppendResult>();
   if (record.digest != digest) return CommandReused(command_id);
   return std::optional<AppendResult>(FromRecord(record));
 }
@@ -1702,7 +1802,7 @@ absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(
   db_options.level_compaction_dynamic_level_bytes = true;
   db_options.write_buffer_size = 64 << 20;
   db_options.memtable_insert_with_hint_prefix_extractor =
-      std::make_shared<KeySpacePrefix>();
+      std::make_shared<InsertHintPrefix>();
   // One writer thread inserts into the memtable (checkpoints aside), and
   // insertion hints work only for writes that are not concurrent.
   db_options.allow_concurrent_memtable_write = false;

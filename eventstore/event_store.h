@@ -9,8 +9,13 @@
 //
 // Writes are durable before they are acknowledged: Append() returns only
 // after the write-ahead log holding the events is synced to disk. Concurrent
-// appends share one sync (group commit). After a failed write or sync the
-// store refuses every later write until it is reopened.
+// appends share one sync (group commit); while a group gathers, the appends
+// that have arrived are already written, unsynced, and stay invisible to
+// every reader until the sync that ends the group. Each write holds whole
+// appends with their stream heads and the chain head, so a crash at any
+// point leaves a consistent log that holds every acknowledged append (and
+// perhaps some that were never acknowledged). After a failed write or sync
+// the store refuses every later write until it is reopened.
 //
 // Thread safety: an EventStore may be used from any number of threads
 // without external synchronisation. A Subscription is used by one thread at
@@ -399,8 +404,10 @@ class EventStore {
 
   // Looks up the idempotency record of `command_id`: the original result
   // (with `deduplicated` set) if it was appended with `request_digest`;
-  // nullopt if the id is unknown (never used, or past the retention);
-  // ALREADY_EXISTS if it was used for another request. INVALID_ARGUMENT for
+  // nullopt if the id is unknown (never used, or past the retention) or
+  // its append is not yet acknowledged (an Append() with the same id then
+  // waits for it and is answered with its result); ALREADY_EXISTS if it
+  // was used for another request. INVALID_ARGUMENT for
   // empty arguments; INTERNAL or DATA_LOSS for read errors.
   [[nodiscard]] absl::StatusOr<std::optional<AppendResult>> LookupCommand(
       absl::string_view command_id, absl::string_view request_digest) const;
@@ -458,10 +465,9 @@ class EventStore {
   // Position of the last acknowledged event; 0 for an empty store.
   uint64_t HeadPosition() const;
 
-  // The stream's head. It may already include an append that is durable
-  // but whose caller is still being answered (for microseconds).
-  // NOT_FOUND if the stream has no events; INVALID_ARGUMENT for a bad
-  // stream id; INTERNAL for read errors.
+  // The stream's head as of the acknowledged head position (HeadPosition()).
+  // NOT_FOUND if the stream has no acknowledged events; INVALID_ARGUMENT for a
+  // bad stream id; INTERNAL for read errors.
   [[nodiscard]] absl::StatusOr<StreamInfo> GetStreamInfo(
       absl::string_view stream_id) const;
 
@@ -477,6 +483,8 @@ class EventStore {
 
   // Recomputes the hash chain and the indexes for positions [from, to]
   // (from 0 means 1, to 0 means the head) and reports the first mismatch.
+  // The head here is the last written event, which may belong to a group
+  // commit still under way (see the top of this file).
   // Checks each event's position, hash and link to the previous hash, that
   // its stored bytes are exactly its envelope's encoding (so that no byte
   // changes unnoticed), its stream index entry and stream version sequence,

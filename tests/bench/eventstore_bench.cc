@@ -181,6 +181,8 @@ class WriteCase {
   // Writes for `seconds`; returns the events written and adds one latency
   // (µs) per acknowledged write to *latencies.
   virtual uint64_t Run(double seconds, std::vector<double>* latencies) = 0;
+  // What the case saw of the store's group commits, if anything.
+  virtual std::string Detail() const { return ""; }
 };
 
 std::chrono::steady_clock::duration Seconds(double s) {
@@ -302,11 +304,37 @@ class RawThreads : public WriteCase {
   std::vector<uint64_t> versions_;
 };
 
+// Group commits of a store case, summed over its rounds (on_commit).
+struct CommitCounter {
+  std::atomic<uint64_t> commits{0};
+  std::atomic<uint64_t> appends{0};
+  std::atomic<uint64_t> write_ns{0};
+
+  std::string Describe() const {
+    const uint64_t n = commits.load();
+    if (n == 0) return "";
+    return absl::StrFormat("%5.1f appends/commit, write %4.0f us",
+                           static_cast<double>(appends.load()) / n,
+                           static_cast<double>(write_ns.load()) / n / 1000);
+  }
+};
+
 std::unique_ptr<EventStore> OpenStore(
     const std::string& dir,
-    absl::Duration group_commit_wait = Options().group_commit_wait) {
+    absl::Duration group_commit_wait = Options().group_commit_wait,
+    CommitCounter* counter = nullptr) {
+  Options options{.path = dir, .group_commit_wait = group_commit_wait};
+  if (counter != nullptr) {
+    options.on_commit = [counter](size_t appends, size_t /*events*/,
+                                  absl::Duration latency) {
+      counter->commits.fetch_add(1, std::memory_order_relaxed);
+      counter->appends.fetch_add(appends, std::memory_order_relaxed);
+      counter->write_ns.fetch_add(absl::ToInt64Nanoseconds(latency),
+                                  std::memory_order_relaxed);
+    };
+  }
   absl::StatusOr<std::unique_ptr<EventStore>> store =
-      EventStore::Open({.path = dir, .group_commit_wait = group_commit_wait});
+      EventStore::Open(std::move(options));
   if (!store.ok()) Die(store.status().ToString());
   return std::move(*store);
 }
@@ -322,10 +350,12 @@ class StoreAppends : public WriteCase {
         group_commit_wait_(group_commit_wait) {}
 
   void Open() override {
-    store_ = OpenStore(FreshDir(config_, "store"), group_commit_wait_);
+    store_ =
+        OpenStore(FreshDir(config_, "store"), group_commit_wait_, &commits_);
     versions_.assign(threads_, 0);
   }
   void Close() override { store_.reset(); }
+  std::string Detail() const override { return commits_.Describe(); }
 
   uint64_t Run(double seconds, std::vector<double>* latencies) override {
     std::atomic<bool> stop{false};
@@ -366,6 +396,8 @@ class StoreAppends : public WriteCase {
   const Config& config_;
   const int threads_;
   const absl::Duration group_commit_wait_;
+  // Declared before the store, which reports into it until it closes.
+  CommitCounter commits_;
   std::unique_ptr<EventStore> store_;
   std::vector<uint64_t> versions_;
 };
@@ -384,9 +416,11 @@ class StoreAsyncAppends : public WriteCase {
         group_commit_wait_(group_commit_wait) {}
 
   void Open() override {
-    store_ = OpenStore(FreshDir(config_, "store-async"), group_commit_wait_);
+    store_ = OpenStore(FreshDir(config_, "store-async"), group_commit_wait_,
+                       &commits_);
   }
   void Close() override { store_.reset(); }
+  std::string Detail() const override { return commits_.Describe(); }
 
   uint64_t Run(double seconds, std::vector<double>* latencies) override {
     struct Chain {
@@ -441,6 +475,8 @@ class StoreAsyncAppends : public WriteCase {
   const Config& config_;
   const int appenders_;
   const absl::Duration group_commit_wait_;
+  // Declared before the store, which reports into it until it closes.
+  CommitCounter commits_;
   std::unique_ptr<EventStore> store_;
 };
 
@@ -562,12 +598,13 @@ ScanFigures Scan(const Config& config) {
 }
 
 void PrintRow(absl::string_view name, const Figures& f, double ratio,
-              absl::string_view ratio_of) {
+              absl::string_view ratio_of, absl::string_view detail = "") {
   std::printf("%-34s %12.0f %10.0f %10.0f", std::string(name).c_str(),
               f.events_per_second, f.p50_us, f.p99_us);
   if (ratio > 0) {
     std::printf("   %5.2f  %s", ratio, std::string(ratio_of).c_str());
   }
+  if (!detail.empty()) std::printf("; %s", std::string(detail).c_str());
   std::printf("\n");
 }
 
@@ -716,7 +753,7 @@ int Main(int argc, char** argv) {
                                *std::min_element(ratios.begin(), ratios.end()),
                                *std::max_element(ratios.begin(), ratios.end()));
     }
-    PrintRow(row.name, f, ratio, spread);
+    PrintRow(row.name, f, ratio, spread, row.run->Detail());
   }
   rows.clear();
 
