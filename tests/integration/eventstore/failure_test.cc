@@ -12,13 +12,13 @@
 #include <thread>
 #include <vector>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "eventstore/event_store.h"
 #include "rocksdb/env.h"
 #include "rocksdb/file_system.h"
 #include "tests/integration/eventstore/store_test_util.h"
+#include "tests/integration/eventstore/wal_file_system.h"
 #include "tests/support/temp_dir.h"
 
 namespace atgard::eventstore {
@@ -33,23 +33,11 @@ using ::testing::HasSubstr;
 
 // A file system whose write-ahead log files fail to sync (or to append)
 // while a switch is on.
-class FaultyFileSystem : public rocksdb::FileSystemWrapper {
+class FaultyFileSystem : public testing::WalFileSystem {
  public:
-  explicit FaultyFileSystem(std::shared_ptr<rocksdb::FileSystem> base)
-      : rocksdb::FileSystemWrapper(std::move(base)) {}
+  using WalFileSystem::WalFileSystem;
 
   const char* Name() const override { return "FaultyFileSystem"; }
-
-  rocksdb::IOStatus NewWritableFile(
-      const std::string& name, const rocksdb::FileOptions& options,
-      std::unique_ptr<rocksdb::FSWritableFile>* result,
-      rocksdb::IODebugContext* dbg) override {
-    rocksdb::IOStatus s = target()->NewWritableFile(name, options, result, dbg);
-    if (s.ok() && absl::EndsWith(name, ".log")) {
-      *result = std::make_unique<File>(std::move(*result), this);
-    }
-    return s;
-  }
 
   std::atomic<bool> fail_sync{false};
   std::atomic<bool> fail_append{false};
@@ -87,6 +75,11 @@ class FaultyFileSystem : public rocksdb::FileSystemWrapper {
    private:
     FaultyFileSystem* fs_;
   };
+
+  std::unique_ptr<rocksdb::FSWritableFile> WrapWal(
+      std::unique_ptr<rocksdb::FSWritableFile> file) override {
+    return std::make_unique<File>(std::move(file), this);
+  }
 };
 
 class FailureTest : public ::testing::TestWithParam<bool> {

@@ -13,13 +13,13 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "eventstore/event_store.h"
 #include "rocksdb/env.h"
 #include "rocksdb/file_system.h"
 #include "tests/integration/eventstore/store_test_util.h"
+#include "tests/integration/eventstore/wal_file_system.h"
 #include "tests/support/temp_dir.h"
 
 namespace atgard::eventstore {
@@ -33,23 +33,11 @@ using ::atgard::testing::TempDir;
 
 // A file system whose write-ahead log syncs can be held back (to queue
 // appends behind a write in progress) or made to fail.
-class GatedFileSystem : public rocksdb::FileSystemWrapper {
+class GatedFileSystem : public testing::WalFileSystem {
  public:
-  explicit GatedFileSystem(std::shared_ptr<rocksdb::FileSystem> base)
-      : rocksdb::FileSystemWrapper(std::move(base)) {}
+  using WalFileSystem::WalFileSystem;
 
   const char* Name() const override { return "GatedFileSystem"; }
-
-  rocksdb::IOStatus NewWritableFile(
-      const std::string& name, const rocksdb::FileOptions& options,
-      std::unique_ptr<rocksdb::FSWritableFile>* result,
-      rocksdb::IODebugContext* dbg) override {
-    rocksdb::IOStatus s = target()->NewWritableFile(name, options, result, dbg);
-    if (s.ok() && absl::EndsWith(name, ".log")) {
-      *result = std::make_unique<File>(std::move(*result), this);
-    }
-    return s;
-  }
 
   void HoldSyncs() {
     std::lock_guard<std::mutex> l(mu_);
@@ -99,6 +87,11 @@ class GatedFileSystem : public rocksdb::FileSystemWrapper {
    private:
     GatedFileSystem* fs_;
   };
+
+  std::unique_ptr<rocksdb::FSWritableFile> WrapWal(
+      std::unique_ptr<rocksdb::FSWritableFile> file) override {
+    return std::make_unique<File>(std::move(file), this);
+  }
 
   std::mutex mu_;
   std::condition_variable cv_;
