@@ -1087,7 +1087,9 @@ bool StoreCore::Register(const std::shared_ptr<SubscriptionState>& state,
   if (closed() || failed() || head() >= position) return false;
   {
     MutexLock s(&state->mu);
-    if (state->cancelled) return false;
+    // Cancelled: nothing will ever be delivered through a callback, and
+    // the caller must not take "false" as "read again" and spin.
+    if (state->cancelled) return true;
     state->callback = std::move(callback);
   }
   if (state->registered) waiters_.erase(state->where);

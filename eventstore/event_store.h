@@ -295,7 +295,9 @@ class Subscription {
   // One-shot: arranges for `callback` to run once the acknowledged head
   // reaches next_position(), or when the store closes or fails. Returns
   // false, without keeping the callback, if that is already the case: then
-  // call ReadAvailable() again. Replaces a callback registered before.
+  // call ReadAvailable() again. After Cancel() it returns true and drops
+  // the callback, so that a loop of "read, then ask to be notified" ends
+  // instead of polling forever. Replaces a callback registered before.
   //
   // The callback runs on a thread of the store (the one that answers
   // appends, or the one that closes or fails the store) with no lock of the
@@ -304,8 +306,8 @@ class Subscription {
   // subscription.
   bool NotifyWhenAvailable(std::function<void()> callback);
 
-  // Cancels a pending notification for good: afterwards the callback does
-  // not run and NotifyWhenAvailable() returns false. If the callback is
+  // Cancels a pending notification for good: afterwards no callback runs
+  // (NotifyWhenAvailable() drops them). If the callback is
   // running on another thread, waits until it has returned, so that the
   // owner may then destroy what the callback uses (including the pointer
   // that holds this subscription). Reading goes on working.

@@ -167,7 +167,8 @@ TEST(Metrics, ScrapeShowsTheServersWork) {
   v1::SubscribeResponse message;
   ASSERT_TRUE(reader->Read(&message));
 
-  // The scheduler runs asynchronously: scrape until it has appended.
+  // The scheduler runs asynchronously, and commits are counted once their
+  // callers have been answered: scrape until both show.
   std::vector<Sample> samples;
   const absl::Time deadline = absl::Now() + absl::Seconds(30);
   do {
@@ -175,7 +176,8 @@ TEST(Metrics, ScrapeShowsTheServersWork) {
     ASSERT_TRUE(text.ok()) << text.status();
     samples = Parse(*text);
     if (Value(samples, "atgard_overdue_events_total") >= 1 &&
-        Value(samples, "atgard_subscriptions") == 1) {
+        Value(samples, "atgard_subscriptions") == 1 &&
+        Value(samples, "atgard_events_appended_total") >= 5) {
       break;
     }
     absl::SleepFor(absl::Milliseconds(200));

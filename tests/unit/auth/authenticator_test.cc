@@ -236,14 +236,14 @@ TEST_F(AuthenticatorTest, CreateRefusesInconsistentConfigurations) {
                    {"--mtls_principals", jwks_file_}});
   c = FullConfig();
   c.dev_auth = true;
-  c.data_dir = dir_.path();
+  c.data_dir = dir_.Join("data");
   cases.push_back({c,
                    absl::StatusCode::kInvalidArgument,
                    {"--dev_auth cannot be combined"}});
   c = AuthConfig{};
   c.dev_auth = true;
   c.mtls_principals_file = principals_file_;
-  c.data_dir = dir_.path();
+  c.data_dir = dir_.Join("data");
   cases.push_back({c,
                    absl::StatusCode::kInvalidArgument,
                    {"--dev_auth cannot be combined with --mtls_principals"}});
@@ -272,13 +272,15 @@ TEST(AuthenticatorDevMode, AcceptsDevelopmentTokens) {
   testing::TempDir dir;
   AuthConfig config;
   config.dev_auth = true;
-  config.data_dir = dir.path();
+  // The development key lives next to the data directory: both inside
+  // the temporary directory, so that nothing is left behind.
+  config.data_dir = dir.Join("data");
   absl::StatusOr<std::unique_ptr<Authenticator>> a =
       Authenticator::Create(config);
   ASSERT_TRUE(a.ok()) << a.status();
   EXPECT_THAT((*a)->Describe(), HasSubstr("NOT FOR PRODUCTION"));
   absl::StatusOr<std::string> token = MintDevToken(
-      dir.path(),
+      config.data_dir,
       {.subject = "anna", .role = v1::ROLE_AUDITOR, .tenant = "0780"},
       absl::Now());
   ASSERT_TRUE(token.ok());
