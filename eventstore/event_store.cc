@@ -1153,6 +1153,11 @@ absl::StatusOr<ScanResult> StoreCore::Scan(
   const rocksdb::Slice upper_slice(upper);
   rocksdb::ReadOptions read_options;
   read_options.iterate_upper_bound = &upper_slice;
+  // Scans pass through history once (catch-up, rebuilds, audits): reading
+  // around the block cache keeps it for the command path's point reads
+  // (stream heads, idempotency records, streams) and spares inserting and
+  // evicting a block for every few events read.
+  read_options.fill_cache = false;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options));
   const bool filtered = !filter.empty();
   uint64_t expected = from;

@@ -440,7 +440,8 @@ class EventStore {
   // Reads the global log from `from_position` (0 and 1 both mean the
   // beginning) up to the acknowledged head, returning at most `max_count`
   // (>= 1) events that match `filter`. Non-matching events are skipped;
-  // `next_position` tells where to continue.
+  // `next_position` tells where to continue. Reads of the log (this,
+  // ScanAll() and subscriptions) leave the block cache to point reads.
   //
   // Errors: INVALID_ARGUMENT for max_count 0; DATA_LOSS if the log has a
   // gap or an event does not parse; INTERNAL for read errors.
