@@ -1113,6 +1113,22 @@ std::vector<v1::Event> Simulation::RunDeadlines() {
   return due;
 }
 
+bool Simulation::RunUnlessCommand(const Action& action) {
+  switch (action.type) {
+    case Action::Type::kNothing:
+      return true;
+    case Action::Type::kDeadlines:
+      RunDeadlines();
+      return true;
+    case Action::Type::kPolicies:
+      RunPolicies();
+      return true;
+    case Action::Type::kCommand:
+      return false;
+  }
+  return false;
+}
+
 std::vector<v1::Event> Simulation::RunPolicies() {
   // As the process manager does it: each event's policy commands run as
   // SYSTEM of the event's own tenant; refusals are skipped. (World's own

@@ -137,6 +137,10 @@ class Simulation {
   // records what they appended.
   std::vector<v1::Event> RunDeadlines();
   std::vector<v1::Event> RunPolicies();
+  // Carries out an action that is not a command (nothing, the scheduler,
+  // the policies) and returns true; false for a kCommand action, which
+  // the caller sends itself.
+  bool RunUnlessCommand(const Action& action);
 
   // Adds a line to the transcript (for what a property did besides).
   void Note(absl::string_view line);

@@ -44,6 +44,34 @@ class StaircaseTest : public CaseTest {
   static void FailStep(CaseDriver& driver) {
     driver.RequestPlan().SubmitPlan().Reject();
   }
+
+  struct Rung {
+    v1::EscalationStep at;
+    v1::EscalationStep next;
+  };
+  // Climbs the driver's case rung by rung: at each, after a failed step,
+  // every target but the next one is refused, and the next one is taken.
+  void Climb(CaseDriver& driver, const std::vector<Rung>& rungs) {
+    for (const Rung& rung : rungs) {
+      SCOPED_TRACE(rung.at);
+      ASSERT_EQ(CaseState().step, rung.at);
+      FailStep(driver);
+      for (v1::EscalationStep to :
+           {ESCALATION_STEP_1, ESCALATION_STEP_1B, ESCALATION_STEP_2,
+            ESCALATION_STEP_3, ESCALATION_STEP_4}) {
+        if (to == rung.next) continue;
+        SCOPED_TRACE(to);
+        Given(world_)
+            .As(AdministrationDirector())
+            .On(driver.today())
+            .When(EscalateTo(kCase, to, driver.today()))
+            .ThenFails(StatusCode::kInvalidArgument, "to_step");
+      }
+      world_.MustRun(AdministrationDirector(), driver.today(),
+                     EscalateTo(kCase, rung.next, driver.today()));
+      driver.Wait(1);
+    }
+  }
 };
 
 // "names the reason and the decision maker": the escalation keeps the
@@ -79,31 +107,10 @@ TEST_F(StaircaseTest, EscalationRecordsFailureReasonAndDecision) {
 TEST_F(StaircaseTest, MunicipalUnitsClimbOneStepAtATime) {
   CaseDriver driver(world_, kCase, false);
   driver.Register();
-  const struct {
-    v1::EscalationStep at;
-    v1::EscalationStep next;
-  } climb[] = {{ESCALATION_STEP_1, ESCALATION_STEP_2},
-               {ESCALATION_STEP_2, ESCALATION_STEP_3},
-               {ESCALATION_STEP_3, ESCALATION_STEP_4}};
-  for (const auto& step : climb) {
-    SCOPED_TRACE(step.at);
-    ASSERT_EQ(CaseState().step, step.at);
-    FailStep(driver);
-    for (v1::EscalationStep to :
-         {ESCALATION_STEP_1, ESCALATION_STEP_1B, ESCALATION_STEP_2,
-          ESCALATION_STEP_3, ESCALATION_STEP_4}) {
-      if (to == step.next) continue;
-      SCOPED_TRACE(to);
-      Given(world_)
-          .As(AdministrationDirector())
-          .On(driver.today())
-          .When(EscalateTo(kCase, to, driver.today()))
-          .ThenFails(StatusCode::kInvalidArgument, "to_step");
-    }
-    world_.MustRun(AdministrationDirector(), driver.today(),
-                   EscalateTo(kCase, step.next, driver.today()));
-    driver.Wait(1);
-  }
+  ASSERT_NO_FATAL_FAILURE(
+      Climb(driver, {{ESCALATION_STEP_1, ESCALATION_STEP_2},
+                     {ESCALATION_STEP_2, ESCALATION_STEP_3},
+                     {ESCALATION_STEP_3, ESCALATION_STEP_4}}));
   EXPECT_EQ(CaseState().step, ESCALATION_STEP_4);
   EXPECT_EQ(CaseState().status, domain::CaseStatus::kAwaitingConsequence);
 }
@@ -112,30 +119,9 @@ TEST_F(StaircaseTest, MunicipalUnitsClimbOneStepAtATime) {
 TEST_F(StaircaseTest, PrivateProvidersClimbOneTo1bTo4) {
   CaseDriver driver(world_, kCase, true);
   driver.Register();
-  const struct {
-    v1::EscalationStep at;
-    v1::EscalationStep next;
-  } climb[] = {{ESCALATION_STEP_1, ESCALATION_STEP_1B},
-               {ESCALATION_STEP_1B, ESCALATION_STEP_4}};
-  for (const auto& step : climb) {
-    SCOPED_TRACE(step.at);
-    ASSERT_EQ(CaseState().step, step.at);
-    FailStep(driver);
-    for (v1::EscalationStep to :
-         {ESCALATION_STEP_1, ESCALATION_STEP_1B, ESCALATION_STEP_2,
-          ESCALATION_STEP_3, ESCALATION_STEP_4}) {
-      if (to == step.next) continue;
-      SCOPED_TRACE(to);
-      Given(world_)
-          .As(AdministrationDirector())
-          .On(driver.today())
-          .When(EscalateTo(kCase, to, driver.today()))
-          .ThenFails(StatusCode::kInvalidArgument, "to_step");
-    }
-    world_.MustRun(AdministrationDirector(), driver.today(),
-                   EscalateTo(kCase, step.next, driver.today()));
-    driver.Wait(1);
-  }
+  ASSERT_NO_FATAL_FAILURE(
+      Climb(driver, {{ESCALATION_STEP_1, ESCALATION_STEP_1B},
+                     {ESCALATION_STEP_1B, ESCALATION_STEP_4}}));
   EXPECT_EQ(CaseState().step, ESCALATION_STEP_4);
 }
 

@@ -22,6 +22,14 @@
 namespace atgard::testing {
 namespace {
 
+// How many accepted commands a case repeated, for rapidcheck's summary.
+const char* RepeatTag(int repeated) {
+  return repeated == 0   ? "no command accepted"
+         : repeated < 10 ? "1-9 commands repeated"
+         : repeated < 30 ? "10-29 commands repeated"
+                         : "30 or more commands repeated";
+}
+
 // An accepted command, sent again at once by the same principal on the same
 // day, is accepted and yields no events: both against the state a running
 // server holds (the state the decider started from plus the new events)
@@ -32,18 +40,7 @@ RC_GTEST_PROP(IdempotencyProperty, EveryRepeatedCommandYieldsNothing, ()) {
   int repeated = 0;
   for (const Step& step : steps) {
     const Action action = sim.Materialise(step);
-    switch (action.type) {
-      case Action::Type::kNothing:
-        continue;
-      case Action::Type::kDeadlines:
-        sim.RunDeadlines();
-        continue;
-      case Action::Type::kPolicies:
-        sim.RunPolicies();
-        continue;
-      case Action::Type::kCommand:
-        break;
-    }
+    if (sim.RunUnlessCommand(action)) continue;
     absl::StatusOr<domain::AggregateRef> ref = domain::Route(action.command);
     if (!ref.ok()) {
       (void)sim.Execute(action);
@@ -76,10 +73,7 @@ RC_GTEST_PROP(IdempotencyProperty, EveryRepeatedCommandYieldsNothing, ()) {
     PROPERTY_CHECK(sim.world().Log().size() == log_before, sim,
                    "a repeat appended events");
   }
-  RC_TAG(repeated == 0   ? "no command accepted"
-         : repeated < 10 ? "1-9 commands repeated"
-         : repeated < 30 ? "10-29 commands repeated"
-                         : "30 or more commands repeated");
+  RC_TAG(RepeatTag(repeated));
 }
 
 // A client's retry may arrive after the deadline scheduler and the policies
@@ -93,18 +87,7 @@ RC_GTEST_PROP(IdempotencyProperty, ARepeatAfterTheSchedulerRanAppendsNothing,
   int repeated = 0;
   for (const Step& step : steps) {
     const Action action = sim.Materialise(step);
-    switch (action.type) {
-      case Action::Type::kNothing:
-        continue;
-      case Action::Type::kDeadlines:
-        sim.RunDeadlines();
-        continue;
-      case Action::Type::kPolicies:
-        sim.RunPolicies();
-        continue;
-      case Action::Type::kCommand:
-        break;
-    }
+    if (sim.RunUnlessCommand(action)) continue;
     const absl::StatusOr<std::vector<v1::Event>> first = sim.Execute(action);
     if (!first.ok() || first->empty()) continue;
     ++repeated;
@@ -120,10 +103,7 @@ RC_GTEST_PROP(IdempotencyProperty, ARepeatAfterTheSchedulerRanAppendsNothing,
     PROPERTY_CHECK(sim.world().Log().size() == log_before, sim,
                    "a repeat appended events");
   }
-  RC_TAG(repeated == 0   ? "no command accepted"
-         : repeated < 10 ? "1-9 commands repeated"
-         : repeated < 30 ? "10-29 commands repeated"
-                         : "30 or more commands repeated");
+  RC_TAG(RepeatTag(repeated));
 }
 
 // The deadline scheduler run twice on the same day appends nothing the
