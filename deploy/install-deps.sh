@@ -16,14 +16,14 @@ build_packages=(
   libgrpc++-dev libgrpc-dev librocksdb-dev libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
   libspdlog-dev libfmt-dev prometheus-cpp-dev libjwt-dev libssl-dev
-  nlohmann-json3-dev libxlsxwriter-dev
+  nlohmann-json3-dev libxlsxwriter-dev libgoogle-perftools-dev
   clang clang-format libclang-rt-14-dev
   python3 python3-grpcio python3-protobuf
   openssl tzdata ca-certificates
 )
 runtime_packages=(
   libgrpc++1.51 librocksdb7.8 libprotobuf32 libspdlog1.10 libjwt0
-  libxlsxwriter4 openssl tzdata
+  libxlsxwriter4 libtcmalloc-minimal4 openssl tzdata
 )
 
 packages=("${build_packages[@]}")

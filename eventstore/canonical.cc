@@ -1,6 +1,6 @@
 #include "eventstore/canonical.h"
 
-#include <openssl/sha.h>
+#include <openssl/evp.h>
 
 #include <cstdlib>
 
@@ -86,9 +86,18 @@ keys::Hash CommandDigest(absl::string_view stream_id,
 }
 
 keys::Hash Sha256(absl::string_view data) {
+  // Fetched once: OpenSSL 3's one-shot SHA256() looks the algorithm up by
+  // name on every call, which cost more than hashing an event.
+  static const EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
   keys::Hash hash;
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(),
-         hash.data());
+  unsigned int size = 0;
+  if (md == nullptr ||
+      EVP_Digest(data.data(), data.size(), hash.data(), &size, md, nullptr) !=
+          1 ||
+      size != hash.size()) {
+    // Without a working SHA-256 no event could be chained or verified.
+    std::abort();
+  }
   return hash;
 }
 

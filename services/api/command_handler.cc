@@ -1,10 +1,9 @@
 #include "services/api/command_handler.h"
 
-#include <openssl/sha.h>
-
 #include <future>
 
 #include "absl/strings/str_cat.h"
+#include "eventstore/canonical.h"
 #include "eventstore/event_store.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
@@ -46,10 +45,8 @@ std::string RequestDigest(absl::string_view stream_id,
   AppendField(&canonical, principal.subject);
   AppendField(&canonical, domain::RoleName(principal.role));
   AppendField(&canonical, Deterministic(command));
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(canonical.data()),
-         canonical.size(), digest);
-  return std::string(reinterpret_cast<const char*>(digest), sizeof(digest));
+  const eventstore::keys::Hash digest = eventstore::Sha256(canonical);
+  return std::string(digest.begin(), digest.end());
 }
 
 v1::CommandResult ResultOf(absl::string_view stream_id,

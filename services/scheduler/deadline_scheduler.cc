@@ -1,9 +1,8 @@
 #include "services/scheduler/deadline_scheduler.h"
 
-#include <openssl/sha.h>
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "eventstore/canonical.h"
 #include "eventstore/event_store.h"
 #include "services/api/aggregate_repository.h"
 #include "services/api/metrics.h"
@@ -50,10 +49,8 @@ std::string DueDateOf(const v1::Event& event) {
 }
 
 std::string Sha256(absl::string_view data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(),
-         digest);
-  return std::string(reinterpret_cast<const char*>(digest), sizeof(digest));
+  const eventstore::keys::Hash digest = eventstore::Sha256(data);
+  return std::string(digest.begin(), digest.end());
 }
 
 }  // namespace
