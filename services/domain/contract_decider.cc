@@ -22,7 +22,11 @@ bool IsTermination(v1::SanctionKind kind) {
          kind == v1::SANCTION_KIND_IMMEDIATE_TERMINATION;
 }
 
-absl::Status CheckActive(const ContractState& state) {
+// A contract accepts commands until it is terminated or its end date has
+// passed. The end date is checked against `today` too, not only the
+// recorded expiry: the deadline scheduler records ContractExpired some time
+// after midnight, and nothing may be decided on the contract meanwhile.
+absl::Status CheckActive(const ContractState& state, absl::CivilDay today) {
   if (!state.exists()) {
     return NotFound("contract_id", "no contract with this id is registered");
   }
@@ -36,6 +40,12 @@ absl::Status CheckActive(const ContractState& state) {
           "contract_id",
           "the contract has expired and accepts no further commands");
     default:
+      if (today > state.ends_on) {
+        return FailedPrecondition(
+            "contract_id",
+            absl::StrCat("the contract ended on ", FormatDay(state.ends_on),
+                         " and accepts no further commands"));
+      }
       return absl::OkStatus();
   }
 }
@@ -159,10 +169,16 @@ absl::StatusOr<Events> RegisterContract(const v1::RegisterContract& c,
   e->set_contract_id(c.contract_id());
   *e->mutable_terms() = c.terms();
   if (state.exists()) {
-    RETURN_IF_ERROR(CheckActive(state));
+    RETURN_IF_ERROR(CheckActive(state, ctx.today));
     if (SameContent(state.terms, c.terms())) return Events{};
     return AlreadyExists("contract_id",
                          "a different contract with this id is registered");
+  }
+  // Nothing is decided on a contract after its end date (CheckActive), so
+  // one that has already ended is not registered either.
+  if (DayOf(c.terms().ends_on()) < ctx.today) {
+    return InvalidArgument(
+        "terms.ends_on", "has passed: an ended contract cannot be registered");
   }
   return Events{event};
 }
@@ -176,7 +192,7 @@ absl::StatusOr<Events> ExtendContract(const v1::ExtendContract& c,
   RETURN_IF_ERROR(CheckDecision("decision", c.decision(), ctx.today));
   // Checked before the repeat: a terminated or expired contract takes no
   // command at all, not even one it accepted before.
-  RETURN_IF_ERROR(CheckActive(state));
+  RETURN_IF_ERROR(CheckActive(state, ctx.today));
   if (!state.extensions.empty()) {
     const v1::ContractExtended& last = state.extensions.back();
     if (SameContent(last.ends_on(), c.ends_on()) &&
@@ -210,7 +226,7 @@ absl::StatusOr<Events> DeclineExtension(const v1::DeclineContractExtension& c,
                               "decline a contract extension"));
   RETURN_IF_ERROR(CheckDecision("decision", c.decision(), ctx.today));
   RETURN_IF_ERROR(CheckText("reason", c.reason()));
-  RETURN_IF_ERROR(CheckActive(state));
+  RETURN_IF_ERROR(CheckActive(state, ctx.today));
   if (state.not_extended.has_value() &&
       SameContent(state.not_extended->decision(), c.decision()) &&
       state.not_extended->reason() == c.reason()) {
@@ -243,7 +259,7 @@ absl::StatusOr<Events> ImposeSanction(const v1::ImposeSanction& c,
   }
   RETURN_IF_ERROR(CheckDecision("decision", c.decision(), ctx.today));
   RETURN_IF_ERROR(CheckText("description", c.description()));
-  RETURN_IF_ERROR(CheckActive(state));
+  RETURN_IF_ERROR(CheckActive(state, ctx.today));
   if (auto it = state.sanctions.find(c.sanction_id());
       it != state.sanctions.end()) {
     const v1::SanctionImposed& s = it->second;
@@ -320,7 +336,7 @@ absl::StatusOr<Events> TerminateContract(const v1::TerminateContract& c,
   if (state.termination.has_value() && SameContent(*state.termination, *e)) {
     return Events{};
   }
-  RETURN_IF_ERROR(CheckActive(state));
+  RETURN_IF_ERROR(CheckActive(state, ctx.today));
   if (LadderIndex(state.terms, c.kind()) < 0) {
     return FailedPrecondition(
         "kind",

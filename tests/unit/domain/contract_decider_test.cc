@@ -20,7 +20,9 @@ namespace atgard::testing {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::SizeIs;
 using Code = absl::StatusCode;
 using Status = domain::ContractState::Status;
 
@@ -249,6 +251,20 @@ TEST_F(RegisterContracts, TermsAreChecked) {
   Director()
       .When(RegisterContract("avtal-2", no_start))
       .ThenFails(Code::kInvalidArgument, "terms.starts_on");
+}
+
+// Nothing is decided on a contract after its end date, so a contract that
+// has already ended is not registered; one ending today still is.
+TEST_F(RegisterContracts, ContractThatHasEndedIsNotRegistered) {
+  const v1::Command ends_yesterday = RegisterContract(
+      "avtal-2", Terms(kOtherProvider, Day(2025, 1, 1), kToday - 1));
+  Director()
+      .When(ends_yesterday)
+      .ThenFails(Code::kInvalidArgument, "terms.ends_on");
+  const Outcome ends_today = Director().When(RegisterContract(
+      "avtal-2", Terms(kOtherProvider, Day(2025, 1, 1), kToday)));
+  ASSERT_TRUE(ends_today.result().ok()) << ends_today.result().status();
+  EXPECT_THAT(*ends_today.result(), SizeIs(1));
 }
 
 // Repeats yield nothing; the same id with other terms is ALREADY_EXISTS.
@@ -699,6 +715,32 @@ TEST_F(FinalContracts, ExpiredContractAcceptsNothingMore) {
   }
   Director(later)
       .When(TerminateContract(kContract, {kFailedCase}, later))
+      .ThenFails(Code::kFailedPrecondition, "contract_id");
+}
+
+// The end date, not the recorded expiry, ends the contract: on the day
+// after it nothing is decided, even before the deadline scheduler has
+// recorded ContractExpired; on the end date itself everything still is.
+TEST_F(FinalContracts, ContractPastItsEndDateAcceptsNothingBeforeTheExpiry) {
+  world_.MustRun(AdministrationDirector(), kToday,
+                 ExtendContract(kContract, Day(2028, 3, 31), kToday));
+  world_.MustRun(AdministrationDirector(), kToday, Fine("vite-1", 4000));
+  ASSERT_EQ(world_.Contract(kTenant, kContract).status, Status::kActive);
+  const absl::CivilDay last_day = Day(2028, 3, 31);
+  const Outcome on_last_day =
+      Director(last_day).When(Fine("vite-2", 2000, last_day));
+  ASSERT_TRUE(on_last_day.result().ok()) << on_last_day.result().status();
+  EXPECT_THAT(OfType(*on_last_day.result(), "SanctionImposed"), SizeIs(1));
+  const absl::CivilDay after = last_day + 1;
+  for (const auto& [name, command] : EveryContractCommand(after)) {
+    SCOPED_TRACE(name);
+    const Outcome outcome = Director(after).When(command);
+    outcome.ThenFails(Code::kFailedPrecondition, "contract_id");
+    EXPECT_THAT(outcome.result().status().message(),
+                HasSubstr("ended on 2028-03-31"));
+  }
+  Director(after)
+      .When(TerminateContract(kContract, {kFailedCase}, after))
       .ThenFails(Code::kFailedPrecondition, "contract_id");
 }
 
