@@ -38,7 +38,7 @@ absl::StatusOr<domain::Principal> GrpcCallAuthenticator::Authenticate(
     request.certificate.uris = Property(*auth, GRPC_PEER_URI_PROPERTY_NAME);
   }
   absl::StatusOr<auth::Authentication> authenticated =
-      authenticator_->Authenticate(request);
+      authenticator_.load()->Authenticate(request);
   if (!authenticated.ok()) return authenticated.status();
   return std::move(authenticated->principal);
 }

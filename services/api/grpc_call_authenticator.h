@@ -1,8 +1,16 @@
 // CallAuthenticator over the transport-free auth::Authenticator: reads the
 // bearer token from the call's "authorization" metadata and the verified
 // client certificate from its auth context.
+//
+// The authenticator can be replaced while calls are authenticated (the
+// server does so when it re-reads its keys on SIGHUP): a call uses the one
+// current when it started, and an old one lives until its last call ends.
 #ifndef ATGARD_SERVICES_API_GRPC_CALL_AUTHENTICATOR_H_
 #define ATGARD_SERVICES_API_GRPC_CALL_AUTHENTICATOR_H_
+
+#include <atomic>
+#include <memory>
+#include <utility>
 
 #include "services/api/call_authenticator.h"
 #include "services/auth/authenticator.h"
@@ -11,15 +19,27 @@ namespace atgard::api {
 
 class GrpcCallAuthenticator final : public CallAuthenticator {
  public:
-  // `authenticator` must outlive this object.
-  explicit GrpcCallAuthenticator(const auth::Authenticator* authenticator)
-      : authenticator_(authenticator) {}
+  // `authenticator` must not be null.
+  explicit GrpcCallAuthenticator(
+      std::shared_ptr<const auth::Authenticator> authenticator)
+      : authenticator_(std::move(authenticator)) {}
 
   absl::StatusOr<domain::Principal> Authenticate(
       const grpc::ServerContextBase& context) const override;
 
+  // Calls that start from now on are authenticated by `authenticator`
+  // (not null). Thread-safe.
+  void Replace(std::shared_ptr<const auth::Authenticator> authenticator) {
+    authenticator_.store(std::move(authenticator));
+  }
+
+  // The authenticator in use.
+  std::shared_ptr<const auth::Authenticator> current() const {
+    return authenticator_.load();
+  }
+
  private:
-  const auth::Authenticator* const authenticator_;
+  std::atomic<std::shared_ptr<const auth::Authenticator>> authenticator_;
 };
 
 }  // namespace atgard::api

@@ -66,7 +66,8 @@ absl::Status AsConfigurationError(const absl::Status& status) {
 struct Server::Parts {
   std::unique_ptr<eventstore::EventStore> store;
   api::Metrics metrics;
-  std::unique_ptr<auth::Authenticator> authenticator;
+  // What the authenticator was built from, to build it again on reload.
+  auth::AuthConfig auth_config;
   std::unique_ptr<api::GrpcCallAuthenticator> call_authenticator;
   std::unique_ptr<api::AggregateRepository> repository;
   std::unique_ptr<api::CommandHandler> commands;
@@ -107,14 +108,13 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
 
   // After the store: a data directory that is wrong is reported as such
   // before anything (such as a development key) is created beside it.
-  auth::AuthConfig auth_config = config.auth;
-  auth_config.data_dir = config.data_dir;
+  parts->auth_config = config.auth;
+  parts->auth_config.data_dir = config.data_dir;
   absl::StatusOr<std::unique_ptr<auth::Authenticator>> authenticator =
-      auth::Authenticator::Create(auth_config);
+      auth::Authenticator::Create(parts->auth_config);
   RETURN_IF_ERROR(AsConfigurationError(authenticator.status()));
-  parts->authenticator = *std::move(authenticator);
   parts->call_authenticator =
-      std::make_unique<api::GrpcCallAuthenticator>(parts->authenticator.get());
+      std::make_unique<api::GrpcCallAuthenticator>(*std::move(authenticator));
 
   if (!config.metrics_listen.empty()) {
     ASSIGN_OR_RETURN(parts->metrics_port,
@@ -181,14 +181,15 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
       scheduler::PolicyRunner::Options{});
   RETURN_IF_ERROR(parts->policies->Start());
 
-  log::Info("server_started",
-            {{"listen", config.listen_address},
-             {"port", parts->port},
-             {"tls", config.tls_enabled()},
-             {"mutual_tls", !config.tls_client_ca_file.empty()},
-             {"authentication", parts->authenticator->Describe()},
-             {"metrics", config.metrics_listen},
-             {"data_dir", config.data_dir}});
+  log::Info(
+      "server_started",
+      {{"listen", config.listen_address},
+       {"port", parts->port},
+       {"tls", config.tls_enabled()},
+       {"mutual_tls", !config.tls_client_ca_file.empty()},
+       {"authentication", parts->call_authenticator->current()->Describe()},
+       {"metrics", config.metrics_listen},
+       {"data_dir", config.data_dir}});
   return std::unique_ptr<Server>(new Server(std::move(parts)));
 }
 
@@ -197,6 +198,24 @@ Server::Server(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
 Server::~Server() { Shutdown(absl::ZeroDuration(), absl::Seconds(5)); }
 
 int Server::port() const { return parts_->port; }
+
+absl::Status Server::ReloadAuthentication() {
+  if (parts_ == nullptr || parts_->stopped) {
+    return absl::FailedPreconditionError("the server is stopped");
+  }
+  absl::StatusOr<std::unique_ptr<auth::Authenticator>> authenticator =
+      auth::Authenticator::Create(parts_->auth_config);
+  if (!authenticator.ok()) {
+    log::Error("authentication_reload_failed",
+               {{"error", authenticator.status()},
+                {"kept", parts_->call_authenticator->current()->Describe()}});
+    return authenticator.status();
+  }
+  const std::string described = (*authenticator)->Describe();
+  parts_->call_authenticator->Replace(*std::move(authenticator));
+  log::Info("authentication_reloaded", {{"authentication", described}});
+  return absl::OkStatus();
+}
 int Server::metrics_port() const { return parts_->metrics_port; }
 
 void Server::Shutdown(absl::Duration drain_delay, absl::Duration grace) {

@@ -30,6 +30,15 @@ class Server {
   int port() const;
   int metrics_port() const;
 
+  // Reads the authentication files again (the JWT public keys, the JWKS
+  // file, the mTLS principal map; not the TLS certificates) and, if they
+  // are all valid, authenticates calls that start from now on with them:
+  // keys can be rotated and principals changed without a restart. Verified
+  // tokens remembered from before are forgotten. On error (as
+  // auth::Authenticator::Create) nothing changes and the error is logged.
+  // Not concurrently with Shutdown().
+  absl::Status ReloadAuthentication();
+
   // Health turns NOT_SERVING, new calls are still accepted for
   // `drain_delay`, then in-flight calls get `grace` before they are
   // cancelled; the scheduler and policies stop and the store is closed.

@@ -157,8 +157,15 @@ int Run(const ServerConfig& config) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
   int signal_number = 0;
-  while (sigwait(&signals, &signal_number) != 0) {
+  // SIGHUP re-reads the authentication files (key rotation); a failed
+  // reload is logged by the server and changes nothing.
+  for (;;) {
+    if (sigwait(&signals, &signal_number) != 0) continue;
+    if (signal_number != SIGHUP) break;
+    log::Info("authentication_reload_requested", {{"signal", "SIGHUP"}});
+    (void)(*server)->ReloadAuthentication();
   }
   log::Info("shutdown_started",
             {{"signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"},
@@ -173,12 +180,13 @@ int Run(const ServerConfig& config) {
 }  // namespace atgard::server
 
 int main(int argc, char** argv) {
-  // Block the shutdown signals before any thread starts, so that every
-  // gRPC thread inherits the mask and only sigwait() in Run() sees them.
+  // Block the shutdown and reload signals before any thread starts, so that
+  // every gRPC thread inherits the mask and only sigwait() in Run() sees them.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   // Debian builds abseil with assertions, which makes every Mutex lock
@@ -203,7 +211,8 @@ int main(int argc, char** argv) {
       "follow-up (åtgärdsplaner).\n\n"
       "Serves gRPC (with health checking and server reflection) on --listen\n"
       "and keeps its event store in --data_dir. Stops cleanly on SIGTERM or\n"
-      "SIGINT. Flags may also come from a file: --flagfile=/etc/atgard/"
+      "SIGINT; SIGHUP re-reads the JWT keys, JWKS and mTLS principal map.\n"
+      "Flags may also come from a file: --flagfile=/etc/atgard/"
       "atgard.flags\n\n"
       "Example: atgard-server --listen=127.0.0.1:50051 --data_dir=./data");
   const std::vector<char*> positional = absl::ParseCommandLine(argc, argv);

@@ -4,8 +4,10 @@
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -193,6 +195,86 @@ TEST(Tls, BearerTokensAreVerifiedAgainstTheJwks) {
         << Describe(status);
   }
   EXPECT_EQ((*server)->Stop()->exit_code, 0);
+}
+
+// Waits up to ten seconds for `done`; false if it never came true.
+bool Eventually(const std::function<bool()>& done) {
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (absl::Now() < deadline) {
+    if (done()) return true;
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  return done();
+}
+
+// Key rotation without a restart: SIGHUP re-reads the JWKS file. A new key
+// is trusted once the file lists it, a removed one no longer (tokens it
+// signed that were verified before are not remembered past the reload),
+// and a broken file changes nothing.
+TEST(Tls, SighupReadsTheJwksAgain) {
+  TempDir tmp;
+  const std::string jwks = tmp.Join("jwks.json");
+  WriteTestFile(jwks, JwksOf({EcKey().public_key("nyckel-1")}));
+  auto server = ServerProcess::Start(
+      {.data_dir = tmp.Join("data"),
+       .extra_args = {absl::StrCat("--jwt_issuer=", kTestIssuer),
+                      absl::StrCat("--jwt_audience=", kTestAudience),
+                      absl::StrCat("--jwt_jwks=", jwks)},
+       .work_dir = tmp.path(),
+       .dev_auth = false});
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto channel = grpc::CreateChannel((*server)->address(),
+                                     grpc::InsecureChannelCredentials());
+  const absl::Time now = absl::Now();
+  const std::string old_key =
+      absl::StrCat("Bearer ", SignToken(EcKey(), ValidClaims(now), "nyckel-1"));
+  const std::string new_key = absl::StrCat(
+      "Bearer ", SignToken(OtherEcKey(), ValidClaims(now), "nyckel-2"));
+  auto code = [&](const std::string& authorization) {
+    v1::PingResponse pong;
+    return Ping(channel, &pong, authorization).error_code();
+  };
+  auto logged = [&](const std::string& event, int times) {
+    return Eventually([&] {
+      const std::string output = (*server)->Output();
+      int seen = 0;
+      for (size_t at = output.find(event); at != std::string::npos;
+           at = output.find(event, at + 1)) {
+        ++seen;
+      }
+      return seen >= times;
+    });
+  };
+  ASSERT_EQ(code(old_key), grpc::StatusCode::OK);
+  ASSERT_EQ(code(new_key), grpc::StatusCode::UNAUTHENTICATED);
+
+  // Both keys during the rotation.
+  WriteTestFile(jwks, JwksOf({EcKey().public_key("nyckel-1"),
+                              OtherEcKey().public_key("nyckel-2")}));
+  (*server)->Signal(SIGHUP);
+  ASSERT_TRUE(logged("\"authentication_reloaded\"", 1)) << (*server)->Output();
+  EXPECT_EQ(code(new_key), grpc::StatusCode::OK);
+  EXPECT_EQ(code(old_key), grpc::StatusCode::OK);
+
+  // A broken file is refused; the keys in use stay.
+  WriteTestFile(jwks, "{\"keys\": [");
+  (*server)->Signal(SIGHUP);
+  ASSERT_TRUE(logged("\"authentication_reload_failed\"", 1))
+      << (*server)->Output();
+  EXPECT_THAT((*server)->Output(), HasSubstr("--jwt_jwks"));
+  EXPECT_EQ(code(new_key), grpc::StatusCode::OK);
+  EXPECT_EQ(code(old_key), grpc::StatusCode::OK);
+
+  // The old key is retired.
+  WriteTestFile(jwks, JwksOf({OtherEcKey().public_key("nyckel-2")}));
+  (*server)->Signal(SIGHUP);
+  ASSERT_TRUE(logged("\"authentication_reloaded\"", 2)) << (*server)->Output();
+  EXPECT_EQ(code(old_key), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(code(new_key), grpc::StatusCode::OK);
+
+  const absl::StatusOr<ProcessResult> stopped = (*server)->Stop();
+  ASSERT_TRUE(stopped.ok()) << stopped.status();
+  EXPECT_EQ(stopped->exit_code, 0) << stopped->output;
 }
 
 }  // namespace
