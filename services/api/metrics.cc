@@ -1,8 +1,16 @@
 #include "services/api/metrics.h"
 
+#include <netdb.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <atomic>
 #include <exception>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "prometheus/counter.h"
 #include "prometheus/exposer.h"
 #include "prometheus/family.h"
@@ -21,6 +29,44 @@ const prometheus::Histogram::BucketBoundaries& LatencyBuckets() {
       0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
       0.05,   0.1,     0.25,   0.5,   1,      2.5,   10};
   return *buckets;
+}
+
+// Where to reach a listener bound to `address` ("host:port", "[v6]:port"
+// or "port"): its host, or loopback for a wildcard.
+std::string ReachableHost(const std::string& address) {
+  std::string host;
+  if (!address.empty() && address.front() == '[') {
+    host = address.substr(1, address.find(']') - 1);
+  } else if (const size_t colon = address.rfind(':');
+             colon != std::string::npos) {
+    host = address.substr(0, colon);
+  }
+  if (host.empty() || host == "0.0.0.0") return "127.0.0.1";
+  if (host == "::") return "::1";
+  return host;
+}
+
+// Opens a connection to host:port and closes it at once.
+void Knock(const std::string& host, int port) {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  if (getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found) !=
+      0) {
+    return;
+  }
+  for (const addrinfo* a = found; a != nullptr; a = a->ai_next) {
+    const int fd =
+        socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+    if (fd < 0) continue;
+    const timeval timeout{.tv_sec = 0, .tv_usec = 100000};
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
+    const bool connected = connect(fd, a->ai_addr, a->ai_addrlen) == 0;
+    close(fd);
+    if (connected) break;
+  }
+  freeaddrinfo(found);
 }
 
 const prometheus::Histogram::BucketBoundaries& SizeBuckets() {
@@ -85,7 +131,22 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                           .Add({});
 }
 
-Metrics::~Metrics() = default;
+Metrics::~Metrics() {
+  if (exposer_ == nullptr) return;
+  // civetweb's listener looks at its stop flag only between waits of up to
+  // two seconds for a connection, and stopping waits for it: every server
+  // shutdown took that long. Connections wake it.
+  std::atomic<bool> stopped{false};
+  std::thread knocker([this, &stopped] {
+    while (!stopped.load()) {
+      Knock(reachable_host_, port_);
+      absl::SleepFor(absl::Milliseconds(20));
+    }
+  });
+  exposer_.reset();
+  stopped.store(true);
+  knocker.join();
+}
 
 absl::StatusOr<int> Metrics::Serve(const std::string& address) {
   // civetweb reports a failed bind by throwing; this is the boundary where
@@ -98,7 +159,9 @@ absl::StatusOr<int> Metrics::Serve(const std::string& address) {
   }
   exposer_->RegisterCollectable(registry_);
   const std::vector<int> ports = exposer_->GetListeningPorts();
-  return ports.empty() ? 0 : ports.front();
+  port_ = ports.empty() ? 0 : ports.front();
+  reachable_host_ = ReachableHost(address);
+  return port_;
 }
 
 void Metrics::ObserveRpc(absl::string_view method, absl::string_view code,

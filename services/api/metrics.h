@@ -61,6 +61,9 @@ class Metrics {
  private:
   std::shared_ptr<prometheus::Registry> registry_;
   std::unique_ptr<prometheus::Exposer> exposer_;
+  // Where the exposer listens, to wake it when it stops.
+  std::string reachable_host_;
+  int port_ = 0;
   prometheus::Family<prometheus::Counter>* rpcs_;
   prometheus::Family<prometheus::Histogram>* rpc_latency_;
   prometheus::Histogram* append_latency_;
