@@ -38,9 +38,25 @@ absl::StatusOr<domain::Principal> GrpcCallAuthenticator::Authenticate(
     request.certificate.uris = Property(*auth, GRPC_PEER_URI_PROPERTY_NAME);
   }
   absl::StatusOr<auth::Authentication> authenticated =
-      authenticator_.load()->Authenticate(request);
+      current()->Authenticate(request);
   if (!authenticated.ok()) return authenticated.status();
   return std::move(authenticated->principal);
+}
+
+void GrpcCallAuthenticator::Replace(
+    std::shared_ptr<const auth::Authenticator> authenticator) {
+  {
+    absl::MutexLock lock(&mu_);
+    authenticator_.swap(authenticator);
+  }
+  // The old one (now in `authenticator`) goes once its last call is done,
+  // outside the lock.
+}
+
+std::shared_ptr<const auth::Authenticator> GrpcCallAuthenticator::current()
+    const {
+  absl::ReaderMutexLock lock(&mu_);
+  return authenticator_;
 }
 
 }  // namespace atgard::api

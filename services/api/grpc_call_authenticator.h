@@ -8,10 +8,11 @@
 #ifndef ATGARD_SERVICES_API_GRPC_CALL_AUTHENTICATOR_H_
 #define ATGARD_SERVICES_API_GRPC_CALL_AUTHENTICATOR_H_
 
-#include <atomic>
 #include <memory>
 #include <utility>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "services/api/call_authenticator.h"
 #include "services/auth/authenticator.h"
 
@@ -29,17 +30,18 @@ class GrpcCallAuthenticator final : public CallAuthenticator {
 
   // Calls that start from now on are authenticated by `authenticator`
   // (not null). Thread-safe.
-  void Replace(std::shared_ptr<const auth::Authenticator> authenticator) {
-    authenticator_.store(std::move(authenticator));
-  }
+  void Replace(std::shared_ptr<const auth::Authenticator> authenticator);
 
   // The authenticator in use.
-  std::shared_ptr<const auth::Authenticator> current() const {
-    return authenticator_.load();
-  }
+  std::shared_ptr<const auth::Authenticator> current() const;
 
  private:
-  std::atomic<std::shared_ptr<const auth::Authenticator>> authenticator_;
+  // A mutex rather than std::atomic<std::shared_ptr>: libstdc++ 12 releases
+  // that one's internal lock with relaxed order after a load, which
+  // ThreadSanitizer reports as a race with the next store.
+  mutable absl::Mutex mu_;
+  std::shared_ptr<const auth::Authenticator> authenticator_
+      ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace atgard::api
