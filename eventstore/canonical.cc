@@ -1,9 +1,11 @@
 #include "eventstore/canonical.h"
 
+#include <openssl/err.h>
 #include <openssl/evp.h>
 
 #include <cstdlib>
 
+#include "absl/base/internal/raw_logging.h"
 #include "absl/strings/escaping.h"
 
 namespace atgard::eventstore {
@@ -96,7 +98,9 @@ keys::Hash Sha256(absl::string_view data) {
           1 ||
       size != hash.size()) {
     // Without a working SHA-256 no event could be chained or verified.
-    std::abort();
+    char reason[256];
+    ERR_error_string_n(ERR_get_error(), reason, sizeof(reason));
+    ABSL_RAW_LOG(FATAL, "SHA-256 from OpenSSL failed: %s", reason);
   }
   return hash;
 }

@@ -32,8 +32,10 @@ const prometheus::Histogram::BucketBoundaries& LatencyBuckets() {
 }
 
 // Where to reach a listener bound to `address` ("host:port", "[v6]:port"
-// or "port"): its host, or loopback for a wildcard.
-std::string ReachableHost(const std::string& address) {
+// or "port"; of a list, the first): its numeric host, or loopback for a
+// wildcard or a name (no name lookup while stopping).
+std::string ReachableHost(const std::string& addresses) {
+  const std::string address = addresses.substr(0, addresses.find(','));
   std::string host;
   if (!address.empty() && address.front() == '[') {
     host = address.substr(1, address.find(']') - 1);
@@ -41,8 +43,15 @@ std::string ReachableHost(const std::string& address) {
              colon != std::string::npos) {
     host = address.substr(0, colon);
   }
-  if (host.empty() || host == "0.0.0.0") return "127.0.0.1";
   if (host == "::") return "::1";
+  addrinfo hints{};
+  hints.ai_flags = AI_NUMERICHOST;
+  addrinfo* found = nullptr;
+  if (host.empty() || host == "0.0.0.0" ||
+      getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0) {
+    return "127.0.0.1";
+  }
+  freeaddrinfo(found);
   return host;
 }
 
@@ -50,7 +59,7 @@ std::string ReachableHost(const std::string& address) {
 void Knock(const std::string& host, int port) {
   addrinfo hints{};
   hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_NUMERICSERV;
+  hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
   addrinfo* found = nullptr;
   if (getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found) !=
       0) {

@@ -261,7 +261,14 @@ TEST(Tls, SighupReadsTheJwksAgain) {
   (*server)->Signal(SIGHUP);
   ASSERT_TRUE(logged("\"authentication_reload_failed\"", 1))
       << (*server)->Output();
-  EXPECT_THAT((*server)->Output(), HasSubstr("--jwt_jwks"));
+  {
+    const std::string output = (*server)->Output();
+    const size_t failed = output.find("\"authentication_reload_failed\"");
+    ASSERT_NE(failed, std::string::npos);
+    // The log line names the flag whose file is at fault.
+    EXPECT_THAT(output.substr(failed, output.find('\n', failed) - failed),
+                HasSubstr("--jwt_jwks"));
+  }
   EXPECT_EQ(code(new_key), grpc::StatusCode::OK);
   EXPECT_EQ(code(old_key), grpc::StatusCode::OK);
 
