@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "services/auth/dev_tokens.h"
 #include "services/auth/principal_rules.h"
 #include "services/common/status_macros.h"
@@ -182,11 +183,16 @@ absl::StatusOr<Authentication> Authenticator::Authenticate(
 std::string Authenticator::Describe() const {
   std::string out;
   if (verifier_ != nullptr) {
+    // Key ids, so that the log of a reload shows which keys are trusted.
+    std::vector<std::string> kids;
+    for (const PublicKey& key : verifier_->keys()) {
+      kids.push_back(key.kid().empty() ? "no kid" : Quote(key.kid()));
+    }
     absl::StrAppend(&out, dev_auth_ ? "development tokens" : "bearer tokens",
                     " (issuer ", Quote(verifier_->issuer()), ", audience ",
-                    Quote(verifier_->audience()), ", ",
-                    verifier_->keys().size(),
-                    verifier_->keys().size() == 1 ? " key)" : " keys)");
+                    Quote(verifier_->audience()), ", ", kids.size(),
+                    kids.size() == 1 ? " key: " : " keys: ",
+                    absl::StrJoin(kids, ", "), ")");
   }
   if (principals_ != nullptr) {
     absl::StrAppend(&out, out.empty() ? "" : "; ", "client certificates (",

@@ -31,7 +31,9 @@
 namespace atgard::testing {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -245,6 +247,14 @@ TEST(Tls, SighupReadsTheJwksAgain) {
       return seen >= times;
     });
   };
+  // The last line logged with `event`.
+  auto last_line = [&](const std::string& event) {
+    const std::string output = (*server)->Output();
+    const size_t at = output.rfind(event);
+    if (at == std::string::npos) return std::string();
+    const size_t begin = output.rfind('\n', at) + 1;  // npos + 1 == 0
+    return output.substr(begin, output.find('\n', at) - begin);
+  };
   ASSERT_EQ(code(old_key), grpc::StatusCode::OK);
   ASSERT_EQ(code(new_key), grpc::StatusCode::UNAUTHENTICATED);
 
@@ -253,6 +263,9 @@ TEST(Tls, SighupReadsTheJwksAgain) {
                               OtherEcKey().public_key("nyckel-2")}));
   (*server)->Signal(SIGHUP);
   ASSERT_TRUE(logged("\"authentication_reloaded\"", 1)) << (*server)->Output();
+  // The log names the keys now trusted.
+  EXPECT_THAT(last_line("\"authentication_reloaded\""),
+              AllOf(HasSubstr("nyckel-1"), HasSubstr("nyckel-2")));
   EXPECT_EQ(code(new_key), grpc::StatusCode::OK);
   EXPECT_EQ(code(old_key), grpc::StatusCode::OK);
 
@@ -261,14 +274,9 @@ TEST(Tls, SighupReadsTheJwksAgain) {
   (*server)->Signal(SIGHUP);
   ASSERT_TRUE(logged("\"authentication_reload_failed\"", 1))
       << (*server)->Output();
-  {
-    const std::string output = (*server)->Output();
-    const size_t failed = output.find("\"authentication_reload_failed\"");
-    ASSERT_NE(failed, std::string::npos);
-    // The log line names the flag whose file is at fault.
-    EXPECT_THAT(output.substr(failed, output.find('\n', failed) - failed),
-                HasSubstr("--jwt_jwks"));
-  }
+  // It names the flag whose file is at fault.
+  EXPECT_THAT(last_line("\"authentication_reload_failed\""),
+              HasSubstr("--jwt_jwks"));
   EXPECT_EQ(code(new_key), grpc::StatusCode::OK);
   EXPECT_EQ(code(old_key), grpc::StatusCode::OK);
 
@@ -276,6 +284,8 @@ TEST(Tls, SighupReadsTheJwksAgain) {
   WriteTestFile(jwks, JwksOf({OtherEcKey().public_key("nyckel-2")}));
   (*server)->Signal(SIGHUP);
   ASSERT_TRUE(logged("\"authentication_reloaded\"", 2)) << (*server)->Output();
+  EXPECT_THAT(last_line("\"authentication_reloaded\""),
+              AllOf(Not(HasSubstr("nyckel-1")), HasSubstr("nyckel-2")));
   EXPECT_EQ(code(old_key), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(code(new_key), grpc::StatusCode::OK);
 

@@ -265,7 +265,8 @@ TEST_F(AuthenticatorTest, DescribesWhatItAccepts) {
   auto a = Make(FullConfig());
   EXPECT_EQ(a->Describe(),
             "bearer tokens (issuer \"https://idp.kommun.example\", audience "
-            "\"atgard\", 2 keys); client certificates (1 principal)");
+            "\"atgard\", 2 keys: no kid, \"e1\"); client certificates (1 "
+            "principal)");
 }
 
 TEST(AuthenticatorDevMode, AcceptsDevelopmentTokens) {
