@@ -20,7 +20,9 @@
 // of the CPU as it can. Figures count the calls that finish within the
 // measured window after a warm-up; "ratio" is commands/s over the best
 // ping/s of the run (the transport ceiling). CPU columns are the server's
-// and this process's CPU time per call.
+// and this process's CPU time per call; their sums for a ping and for a
+// command bound the ratio once client and server saturate the cores, and
+// the last line prints that bound.
 //
 // --smoke runs tiny phases and fails only if a call fails (for ctest).
 #include <arpa/inet.h>
@@ -655,6 +657,20 @@ int Main(int argc, char** argv) {
   for (const Row& row : rows) {
     std::printf("%d: server %.0f us, client %.0f us; ", row.callers,
                 row.ping.server_cpu_us, row.ping.client_cpu_us);
+  }
+  // Client and server share the cores: once both phases use all of them,
+  // the ratio cannot exceed the ping's CPU per call over a command's.
+  std::printf(
+      "\nCPU per ping / CPU per command (server + client), the ratio's bound "
+      "when the cores are saturated: ");
+  for (const Row& row : rows) {
+    const double command_us =
+        row.commands.server_cpu_us + row.commands.client_cpu_us;
+    std::printf(
+        "%d: %.2f; ", row.callers,
+        command_us > 0
+            ? (row.ping.server_cpu_us + row.ping.client_cpu_us) / command_us
+            : 0.0);
   }
   std::printf("\n");
 
