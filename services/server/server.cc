@@ -3,8 +3,15 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
+#include <grpcpp/security/tls_certificate_provider.h>
+#include <grpcpp/security/tls_credentials_options.h>
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include <vector>
 
@@ -32,24 +39,75 @@
 namespace atgard::server {
 namespace {
 
+// The key must belong to the certificate: a pair that does not match would
+// otherwise show only as failed handshakes.
+absl::Status CheckKeyPair(const std::string& cert_pem,
+                          const std::string& key_pem) {
+  std::unique_ptr<BIO, decltype(&BIO_free)> cert_bio(
+      BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size())),
+      &BIO_free);
+  std::unique_ptr<BIO, decltype(&BIO_free)> key_bio(
+      BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size())),
+      &BIO_free);
+  if (cert_bio == nullptr || key_bio == nullptr) {
+    return absl::ResourceExhaustedError("out of memory reading TLS files");
+  }
+  std::unique_ptr<X509, decltype(&X509_free)> cert(
+      PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr), &X509_free);
+  if (cert == nullptr) {
+    ERR_clear_error();
+    return absl::InvalidArgumentError(
+        "--tls_cert: the file holds no PEM certificate");
+  }
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
+      PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr),
+      &EVP_PKEY_free);
+  if (key == nullptr) {
+    ERR_clear_error();
+    return absl::InvalidArgumentError(
+        "--tls_key: the file holds no unencrypted PEM private key");
+  }
+  if (X509_check_private_key(cert.get(), key.get()) != 1) {
+    ERR_clear_error();
+    return absl::InvalidArgumentError(
+        "--tls_key: the key does not belong to the certificate in --tls_cert");
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeCredentials(
     const ServerConfig& config) {
   if (!config.tls_enabled()) return grpc::InsecureServerCredentials();
-  ASSIGN_OR_RETURN(std::string cert,
+  // Read once here so that a missing or unreadable file stops the start
+  // with the flag's name; afterwards gRPC reads them every --tls_refresh
+  // and takes a renewed certificate (or client CA) for new connections,
+  // keeping the old one while the files are incomplete or do not match.
+  ASSIGN_OR_RETURN(const std::string cert,
                    ReadFileToString(config.tls_cert_file, "--tls_cert"));
-  ASSIGN_OR_RETURN(std::string key,
+  ASSIGN_OR_RETURN(const std::string key,
                    ReadFileToString(config.tls_key_file, "--tls_key"));
-  grpc::SslServerCredentialsOptions options(
-      GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  RETURN_IF_ERROR(CheckKeyPair(cert, key));
   if (!config.tls_client_ca_file.empty()) {
-    ASSIGN_OR_RETURN(
-        options.pem_root_certs,
-        ReadFileToString(config.tls_client_ca_file, "--tls_client_ca"));
-    options.client_certificate_request =
-        GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+    RETURN_IF_ERROR(
+        ReadFileToString(config.tls_client_ca_file, "--tls_client_ca")
+            .status());
   }
-  options.pem_key_cert_pairs.push_back({std::move(key), std::move(cert)});
-  return grpc::SslServerCredentials(options);
+  const auto refresh =
+      static_cast<unsigned int>(absl::ToInt64Seconds(config.tls_refresh));
+  auto files =
+      std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
+          config.tls_key_file, config.tls_cert_file, config.tls_client_ca_file,
+          refresh);
+  grpc::experimental::TlsServerCredentialsOptions options(files);
+  options.watch_identity_key_cert_pairs();
+  if (config.tls_client_ca_file.empty()) {
+    options.set_cert_request_type(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  } else {
+    options.watch_root_certs();
+    options.set_cert_request_type(
+        GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  }
+  return grpc::experimental::TlsServerCredentials(options);
 }
 
 // Files and settings named by flags that cannot be used are configuration

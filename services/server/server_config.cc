@@ -98,6 +98,11 @@ absl::Status Validate(const ServerConfig& config) {
     return absl::InvalidArgumentError(
         "--deadline_interval must be at least 1s");
   }
+  if (config.tls_refresh < absl::Seconds(1) ||
+      config.tls_refresh > absl::Hours(24)) {
+    return absl::InvalidArgumentError(
+        "--tls_refresh must be between 1s and 24h");
+  }
   if (config.shutdown_grace < absl::ZeroDuration()) {
     return absl::InvalidArgumentError("--shutdown_grace must not be negative");
   }

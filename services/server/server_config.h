@@ -23,6 +23,9 @@ struct ServerConfig {
   std::string tls_cert_file;
   std::string tls_key_file;
   std::string tls_client_ca_file;
+  // How often the TLS files are read again, so that renewed certificates
+  // (and a changed client CA) take effect without a restart.
+  absl::Duration tls_refresh = absl::Minutes(1);
   // How long in-flight calls may run after a shutdown signal.
   absl::Duration shutdown_grace = absl::Seconds(10);
   // How long the server keeps answering (as NOT_SERVING) before it stops

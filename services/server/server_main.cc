@@ -35,6 +35,11 @@ ABSL_FLAG(std::string, tls_key, "",
 ABSL_FLAG(std::string, tls_client_ca, "",
           "PEM file with the CA(s) that sign client certificates. When set, "
           "every client must present a valid certificate (mutual TLS).");
+ABSL_FLAG(absl::Duration, tls_refresh, absl::Minutes(1),
+          "How often --tls_cert, --tls_key and --tls_client_ca are read "
+          "again: renewed certificates take effect without a restart "
+          "(1s to 24h). A pair that does not match is ignored until it "
+          "does.");
 ABSL_FLAG(std::string, log_level, "info",
           "Least severe log level written: trace, debug, info, warn, error.");
 ABSL_FLAG(std::string, log_format, "auto",
@@ -119,6 +124,7 @@ ServerConfig ConfigFromFlags() {
   c.drain_delay = absl::GetFlag(FLAGS_drain_delay);
   c.port_file = absl::GetFlag(FLAGS_port_file);
   c.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  c.tls_refresh = absl::GetFlag(FLAGS_tls_refresh);
   c.deadline_interval = absl::GetFlag(FLAGS_deadline_interval);
   c.backup_dir = absl::GetFlag(FLAGS_backup_dir);
   c.aggregate_cache = static_cast<size_t>(

@@ -5,6 +5,7 @@
 #include <grpcpp/security/credentials.h>
 
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
@@ -21,6 +22,7 @@
 #include "tests/support/auth_tokens.h"
 #include "tests/support/domain_fixtures.h"
 #include "tests/support/grpc_client.h"
+#include "tests/support/health_client.h"
 #include "tests/support/server_process.h"
 #include "tests/support/temp_dir.h"
 
@@ -292,6 +294,83 @@ TEST(Tls, SighupReadsTheJwksAgain) {
   const absl::StatusOr<ProcessResult> stopped = (*server)->Stop();
   ASSERT_TRUE(stopped.ok()) << stopped.status();
   EXPECT_EQ(stopped->exit_code, 0) << stopped->output;
+}
+
+// A channel of its own (no connection shared with other channels to the
+// same address) trusting `ca`.
+std::shared_ptr<grpc::Channel> FreshTlsChannel(const ServerProcess& server,
+                                               const std::string& ca) {
+  grpc::SslCredentialsOptions options;
+  options.pem_root_certs = ca;
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  return grpc::CreateCustomChannel(server.address(),
+                                   grpc::SslCredentials(options), args);
+}
+
+// Replaces `to` with a copy of `from` in one step (a rename), as a
+// certificate manager does.
+void InstallFile(const std::string& from, const std::string& to) {
+  const std::string staged = to + ".new";
+  WriteTestFile(staged, ReadFile(from));
+  ASSERT_EQ(std::rename(staged.c_str(), to.c_str()), 0) << to;
+}
+
+// Renewed certificates are served without a restart: the server reads its
+// TLS files again every --tls_refresh, and new connections get the new
+// certificate (here one from another CA, so that a client can tell).
+TEST(Tls, RenewedServerCertificateIsServedWithoutARestart) {
+  TempDir tmp;
+  MakeCertificates(tmp.Join("gammal"), "");
+  MakeCertificates(tmp.Join("ny"), "");
+  const std::string live = tmp.Join("live");
+  ASSERT_EQ(std::system(absl::StrCat("mkdir -p ", live).c_str()), 0);
+  InstallFile(tmp.Join("gammal/server.pem"), live + "/server.pem");
+  InstallFile(tmp.Join("gammal/server.key"), live + "/server.key");
+  auto server = ServerProcess::Start(
+      {.data_dir = tmp.Join("data"),
+       .extra_args = {absl::StrCat("--tls_cert=", live, "/server.pem"),
+                      absl::StrCat("--tls_key=", live, "/server.key"),
+                      "--tls_refresh=1s"},
+       .work_dir = tmp.path()});
+  ASSERT_TRUE(server.ok()) << server.status();
+  const std::string old_ca = ReadFile(tmp.Join("gammal/ca.pem"));
+  const std::string new_ca = ReadFile(tmp.Join("ny/ca.pem"));
+  auto serves = [&](const std::string& ca) {
+    return CheckHealth(FreshTlsChannel(**server, ca), "", absl::Seconds(2))
+        .ok();
+  };
+  ASSERT_TRUE(serves(old_ca));
+  ASSERT_FALSE(serves(new_ca));
+
+  // The certificate first, then its key: in between the pair does not
+  // match and the server keeps the old one.
+  InstallFile(tmp.Join("ny/server.pem"), live + "/server.pem");
+  InstallFile(tmp.Join("ny/server.key"), live + "/server.key");
+  EXPECT_TRUE(Eventually([&] { return serves(new_ca); }))
+      << (*server)->Output();
+  EXPECT_FALSE(serves(old_ca));
+
+  const absl::StatusOr<ProcessResult> stopped = (*server)->Stop();
+  ASSERT_TRUE(stopped.ok()) << stopped.status();
+  EXPECT_EQ(stopped->exit_code, 0) << stopped->output;
+}
+
+// A key that does not belong to the certificate is a configuration error
+// at start, naming the flag, not a server whose handshakes all fail.
+TEST(Tls, KeyOfAnotherCertificateIsRefusedAtStart) {
+  TempDir tmp;
+  MakeCertificates(tmp.Join("a"), "");
+  MakeCertificates(tmp.Join("b"), "");
+  const absl::StatusOr<ProcessResult> result = RunServerToExit(
+      {"--listen=127.0.0.1:0", absl::StrCat("--data_dir=", tmp.Join("data")),
+       "--dev_auth", absl::StrCat("--tls_cert=", tmp.Join("a/server.pem")),
+       absl::StrCat("--tls_key=", tmp.Join("b/server.key"))},
+      tmp.path());
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->exit_code, 2) << result->output;
+  EXPECT_THAT(result->output, HasSubstr("--tls_key"));
+  EXPECT_THAT(result->output, HasSubstr("does not belong"));
 }
 
 }  // namespace

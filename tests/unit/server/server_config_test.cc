@@ -61,6 +61,19 @@ TEST(Validate, NeedsCertificateAndKeyTogether) {
   EXPECT_THAT(Validate(c).message(), HasSubstr("--tls_cert"));
 }
 
+TEST(Validate, TlsRefreshBetweenASecondAndADay) {
+  ServerConfig c;
+  for (absl::Duration d : {absl::Seconds(1), absl::Hours(24)}) {
+    c.tls_refresh = d;
+    EXPECT_TRUE(Validate(c).ok()) << d;
+  }
+  for (absl::Duration d :
+       {absl::ZeroDuration(), absl::Milliseconds(999), absl::Hours(25)}) {
+    c.tls_refresh = d;
+    EXPECT_THAT(Validate(c).message(), HasSubstr("--tls_refresh")) << d;
+  }
+}
+
 TEST(Validate, ClientCaNeedsTls) {
   ServerConfig c;
   c.tls_client_ca_file = "ca.pem";
