@@ -227,73 +227,125 @@ TEST(Tls, SighupReadsTheJwksAgain) {
        .work_dir = tmp.path(),
        .dev_auth = false});
   ASSERT_TRUE(server.ok()) << server.status();
-  auto channel = grpc::CreateChannel((*server)->address(),
-                                     grpc::InsecureChannelCredentials());
-  const absl::Time now = absl::Now();
-  const std::string old_key =
-      absl::StrCat("Bearer ", SignToken(EcKey(), ValidClaims(now), "nyckel-1"));
-  const std::string new_key = absl::StrCat(
-      "Bearer ", SignToken(OtherEcKey(), ValidClaims(now), "nyckel-2"));
-  auto code = [&](const std::string& authorization) {
-    v1::PingResponse pong;
-    return Ping(channel, &pong, authorization).error_code();
-  };
-  auto logged = [&](const std::string& event, int times) {
-    return Eventually([&] {
+  // Client connections close before the server stops: an open one would
+  // hold its graceful shutdown.
+  {
+    auto channel = grpc::CreateChannel((*server)->address(),
+                                       grpc::InsecureChannelCredentials());
+    const absl::Time now = absl::Now();
+    const std::string old_key = absl::StrCat(
+        "Bearer ", SignToken(EcKey(), ValidClaims(now), "nyckel-1"));
+    const std::string new_key = absl::StrCat(
+        "Bearer ", SignToken(OtherEcKey(), ValidClaims(now), "nyckel-2"));
+    auto code = [&](const std::string& authorization) {
+      v1::PingResponse pong;
+      return Ping(channel, &pong, authorization).error_code();
+    };
+    auto logged = [&](const std::string& event, int times) {
+      return Eventually([&] {
+        const std::string output = (*server)->Output();
+        int seen = 0;
+        for (size_t at = output.find(event); at != std::string::npos;
+             at = output.find(event, at + 1)) {
+          ++seen;
+        }
+        return seen >= times;
+      });
+    };
+    // The last line logged with `event`.
+    auto last_line = [&](const std::string& event) {
       const std::string output = (*server)->Output();
-      int seen = 0;
-      for (size_t at = output.find(event); at != std::string::npos;
-           at = output.find(event, at + 1)) {
-        ++seen;
-      }
-      return seen >= times;
-    });
-  };
-  // The last line logged with `event`.
-  auto last_line = [&](const std::string& event) {
-    const std::string output = (*server)->Output();
-    const size_t at = output.rfind(event);
-    if (at == std::string::npos) return std::string();
-    const size_t begin = output.rfind('\n', at) + 1;  // npos + 1 == 0
-    return output.substr(begin, output.find('\n', at) - begin);
-  };
-  ASSERT_EQ(code(old_key), grpc::StatusCode::OK);
-  ASSERT_EQ(code(new_key), grpc::StatusCode::UNAUTHENTICATED);
+      const size_t at = output.rfind(event);
+      if (at == std::string::npos) return std::string();
+      const size_t begin = output.rfind('\n', at) + 1;  // npos + 1 == 0
+      return output.substr(begin, output.find('\n', at) - begin);
+    };
+    ASSERT_EQ(code(old_key), grpc::StatusCode::OK);
+    ASSERT_EQ(code(new_key), grpc::StatusCode::UNAUTHENTICATED);
 
-  // Both keys during the rotation.
-  WriteTestFile(jwks, JwksOf({EcKey().public_key("nyckel-1"),
-                              OtherEcKey().public_key("nyckel-2")}));
-  (*server)->Signal(SIGHUP);
-  ASSERT_TRUE(logged("\"authentication_reloaded\"", 1)) << (*server)->Output();
-  // The log names the keys now trusted.
-  EXPECT_THAT(last_line("\"authentication_reloaded\""),
-              AllOf(HasSubstr("nyckel-1"), HasSubstr("nyckel-2")));
-  EXPECT_EQ(code(new_key), grpc::StatusCode::OK);
-  EXPECT_EQ(code(old_key), grpc::StatusCode::OK);
+    // Both keys during the rotation.
+    WriteTestFile(jwks, JwksOf({EcKey().public_key("nyckel-1"),
+                                OtherEcKey().public_key("nyckel-2")}));
+    (*server)->Signal(SIGHUP);
+    ASSERT_TRUE(logged("\"authentication_reloaded\"", 1))
+        << (*server)->Output();
+    // The log names the keys now trusted.
+    EXPECT_THAT(last_line("\"authentication_reloaded\""),
+                AllOf(HasSubstr("nyckel-1"), HasSubstr("nyckel-2")));
+    EXPECT_EQ(code(new_key), grpc::StatusCode::OK);
+    EXPECT_EQ(code(old_key), grpc::StatusCode::OK);
 
-  // A broken file is refused; the keys in use stay.
-  WriteTestFile(jwks, "{\"keys\": [");
-  (*server)->Signal(SIGHUP);
-  ASSERT_TRUE(logged("\"authentication_reload_failed\"", 1))
-      << (*server)->Output();
-  // It names the flag whose file is at fault.
-  EXPECT_THAT(last_line("\"authentication_reload_failed\""),
-              HasSubstr("--jwt_jwks"));
-  EXPECT_EQ(code(new_key), grpc::StatusCode::OK);
-  EXPECT_EQ(code(old_key), grpc::StatusCode::OK);
+    // A broken file is refused; the keys in use stay.
+    WriteTestFile(jwks, "{\"keys\": [");
+    (*server)->Signal(SIGHUP);
+    ASSERT_TRUE(logged("\"authentication_reload_failed\"", 1))
+        << (*server)->Output();
+    // It names the flag whose file is at fault.
+    EXPECT_THAT(last_line("\"authentication_reload_failed\""),
+                HasSubstr("--jwt_jwks"));
+    EXPECT_EQ(code(new_key), grpc::StatusCode::OK);
+    EXPECT_EQ(code(old_key), grpc::StatusCode::OK);
 
-  // The old key is retired.
-  WriteTestFile(jwks, JwksOf({OtherEcKey().public_key("nyckel-2")}));
-  (*server)->Signal(SIGHUP);
-  ASSERT_TRUE(logged("\"authentication_reloaded\"", 2)) << (*server)->Output();
-  EXPECT_THAT(last_line("\"authentication_reloaded\""),
-              AllOf(Not(HasSubstr("nyckel-1")), HasSubstr("nyckel-2")));
-  EXPECT_EQ(code(old_key), grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_EQ(code(new_key), grpc::StatusCode::OK);
+    // The old key is retired.
+    WriteTestFile(jwks, JwksOf({OtherEcKey().public_key("nyckel-2")}));
+    (*server)->Signal(SIGHUP);
+    ASSERT_TRUE(logged("\"authentication_reloaded\"", 2))
+        << (*server)->Output();
+    EXPECT_THAT(last_line("\"authentication_reloaded\""),
+                AllOf(Not(HasSubstr("nyckel-1")), HasSubstr("nyckel-2")));
+    EXPECT_EQ(code(old_key), grpc::StatusCode::UNAUTHENTICATED);
+    EXPECT_EQ(code(new_key), grpc::StatusCode::OK);
+  }
 
   const absl::StatusOr<ProcessResult> stopped = (*server)->Stop();
   ASSERT_TRUE(stopped.ok()) << stopped.status();
   EXPECT_EQ(stopped->exit_code, 0) << stopped->output;
+}
+
+// A new calling system is mapped without a restart: SIGHUP reads the
+// principal map again.
+TEST(Tls, SighupReadsThePrincipalMapAgain) {
+  TempDir tmp;
+  const std::string certs = tmp.Join("tls");
+  MakeCertificates(certs, "verksamhetssystem nytt-system");
+  const std::string map = tmp.Join("principals.json");
+  auto principals = [](const std::string& rules) {
+    return absl::StrCat(R"({"principals": [)", rules, "]}");
+  };
+  const std::string existing = R"(
+      {"match": {"common_name": "verksamhetssystem"},
+       "subject": "system:verksamhetssystem",
+       "role": "FOLLOW_UP_OFFICER", "tenant": "0780"})";
+  WriteTestFile(map, principals(existing));
+  auto server = ServerProcess::Start(
+      {.data_dir = tmp.Join("data"),
+       .extra_args = {absl::StrCat("--tls_cert=", certs, "/server.pem"),
+                      absl::StrCat("--tls_key=", certs, "/server.key"),
+                      absl::StrCat("--tls_client_ca=", certs, "/ca.pem"),
+                      absl::StrCat("--mtls_principals=", map)},
+       .work_dir = tmp.path(),
+       .dev_auth = false});
+  ASSERT_TRUE(server.ok()) << server.status();
+  {
+    auto newcomer = TlsChannel(**server, ReadFile(certs + "/ca.pem"),
+                               ReadFile(certs + "/nytt-system.key"),
+                               ReadFile(certs + "/nytt-system.pem"));
+    v1::PingResponse pong;
+    grpc::Status status = Ping(newcomer, &pong);
+    ASSERT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+        << Describe(status);
+
+    WriteTestFile(map, principals(absl::StrCat(existing, R"(,
+      {"match": {"common_name": "nytt-system"},
+       "subject": "system:nytt-system",
+       "role": "AUDITOR", "tenant": "0780"})")));
+    (*server)->Signal(SIGHUP);
+    EXPECT_TRUE(Eventually([&] { return Ping(newcomer, &pong).ok(); }))
+        << (*server)->Output();
+    EXPECT_EQ(pong.subject(), "system:nytt-system");
+    EXPECT_EQ(pong.role(), v1::ROLE_AUDITOR);
+  }
+  EXPECT_EQ((*server)->Stop()->exit_code, 0);
 }
 
 // A channel of its own (no connection shared with other channels to the
