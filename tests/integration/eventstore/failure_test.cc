@@ -43,42 +43,13 @@ class FaultyFileSystem : public testing::WalFileSystem {
   std::atomic<bool> fail_append{false};
 
  private:
-  class File : public rocksdb::FSWritableFileOwnerWrapper {
-   public:
-    File(std::unique_ptr<rocksdb::FSWritableFile> file, FaultyFileSystem* fs)
-        : rocksdb::FSWritableFileOwnerWrapper(std::move(file)), fs_(fs) {}
-
-    rocksdb::IOStatus Append(const rocksdb::Slice& data,
-                             const rocksdb::IOOptions& options,
-                             rocksdb::IODebugContext* dbg) override {
-      if (fs_->fail_append) return rocksdb::IOStatus::IOError("injected write");
-      return target()->Append(data, options, dbg);
-    }
-    rocksdb::IOStatus Append(const rocksdb::Slice& data,
-                             const rocksdb::IOOptions& options,
-                             const rocksdb::DataVerificationInfo& info,
-                             rocksdb::IODebugContext* dbg) override {
-      if (fs_->fail_append) return rocksdb::IOStatus::IOError("injected write");
-      return target()->Append(data, options, info, dbg);
-    }
-    rocksdb::IOStatus Sync(const rocksdb::IOOptions& options,
-                           rocksdb::IODebugContext* dbg) override {
-      if (fs_->fail_sync) return rocksdb::IOStatus::IOError("injected sync");
-      return target()->Sync(options, dbg);
-    }
-    rocksdb::IOStatus Fsync(const rocksdb::IOOptions& options,
-                            rocksdb::IODebugContext* dbg) override {
-      if (fs_->fail_sync) return rocksdb::IOStatus::IOError("injected sync");
-      return target()->Fsync(options, dbg);
-    }
-
-   private:
-    FaultyFileSystem* fs_;
-  };
-
-  std::unique_ptr<rocksdb::FSWritableFile> WrapWal(
-      std::unique_ptr<rocksdb::FSWritableFile> file) override {
-    return std::make_unique<File>(std::move(file), this);
+  rocksdb::IOStatus BeforeWalAppend() override {
+    if (fail_append) return rocksdb::IOStatus::IOError("injected write");
+    return rocksdb::IOStatus::OK();
+  }
+  rocksdb::IOStatus BeforeWalSync() override {
+    if (fail_sync) return rocksdb::IOStatus::IOError("injected sync");
+    return rocksdb::IOStatus::OK();
   }
 };
 

@@ -58,7 +58,7 @@ class GatedFileSystem : public testing::WalFileSystem {
   std::atomic<bool> fail_sync{false};
 
  private:
-  rocksdb::IOStatus Gate() {
+  rocksdb::IOStatus BeforeWalSync() override {
     std::unique_lock<std::mutex> l(mu_);
     ++held_;
     cv_.notify_all();
@@ -66,31 +66,6 @@ class GatedFileSystem : public testing::WalFileSystem {
     --held_;
     if (fail_sync) return rocksdb::IOStatus::IOError("injected sync");
     return rocksdb::IOStatus::OK();
-  }
-
-  class File : public rocksdb::FSWritableFileOwnerWrapper {
-   public:
-    File(std::unique_ptr<rocksdb::FSWritableFile> file, GatedFileSystem* fs)
-        : rocksdb::FSWritableFileOwnerWrapper(std::move(file)), fs_(fs) {}
-
-    rocksdb::IOStatus Sync(const rocksdb::IOOptions& options,
-                           rocksdb::IODebugContext* dbg) override {
-      if (rocksdb::IOStatus s = fs_->Gate(); !s.ok()) return s;
-      return target()->Sync(options, dbg);
-    }
-    rocksdb::IOStatus Fsync(const rocksdb::IOOptions& options,
-                            rocksdb::IODebugContext* dbg) override {
-      if (rocksdb::IOStatus s = fs_->Gate(); !s.ok()) return s;
-      return target()->Fsync(options, dbg);
-    }
-
-   private:
-    GatedFileSystem* fs_;
-  };
-
-  std::unique_ptr<rocksdb::FSWritableFile> WrapWal(
-      std::unique_ptr<rocksdb::FSWritableFile> file) override {
-    return std::make_unique<File>(std::move(file), this);
   }
 
   std::mutex mu_;

@@ -1,6 +1,6 @@
 // A RocksDB file system for the event store's tests that lets a test stand
 // between RocksDB and its write-ahead log files, e.g. to fail or hold back
-// their syncs.
+// their writes and syncs.
 #ifndef ATGARD_TESTS_INTEGRATION_EVENTSTORE_WAL_FILE_SYSTEM_H_
 #define ATGARD_TESTS_INTEGRATION_EVENTSTORE_WAL_FILE_SYSTEM_H_
 
@@ -12,8 +12,10 @@
 
 namespace atgard::eventstore::testing {
 
-// Passes every write-ahead log file (*.log) it creates through WrapWal();
-// everything else goes to the wrapped file system untouched.
+// Every write-ahead log file (*.log) it creates asks BeforeWalAppend()
+// before each append and BeforeWalSync() before each sync; an error from
+// them is what RocksDB sees instead of the write or sync. Everything else
+// goes to the wrapped file system untouched.
 class WalFileSystem : public rocksdb::FileSystemWrapper {
  public:
   explicit WalFileSystem(std::shared_ptr<rocksdb::FileSystem> base)
@@ -25,16 +27,51 @@ class WalFileSystem : public rocksdb::FileSystemWrapper {
       rocksdb::IODebugContext* dbg) override {
     rocksdb::IOStatus s = target()->NewWritableFile(name, options, result, dbg);
     if (s.ok() && absl::EndsWith(name, ".log")) {
-      *result = WrapWal(std::move(*result));
+      *result = std::make_unique<WalFile>(std::move(*result), this);
     }
     return s;
   }
 
  protected:
-  // Returns the file RocksDB is to write the log through, usually an
-  // rocksdb::FSWritableFileOwnerWrapper around `file`.
-  virtual std::unique_ptr<rocksdb::FSWritableFile> WrapWal(
-      std::unique_ptr<rocksdb::FSWritableFile> file) = 0;
+  // Called on RocksDB's writing thread; may block.
+  virtual rocksdb::IOStatus BeforeWalAppend() {
+    return rocksdb::IOStatus::OK();
+  }
+  virtual rocksdb::IOStatus BeforeWalSync() { return rocksdb::IOStatus::OK(); }
+
+ private:
+  class WalFile : public rocksdb::FSWritableFileOwnerWrapper {
+   public:
+    WalFile(std::unique_ptr<rocksdb::FSWritableFile> file, WalFileSystem* fs)
+        : rocksdb::FSWritableFileOwnerWrapper(std::move(file)), fs_(fs) {}
+
+    rocksdb::IOStatus Append(const rocksdb::Slice& data,
+                             const rocksdb::IOOptions& options,
+                             rocksdb::IODebugContext* dbg) override {
+      if (rocksdb::IOStatus s = fs_->BeforeWalAppend(); !s.ok()) return s;
+      return target()->Append(data, options, dbg);
+    }
+    rocksdb::IOStatus Append(const rocksdb::Slice& data,
+                             const rocksdb::IOOptions& options,
+                             const rocksdb::DataVerificationInfo& info,
+                             rocksdb::IODebugContext* dbg) override {
+      if (rocksdb::IOStatus s = fs_->BeforeWalAppend(); !s.ok()) return s;
+      return target()->Append(data, options, info, dbg);
+    }
+    rocksdb::IOStatus Sync(const rocksdb::IOOptions& options,
+                           rocksdb::IODebugContext* dbg) override {
+      if (rocksdb::IOStatus s = fs_->BeforeWalSync(); !s.ok()) return s;
+      return target()->Sync(options, dbg);
+    }
+    rocksdb::IOStatus Fsync(const rocksdb::IOOptions& options,
+                            rocksdb::IODebugContext* dbg) override {
+      if (rocksdb::IOStatus s = fs_->BeforeWalSync(); !s.ok()) return s;
+      return target()->Fsync(options, dbg);
+    }
+
+   private:
+    WalFileSystem* fs_;
+  };
 };
 
 }  // namespace atgard::eventstore::testing
