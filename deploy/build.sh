@@ -7,6 +7,9 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/deploy/install-deps.sh"
 build="${ATGARD_BUILD_DIR:-$root/build}"
+# Compiler arguments are hashed relative to the checkout, so another clone
+# (or a worktree) reuses the objects this one cached.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$root}"
 generator=()
 if [[ ! -f "$build/CMakeCache.txt" ]] && command -v ninja >/dev/null; then
   generator=(-G Ninja)
