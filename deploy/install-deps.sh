@@ -20,6 +20,11 @@ build_packages=(
   clang clang-format libclang-rt-14-dev
   python3 python3-grpcio python3-protobuf
   openssl tzdata ca-certificates
+  libcli11-dev
+  # sd_notify for Type=notify, and systemd-analyze to check the unit.
+  libsystemd-dev systemd
+  # A fresh Debian root in which the runtime package list is proven.
+  mmdebstrap
 )
 runtime_packages=(
   libgrpc++1.51 librocksdb7.8 libprotobuf32 libspdlog1.10 libjwt0
@@ -55,14 +60,16 @@ if ((${#missing[@]})); then
   fi
 fi
 
-# buf (lint and breaking-change checks of proto/) pinned in deploy/tools.
+# Node tools Debian does not ship (buf, the Kubernetes schemas), exactly as
+# the committed lock file pins them: `npm ci` never rewrites it, so the
+# checkout stays clean.
 if [[ "${1:-}" != "--runtime" ]]; then
   tools="$here/tools"
   stamp="$tools/node_modules/.installed-lock.json"
   if [[ ! -x "$tools/node_modules/.bin/buf" ]] ||
      ! cmp -s "$tools/package-lock.json" "$stamp"; then
-    echo "install-deps: installing buf from npm into deploy/tools" >&2
-    (cd "$tools" && npm install --no-audit --no-fund --loglevel=error </dev/null)
+    echo "install-deps: installing the node tools into deploy/tools" >&2
+    (cd "$tools" && npm ci --no-audit --no-fund --loglevel=error </dev/null)
     cp "$tools/package-lock.json" "$stamp"
   fi
 fi
