@@ -1,5 +1,6 @@
 #include "eventstore/event_store.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -55,9 +56,35 @@ bool OnlyRocksDbFiles(const fs::path& dir) {
   return !ec;
 }
 
+}  // namespace
+
+absl::Status CreatePrivateDirectory(const std::string& path,
+                                    absl::string_view what) {
+  const fs::path dir(path);
+  std::error_code ec;
+  if (dir.has_parent_path() && !dir.parent_path().empty()) {
+    fs::create_directories(dir.parent_path(), ec);
+    if (ec) {
+      return absl::PermissionDeniedError(
+          absl::StrCat(what, " ", path, " cannot be created: ", ec.message()));
+    }
+  }
+  // mkdir's mode is only ever narrowed by the umask, so 0700 holds
+  // whatever the umask is.
+  if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        what, " ", path, " cannot be created: ", std::strerror(errno)));
+  }
+  return absl::OkStatus();
+}
+
+namespace {
+
 // Classifies the directory before RocksDB touches it, so that a wrong path
 // gets a clear message instead of a new database inside someone's files.
-absl::Status CheckDirectory(const fs::path& dir, bool* fresh) {
+// With `create` false, a missing or empty directory is NOT_FOUND and
+// nothing is created.
+absl::Status CheckDirectory(const fs::path& dir, bool create, bool* fresh) {
   std::error_code ec;
   const fs::file_status st = fs::status(dir, ec);
   if (ec && ec != std::errc::no_such_file_or_directory) {
@@ -66,10 +93,13 @@ absl::Status CheckDirectory(const fs::path& dir, bool* fresh) {
                      " cannot be inspected: ", ec.message()));
   }
   if (!fs::exists(st)) {
-    if (!fs::create_directories(dir, ec) && ec) {
-      return absl::PermissionDeniedError(
-          absl::StrCat("data directory ", dir.string(),
-                       " cannot be created: ", ec.message()));
+    if (!create) {
+      return absl::NotFoundError(
+          absl::StrCat("data directory ", dir.string(), " does not exist"));
+    }
+    if (absl::Status s = CreatePrivateDirectory(dir.string(), "data directory");
+        !s.ok()) {
+      return s;
     }
     *fresh = true;
     return absl::OkStatus();
@@ -88,6 +118,10 @@ absl::Status CheckDirectory(const fs::path& dir, bool* fresh) {
         "data directory ", dir.string(), " cannot be listed: ", ec.message()));
   }
   if (empty) {
+    if (!create) {
+      return absl::NotFoundError(absl::StrCat("data directory ", dir.string(),
+                                              " is empty: it holds no store"));
+    }
     *fresh = true;
     return absl::OkStatus();
   }
@@ -1669,6 +1703,12 @@ absl::Status StoreCore::CreateBackup(absl::string_view backup_dir) {
   ReaderMutexLock l(&db_mu_);
   if (db_ == nullptr) return ClosedError();
   const std::string what = absl::StrCat("backup into ", backup_dir);
+  // Backups hold case contents like the store itself: nobody else reads.
+  if (absl::Status s =
+          CreatePrivateDirectory(std::string(backup_dir), "backup directory");
+      !s.ok()) {
+    return s;
+  }
   rocksdb::BackupEngine* raw = nullptr;
   rocksdb::IOStatus s = rocksdb::BackupEngine::Open(
       db_->GetEnv(), rocksdb::BackupEngineOptions(std::string(backup_dir)),
@@ -1797,7 +1837,10 @@ absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(
   const fs::path dir(options.path);
   const std::string where = absl::StrCat("data directory ", dir.string());
   bool fresh = false;
-  if (absl::Status s = CheckDirectory(dir, &fresh); !s.ok()) return s;
+  if (absl::Status s = CheckDirectory(dir, options.create_if_missing, &fresh);
+      !s.ok()) {
+    return s;
+  }
 
   auto filter = std::make_unique<CommandRetentionFilter>(
       options.clock, options.command_id_retention);
@@ -2176,10 +2219,10 @@ absl::Status EventStore::RestoreBackup(absl::string_view backup_dir,
     return absl::NotFoundError(
         absl::StrCat("backup directory ", backup_dir, " holds no backup"));
   }
-  fs::create_directories(target, ec);
-  if (ec) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "restore target ", target_dir, " cannot be created: ", ec.message()));
+  if (absl::Status s =
+          CreatePrivateDirectory(target.string(), "restore target");
+      !s.ok()) {
+    return s;
   }
   rocksdb::BackupEngineReadOnly* raw = nullptr;
   rocksdb::IOStatus s = rocksdb::BackupEngineReadOnly::Open(

@@ -56,8 +56,14 @@ struct SubscriptionState;
 }  // namespace internal
 
 struct Options {
-  // Directory of the store. Created (with its parents) if it does not exist.
+  // Directory of the store. Created (with its parents; the directory itself
+  // with mode 0700, whatever the umask) if it does not exist.
   std::string path;
+
+  // If false, a missing or empty `path` is NOT_FOUND and nothing is
+  // created: for tools that only read an existing store, where a mistyped
+  // path must not pass as an empty log.
+  bool create_if_missing = true;
 
   // How long idempotency records (command ids) are kept at least. Records
   // older than this are dropped when RocksDB compacts them; until then a
@@ -329,12 +335,22 @@ class Subscription {
   const ReadAllFilter filter_;
 };
 
+// Creates the directory `path` with mode 0700 (whatever the umask), and its
+// missing parents with the usual mode; an existing directory is left as it
+// is. The store's, its backups' and restores' directories are made this
+// way: they hold case contents that no other user may read.
+// PERMISSION_DENIED naming `what` and the path if it cannot be created.
+[[nodiscard]] absl::Status CreatePrivateDirectory(const std::string& path,
+                                                  absl::string_view what);
+
 class EventStore {
  public:
   // Opens the store in `options.path`, creating an empty store in a missing
   // or empty directory.
   //
   // Errors, each with a message naming the directory:
+  //   NOT_FOUND            with create_if_missing false: the directory is
+  //                        missing or empty (nothing is created);
   //   FAILED_PRECONDITION  the directory is locked by another process, is a
   //                        file, is non-empty without being an atgard store,
   //                        or holds a store of an unknown format version;
