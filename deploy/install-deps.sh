@@ -21,6 +21,8 @@ build_packages=(
   python3 python3-grpcio python3-protobuf
   openssl tzdata ca-certificates
   libcli11-dev
+  # The standard gRPC health proto, served through reflection.
+  grpc-proto
   # sd_notify for Type=notify, and systemd-analyze to check the unit.
   libsystemd-dev systemd
   # A fresh Debian root in which the runtime package list is proven.

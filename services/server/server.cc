@@ -2,6 +2,9 @@
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/impl/server_builder_option.h>
+#include <grpcpp/impl/server_builder_plugin.h>
+#include <grpcpp/impl/server_initializer.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/security/tls_certificate_provider.h>
 #include <grpcpp/security/tls_credentials_options.h>
@@ -12,13 +15,16 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <sys/stat.h>
 
+#include <string>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "eventstore/event_store.h"
+#include "grpc/health/v1/health.pb.h"
 #include "services/api/access_log.h"
 #include "services/api/aggregate_repository.h"
 #include "services/api/command_handler.h"
@@ -28,6 +34,7 @@
 #include "services/api/operator_service.h"
 #include "services/api/workflow_services.h"
 #include "services/auth/authenticator.h"
+#include "services/auth/dev_tokens.h"
 #include "services/common/files.h"
 #include "services/common/log.h"
 #include "services/common/serial_executor.h"
@@ -110,6 +117,59 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeCredentials(
   return grpc::experimental::TlsServerCredentials(options);
 }
 
+// Records the full names of the services a server registered (its own,
+// health and reflection), as gRPC knows them once it is built, so that
+// each can be reported to the health service by name and none is missed.
+class ServiceNamesOption final : public grpc::ServerBuilderOption {
+ public:
+  explicit ServiceNamesOption(std::vector<std::string>* names)
+      : names_(names) {}
+  void UpdateArguments(grpc::ChannelArguments*) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>*
+                         plugins) override {
+    plugins->push_back(std::make_unique<Recorder>(names_));
+  }
+
+ private:
+  class Recorder final : public grpc::ServerBuilderPlugin {
+   public:
+    explicit Recorder(std::vector<std::string>* names) : names_(names) {}
+    std::string name() override { return "atgard_service_names"; }
+    void InitServer(grpc::ServerInitializer*) override {}
+    // Called once every service is registered.
+    void Finish(grpc::ServerInitializer* server) override {
+      *names_ = *server->GetServiceList();
+    }
+    void ChangeArguments(const std::string&, void*) override {}
+    bool has_sync_methods() const override { return false; }
+    bool has_async_methods() const override { return false; }
+
+   private:
+    std::vector<std::string>* names_;
+  };
+  std::vector<std::string>* names_;
+};
+
+// Case contents are confidential (OSL 26 kap.): like PostgreSQL, refuse a
+// data directory that every user of the machine may enter or read. Group
+// access stays allowed, for volumes shared through a group (Kubernetes'
+// fsGroup). A directory that does not exist yet is created 0700 by the
+// store.
+absl::Status CheckDataDirectoryMode(const std::string& data_dir) {
+  struct stat st {};
+  if (stat(data_dir.c_str(), &st) != 0) return absl::OkStatus();
+  if (S_ISDIR(st.st_mode) && (st.st_mode & S_IRWXO) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof(mode), "%04o", st.st_mode & 07777);
+    return absl::FailedPreconditionError(absl::StrCat(
+        "--data_dir ", data_dir, " has mode ", mode,
+        ": other users may read it, and it holds confidential case "
+        "contents; chmod o-rwx ",
+        data_dir, " (0700, or 0750 for a group)"));
+  }
+  return absl::OkStatus();
+}
+
 // Files and settings named by flags that cannot be used are configuration
 // errors, whatever the file system said: the operator must fix a flag.
 absl::Status AsConfigurationError(const absl::Status& status) {
@@ -133,12 +193,31 @@ struct Server::Parts {
   SerialExecutor subscription_pump;
   SerialExecutor maintenance;
   std::vector<std::unique_ptr<grpc::Service>> services;
+  std::vector<std::string> service_names;
   std::unique_ptr<grpc::Server> grpc_server;
+  // --health_listen: the health service alone, plaintext.
+  std::unique_ptr<grpc::Server> health_server;
   std::unique_ptr<scheduler::DeadlineScheduler> deadlines;
   std::unique_ptr<scheduler::PolicyRunner> policies;
   int port = 0;
   int metrics_port = 0;
+  int health_port = 0;
   bool stopped = false;
+
+  // Health of the whole server and of each service by name, on both ports.
+  void SetServing(bool serving) {
+    for (grpc::Server* server : {grpc_server.get(), health_server.get()}) {
+      if (server == nullptr) continue;
+      grpc::HealthCheckServiceInterface* health =
+          server->GetHealthCheckService();
+      health->SetServingStatus(serving);
+      if (serving) {
+        for (const std::string& name : service_names) {
+          health->SetServingStatus(name, true);
+        }
+      }
+    }
+  }
 };
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(
@@ -150,6 +229,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   // Every date the domain records is a Stockholm date; without the zone
   // database it would silently be a UTC date.
   RETURN_IF_ERROR(domain::LoadStockholmTimeZone());
+
+  RETURN_IF_ERROR(CheckDataDirectoryMode(config.data_dir));
 
   auto parts = std::make_unique<Parts>();
   log::Info("store_opening", {{"data_dir", config.data_dir}});
@@ -203,7 +284,13 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  // gRPC's health service is built on its own messages; linking the
+  // standard health.proto puts its schema where reflection finds it, so
+  // that generic tools can call Health/Check without a local copy.
+  (void)grpc::health::v1::HealthCheckResponse::descriptor();
   grpc::ServerBuilder builder;
+  builder.SetOption(
+      std::make_unique<ServiceNamesOption>(&parts->service_names));
   // gRPC sets SO_REUSEPORT by default, which lets a second server bind the
   // same port and silently take half the calls. One port, one server.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
@@ -216,17 +303,31 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
         absl::StrCat("cannot listen on ", config.listen_address,
                      " (address in use or not available)"));
   }
+  if (!config.health_listen.empty()) {
+    grpc::ServerBuilder health_builder;
+    health_builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+    health_builder.AddListeningPort(config.health_listen,
+                                    grpc::InsecureServerCredentials(),
+                                    &parts->health_port);
+    parts->health_server = health_builder.BuildAndStart();
+    if (parts->health_server == nullptr ||
+        (parts->health_port == 0 &&
+         !absl::StartsWith(config.health_listen, "unix:"))) {
+      return absl::UnavailableError(absl::StrCat(
+          "cannot listen on --health_listen ", config.health_listen,
+          " (address in use or not available)"));
+    }
+  }
   // Storage is open before the server starts, so the first health answer
   // can already be SERVING; a failed store turns it off for good.
-  grpc::HealthCheckServiceInterface* health =
-      parts->grpc_server->GetHealthCheckService();
-  health->SetServingStatus(true);
+  parts->SetServing(true);
   // A store whose write or sync failed acknowledges nothing more until the
   // server restarts: load balancers must stop sending at once. The store
   // calls this once, from its writer thread.
-  parts->store->OnFailure([health](const absl::Status& status) {
+  Parts* serving = parts.get();
+  parts->store->OnFailure([serving](const absl::Status& status) {
     log::Error("store_failed", {{"error", status}});
-    health->SetServingStatus(false);
+    serving->SetServing(false);
   });
 
   parts->deadlines = std::make_unique<scheduler::DeadlineScheduler>(
@@ -247,7 +348,17 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
        {"mutual_tls", !config.tls_client_ca_file.empty()},
        {"authentication", parts->call_authenticator->current()->Describe()},
        {"metrics", config.metrics_listen},
+       {"health_listen", config.health_listen},
+       {"health_port", parts->health_port},
        {"data_dir", config.data_dir}});
+  if (config.auth.dev_auth) {
+    log::Warn("development_authentication",
+              {{"warning",
+                "--dev_auth trusts tokens that anyone with access to this "
+                "machine can mint: NOT FOR PRODUCTION, and never with real "
+                "case data"},
+               {"key_dir", auth::DevAuthDir(config.data_dir)}});
+  }
   return std::unique_ptr<Server>(new Server(std::move(parts)));
 }
 
@@ -276,15 +387,21 @@ absl::Status Server::ReloadAuthentication() {
 }
 int Server::metrics_port() const { return parts_->metrics_port; }
 
+int Server::health_port() const { return parts_->health_port; }
+
 void Server::Shutdown(absl::Duration drain_delay, absl::Duration grace) {
   if (parts_ == nullptr || parts_->stopped) return;
   parts_->stopped = true;
-  parts_->grpc_server->GetHealthCheckService()->SetServingStatus(false);
+  parts_->SetServing(false);
   if (drain_delay > absl::ZeroDuration()) absl::SleepFor(drain_delay);
   // Stops accepting, lets in-flight calls finish until the deadline, then
   // cancels what is left.
   parts_->grpc_server->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   parts_->grpc_server->Wait();
+  if (parts_->health_server != nullptr) {
+    parts_->health_server->Shutdown(absl::ToChronoTime(absl::Now()));
+    parts_->health_server->Wait();
+  }
   // The failure callback points into the gRPC server's health service,
   // which goes away before the store closes.
   parts_->store->OnFailure(nullptr);

@@ -17,7 +17,8 @@ class Server {
   // Opens the store, builds everything and starts serving. Errors name the
   // flag or the directory at fault (see ServerConfig and
   // eventstore::EventStore::Open); FAILED_PRECONDITION if the Stockholm time
-  // zone cannot be loaded; UNAVAILABLE if the address cannot be bound.
+  // zone cannot be loaded or --data_dir may be read by every user (its
+  // mode has "other" bits); UNAVAILABLE if an address cannot be bound.
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<Server>> Start(
       const ServerConfig& config);
 
@@ -26,9 +27,11 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // The bound gRPC port, and the metrics port (0 if metrics are off).
+  // The bound gRPC port, the metrics port and the plaintext health port
+  // (0 for each that is off).
   int port() const;
   int metrics_port() const;
+  int health_port() const;
 
   // Reads the authentication files again (the JWT public keys, the JWKS
   // file, the mTLS principal map; not the TLS certificates) and, if they

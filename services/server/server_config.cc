@@ -5,10 +5,12 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/status_macros.h"
 
 namespace atgard::server {
 
-absl::StatusOr<std::string> ListenHost(absl::string_view address) {
+absl::StatusOr<std::string> ListenHost(absl::string_view address,
+                                       absl::string_view flag) {
   if (absl::StartsWith(address, "unix:")) return std::string();
   absl::string_view host;
   absl::string_view port;
@@ -17,7 +19,7 @@ absl::StatusOr<std::string> ListenHost(absl::string_view address) {
     if (close == absl::string_view::npos || close + 1 >= address.size() ||
         address[close + 1] != ':') {
       return absl::InvalidArgumentError(
-          absl::StrCat("--listen \"", address, "\" must be [ipv6]:port"));
+          absl::StrCat(flag, " \"", address, "\" must be [ipv6]:port"));
     }
     host = address.substr(1, close - 1);
     port = address.substr(close + 2);
@@ -25,7 +27,7 @@ absl::StatusOr<std::string> ListenHost(absl::string_view address) {
     const size_t colon = address.rfind(':');
     if (colon == absl::string_view::npos || address.find(':') != colon) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "--listen \"", address, "\" must be host:port (IPv6 in brackets)"));
+          flag, " \"", address, "\" must be host:port (IPv6 in brackets)"));
     }
     host = address.substr(0, colon);
     port = address.substr(colon + 1);
@@ -33,11 +35,11 @@ absl::StatusOr<std::string> ListenHost(absl::string_view address) {
   uint32_t port_number = 0;
   if (!absl::SimpleAtoi(port, &port_number) || port_number > 65535) {
     return absl::InvalidArgumentError(
-        absl::StrCat("--listen \"", address, "\" has no valid port (0-65535)"));
+        absl::StrCat(flag, " \"", address, "\" has no valid port (0-65535)"));
   }
   if (host.empty()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("--listen \"", address, "\" has no host"));
+        absl::StrCat(flag, " \"", address, "\" has no host"));
   }
   return std::string(host);
 }
@@ -59,6 +61,15 @@ bool IsLoopbackHost(absl::string_view host) {
 absl::Status Validate(const ServerConfig& config) {
   absl::StatusOr<std::string> host = ListenHost(config.listen_address);
   if (!host.ok()) return host.status();
+  if (!config.health_listen.empty()) {
+    RETURN_IF_ERROR(
+        ListenHost(config.health_listen, "--health_listen").status());
+    if (config.health_listen == config.listen_address) {
+      return absl::InvalidArgumentError(
+          "--health_listen must be another address than --listen: it serves "
+          "health alone, without TLS");
+    }
+  }
   if (config.data_dir.empty()) {
     return absl::InvalidArgumentError("--data_dir must not be empty");
   }

@@ -36,6 +36,11 @@ struct ServerConfig {
   std::string port_file;
   // Prometheus metrics on their own port ("" turns them off).
   std::string metrics_listen = "127.0.0.1:9464";
+  // The standard gRPC health service alone, in plaintext, on its own port
+  // ("" turns it off): for probes that speak neither TLS nor client
+  // certificates, such as the kubelet's. It tells only whether the server
+  // serves, so it needs no TLS even off loopback.
+  std::string health_listen;
   // How often the deadline scheduler runs.
   absl::Duration deadline_interval = absl::Minutes(5);
   // How many aggregate states the server keeps in memory.
@@ -54,15 +59,18 @@ struct ServerConfig {
 
 // Returns the host part of a listen address: "127.0.0.1" for
 // "127.0.0.1:50051", "::1" for "[::1]:50051", "" for a unix socket.
-// INVALID_ARGUMENT if the address has no port or a malformed bracket.
-[[nodiscard]] absl::StatusOr<std::string> ListenHost(absl::string_view address);
+// INVALID_ARGUMENT naming `flag` if the address has no port or a malformed
+// bracket.
+[[nodiscard]] absl::StatusOr<std::string> ListenHost(
+    absl::string_view address, absl::string_view flag = "--listen");
 
 // True for "localhost", 127.0.0.0/8 and ::1, and for unix sockets (an empty
 // host): addresses that no other machine can reach.
 bool IsLoopbackHost(absl::string_view host);
 
-// Checks everything that can be checked before start-up: a well-formed
-// address, plaintext only on loopback, certificate and key given together,
+// Checks everything that can be checked before start-up: well-formed
+// addresses (a health port apart from the gRPC port), plaintext only on
+// loopback, certificate and key given together,
 // a client CA only with TLS, positive durations, development
 // authentication only on loopback.
 // INVALID_ARGUMENT naming the flag otherwise.

@@ -1,19 +1,23 @@
 // atgard-server: the gRPC server of atgard. See README.md and --help.
 #include <grpc/support/log.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/flags/commandlineflag.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
-#include "absl/flags/usage_config.h"
+#include "absl/flags/reflection.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "services/common/files.h"
@@ -53,10 +57,16 @@ ABSL_FLAG(absl::Duration, drain_delay, absl::ZeroDuration(),
           "health reports NOT_SERVING, so load balancers stop sending first.");
 ABSL_FLAG(std::string, port_file, "",
           "If set, once serving the bound gRPC port is written to this file, "
-          "and on a second line the metrics port (0 when off).");
+          "on a second line the metrics port and on a third the health "
+          "port (0 when off).");
 ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9464",
           "host:port serving Prometheus metrics at /metrics (port 0 picks a "
           "free port; empty turns metrics off).");
+ABSL_FLAG(std::string, health_listen, "",
+          "host:port serving only the standard gRPC health service, in "
+          "plaintext even off loopback (it tells nothing but whether the "
+          "server serves), for probes without TLS such as the kubelet's. "
+          "Empty turns it off; port 0 picks a free port (see --port_file).");
 ABSL_FLAG(std::string, backup_dir, "",
           "Directory for online backups taken with `atgardctl backup` "
           "(OPERATOR); empty turns backups off. Keep it on another disk.");
@@ -91,12 +101,15 @@ constexpr int kExitOk = 0;
 constexpr int kExitStartFailed = 1;
 constexpr int kExitUsage = 2;
 
-// Prints a start-up failure for the person at the terminal and as a log
-// line for the collector, then gives the exit code.
+// Reports a start-up failure once: as a log line (readable text on a
+// terminal, JSON for a collector), and on stderr only when a person may be
+// watching stderr while the log goes elsewhere.
 int Fail(int code, absl::string_view event, const absl::Status& status) {
-  std::fprintf(stderr, "atgard-server: %s\n",
-               std::string(status.message()).c_str());
   log::Error(event, {{"error", status.message()}});
+  if (!isatty(STDOUT_FILENO) && isatty(STDERR_FILENO)) {
+    std::fprintf(stderr, "atgard-server: %s\n",
+                 std::string(status.message()).c_str());
+  }
   return code;
 }
 
@@ -113,6 +126,72 @@ void GrpcLog(gpr_log_func_args* args) {
             {"source", absl::StrCat(args->file, ":", args->line)}});
 }
 
+// True while abseil parses the command line.
+std::atomic<bool> g_parsing_flags{false};
+
+void ExitAsUsageErrorWhileParsing() {
+  if (g_parsing_flags.load()) {
+    std::fflush(stderr);
+    std::_Exit(kExitUsage);
+  }
+}
+
+// Wraps `text` at `width` columns, each line indented by `indent` spaces.
+std::string Wrap(absl::string_view text, size_t indent, size_t width) {
+  std::string out;
+  size_t column = 0;
+  for (absl::string_view word : absl::StrSplit(text, ' ', absl::SkipEmpty())) {
+    if (column > 0 && column + 1 + word.size() > width) {
+      out.push_back('\n');
+      column = 0;
+    }
+    if (column == 0) {
+      out.append(indent, ' ');
+      column = indent;
+    } else {
+      out.push_back(' ');
+      ++column;
+    }
+    absl::StrAppend(&out, word);
+    column += word.size();
+  }
+  return out;
+}
+
+// The server's own flags, alphabetically, each with its default and help.
+std::string HelpText() {
+  std::string out =
+      "Usage: atgard-server [--flag=value ...]\n\n"
+      "The event-sourced workflow server for municipal quality follow-up\n"
+      "(åtgärdsplaner). Serves gRPC, with health checking and server\n"
+      "reflection, on --listen and keeps its event store in --data_dir.\n"
+      "SIGTERM or SIGINT drains and stops it; SIGHUP re-reads the JWT keys,\n"
+      "the JWKS file and the mTLS principal map. Flags may also come from a\n"
+      "file, one per line: --flagfile=/etc/atgard/atgard.flags\n\n"
+      "Exit codes: 0 stopped cleanly, 1 could not start or run, 2 a\n"
+      "configuration error (a flag, a file it names, the data directory).\n\n"
+      "Flags:\n";
+  std::vector<const absl::CommandLineFlag*> flags;
+  for (const auto& [name, flag] : absl::GetAllFlags()) {
+    if (absl::StrContains(flag->Filename(), "services/server/")) {
+      flags.push_back(flag);
+    }
+  }
+  std::sort(flags.begin(), flags.end(),
+            [](const auto* a, const auto* b) { return a->Name() < b->Name(); });
+  for (const absl::CommandLineFlag* flag : flags) {
+    absl::StrAppend(&out, "  --", flag->Name());
+    const std::string default_value = flag->DefaultValue();
+    if (!default_value.empty()) absl::StrAppend(&out, "=", default_value);
+    absl::StrAppend(&out, "\n", Wrap(flag->Help(), 6, 78), "\n");
+  }
+  absl::StrAppend(&out,
+                  "\nExample, on your own machine (see README.md):\n"
+                  "  atgard-server --dev_auth --listen=127.0.0.1:50051 "
+                  "--data_dir=./data\n");
+  return out;
+}
+
 ServerConfig ConfigFromFlags() {
   ServerConfig c;
   c.listen_address = absl::GetFlag(FLAGS_listen);
@@ -124,6 +203,7 @@ ServerConfig ConfigFromFlags() {
   c.drain_delay = absl::GetFlag(FLAGS_drain_delay);
   c.port_file = absl::GetFlag(FLAGS_port_file);
   c.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  c.health_listen = absl::GetFlag(FLAGS_health_listen);
   c.tls_refresh = absl::GetFlag(FLAGS_tls_refresh);
   c.deadline_interval = absl::GetFlag(FLAGS_deadline_interval);
   c.backup_dir = absl::GetFlag(FLAGS_backup_dir);
@@ -152,8 +232,9 @@ int Run(const ServerConfig& config) {
   }
   if (!config.port_file.empty()) {
     if (absl::Status s = WriteFileAtomically(
-            config.port_file, absl::StrCat((*server)->port(), "\n",
-                                           (*server)->metrics_port(), "\n"));
+            config.port_file,
+            absl::StrCat((*server)->port(), "\n", (*server)->metrics_port(),
+                         "\n", (*server)->health_port(), "\n"));
         !s.ok()) {
       return Fail(kExitStartFailed, "port_file_failed", s);
     }
@@ -201,27 +282,28 @@ int main(int argc, char** argv) {
   // served binary does not pay for it.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
 
-  absl::FlagsUsageConfig usage;
-  usage.contains_help_flags = [](absl::string_view file) {
-    return absl::StrContains(file, "services/server/");
-  };
-  usage.contains_helpshort_flags = usage.contains_help_flags;
-  usage.normalize_filename = [](absl::string_view file) {
-    const size_t at = file.find("services/");
-    return std::string(at == absl::string_view::npos ? file : file.substr(at));
-  };
-  usage.version_string = [] { return std::string("atgard-server 0.1.0\n"); };
-  absl::SetFlagsUsageConfig(usage);
-  absl::SetProgramUsageMessage(
-      "atgard-server: event-sourced workflow server for municipal quality "
-      "follow-up (åtgärdsplaner).\n\n"
-      "Serves gRPC (with health checking and server reflection) on --listen\n"
-      "and keeps its event store in --data_dir. Stops cleanly on SIGTERM or\n"
-      "SIGINT; SIGHUP re-reads the JWT keys, JWKS and mTLS principal map.\n"
-      "Flags may also come from a file: --flagfile=/etc/atgard/"
-      "atgard.flags\n\n"
-      "Example: atgard-server --listen=127.0.0.1:50051 --data_dir=./data");
+  // Help is printed here rather than by abseil, whose --help exits 1 and
+  // lists every linked library's flags under source-file headings.
+  for (int i = 1; i < argc; ++i) {
+    const absl::string_view arg = argv[i];
+    if (arg == "--help" || arg == "-h" || arg == "-help" ||
+        arg == "--helpfull" || arg == "--helpshort") {
+      std::fputs(atgard::server::HelpText().c_str(), stdout);
+      return atgard::server::kExitOk;
+    }
+    if (arg == "--version") {
+      std::puts("atgard-server 0.1.0");
+      return atgard::server::kExitOk;
+    }
+    if (arg == "--") break;
+  }
+  // abseil reports a bad flag (also in a --flagfile) and calls exit(1);
+  // it is a configuration error, exit code 2, which systemd is told not to
+  // restart on.
+  std::atexit(atgard::server::ExitAsUsageErrorWhileParsing);
+  atgard::server::g_parsing_flags = true;
   const std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
+  atgard::server::g_parsing_flags = false;
   if (positional.size() > 1) {
     std::fprintf(stderr,
                  "atgard-server: unexpected argument \"%s\"; see --help\n",
