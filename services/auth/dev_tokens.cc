@@ -152,7 +152,29 @@ absl::StatusOr<PrivateKey> LoadOrCreateDevKey(absl::string_view data_dir) {
   return ReadKey(path);
 }
 
+absl::StatusOr<PrivateKey> LoadDevKey(absl::string_view data_dir) {
+  const std::string dir = DevAuthDir(data_dir);
+  const std::string path = absl::StrCat(dir, "/", kKeyFile);
+  struct stat st {};
+  if (lstat(dir.c_str(), &st) != 0 && errno == ENOENT) {
+    return absl::NotFoundError(absl::StrCat("no development key at ", path));
+  }
+  RETURN_IF_ERROR(EnsurePrivateDir(dir));
+  absl::StatusOr<PrivateKey> key = ReadKey(path);
+  if (absl::IsNotFound(key.status())) {
+    return absl::NotFoundError(absl::StrCat("no development key at ", path));
+  }
+  return key;
+}
+
 absl::StatusOr<std::string> MintDevToken(absl::string_view data_dir,
+                                         const DevTokenRequest& request,
+                                         absl::Time now) {
+  ASSIGN_OR_RETURN(const PrivateKey key, LoadOrCreateDevKey(data_dir));
+  return MintDevToken(key, request, now);
+}
+
+absl::StatusOr<std::string> MintDevToken(const PrivateKey& key,
                                          const DevTokenRequest& request,
                                          absl::Time now) {
   const domain::Principal principal{.subject = request.subject,
@@ -166,7 +188,6 @@ absl::StatusOr<std::string> MintDevToken(absl::string_view data_dir,
                      " must be more than zero and at most ",
                      absl::FormatDuration(kMaxDevTokenTtl)));
   }
-  ASSIGN_OR_RETURN(const PrivateKey key, LoadOrCreateDevKey(data_dir));
   const nlohmann::json header = {
       {"alg", "ES256"}, {"typ", "JWT"}, {"kid", key.Thumbprint()}};
   nlohmann::json claims = {

@@ -54,6 +54,11 @@ std::string DevAuthDir(absl::string_view data_dir);
 [[nodiscard]] absl::StatusOr<PrivateKey> LoadOrCreateDevKey(
     absl::string_view data_dir);
 
+// Loads the development key the server created, creating nothing.
+// NOT_FOUND naming the key file if there is none; otherwise the errors of
+// LoadOrCreateDevKey.
+[[nodiscard]] absl::StatusOr<PrivateKey> LoadDevKey(absl::string_view data_dir);
+
 struct DevTokenRequest {
   std::string subject = "developer";
   v1::Role role = v1::ROLE_UNSPECIFIED;
@@ -71,6 +76,11 @@ struct DevTokenRequest {
 // the ttl is out of range; errors of LoadOrCreateDevKey otherwise.
 [[nodiscard]] absl::StatusOr<std::string> MintDevToken(
     absl::string_view data_dir, const DevTokenRequest& request, absl::Time now);
+
+// The same, signed with `key` (from LoadDevKey or LoadOrCreateDevKey).
+// INVALID_ARGUMENT as above.
+[[nodiscard]] absl::StatusOr<std::string> MintDevToken(
+    const PrivateKey& key, const DevTokenRequest& request, absl::Time now);
 
 // A verifier configuration that trusts the development key of `data_dir`
 // (created if needed) for kDevIssuer and kDevAudience, with default leeway

@@ -1,83 +1,95 @@
-// atgardctl: the operator's command-line tool. See --help.
+// atgardctl: the operator's command-line tool. See `atgardctl --help`.
 #include <cstdio>
 #include <string>
 #include <vector>
 
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
-#include "absl/flags/usage_config.h"
-#include "absl/strings/match.h"
+#include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "services/cli/command.h"
-#include "services/cli/dev_token_command.h"
-#include "services/cli/store_commands.h"
 
 namespace atgard::cli {
 namespace {
 
-// Every subcommand; a new one is a new file and a new row.
-constexpr Command kCommands[] = {
-    {"dev-token",
-     "print a development bearer token for a server run with --dev_auth",
-     RunDevToken},
-    {"verify",
-     "recompute the event log's hash chain (--server, or a stopped "
-     "--data_dir)",
-     RunVerify},
-    {"backup", "take an online backup through the running --server", RunBackup},
-    {"restore",
-     "restore the latest backup of --backup_dir into an empty --data_dir "
-     "and verify it",
-     RunRestore},
+struct Subcommand {
+  CLI::App* app;
+  CommandRunner run;
 };
 
-std::string CommandList() {
-  std::string out = "Commands:\n";
-  for (const Command& c : kCommands) {
-    absl::StrAppend(&out, absl::StrFormat("  %-12s %s\n", c.name, c.summary));
-  }
-  return out;
-}
-
 int Main(int argc, char** argv) {
-  absl::FlagsUsageConfig usage;
-  usage.contains_help_flags = [](absl::string_view file) {
-    return absl::StrContains(file, "services/cli/");
-  };
-  usage.contains_helpshort_flags = usage.contains_help_flags;
-  usage.normalize_filename = [](absl::string_view file) {
-    const size_t at = file.find("services/");
-    return std::string(at == absl::string_view::npos ? file : file.substr(at));
-  };
-  usage.version_string = [] { return std::string("atgardctl 0.1.0\n"); };
-  absl::SetFlagsUsageConfig(usage);
-  absl::SetProgramUsageMessage(absl::StrCat(
-      "the operator's tool for atgard.\n\n"
-      "Usage: atgardctl <command> [flags]\n\n",
-      CommandList(),
-      "\nExamples:\n"
-      "  atgardctl dev-token --data_dir=./data --role=FOLLOW_UP_OFFICER "
-      "--tenant=0780\n"
-      "  atgardctl backup --server=127.0.0.1:50051 --token_file=operator.jwt\n"
-      "  atgardctl restore --backup_dir=/backup/atgard "
-      "--data_dir=./restored\n\n"
-      "Each flag's help names the command it belongs to."));
-  const std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
-  if (positional.size() < 2) {
-    std::fprintf(stderr, "atgardctl: no command given\n\n%s",
-                 CommandList().c_str());
-    return kExitUsage;
+  CLI::App app(
+      "atgardctl: the operator's tool for atgard, the action-plan workflow "
+      "server.",
+      "atgardctl");
+  app.set_version_flag("--version", "atgardctl 0.1.0");
+  app.require_subcommand(0, 1);
+  app.footer(
+      "\n`atgardctl COMMAND --help` or `atgardctl help COMMAND` shows a "
+      "command's own flags.\nExit codes: 0 ok, 1 the command failed, 2 usage "
+      "or configuration error.");
+
+  // Every subcommand; a new one is a new Add…Command and a new row.
+  std::vector<Subcommand> commands;
+  for (auto add : {AddDevTokenCommand, AddVerifyCommand, AddBackupCommand,
+                   AddRestoreCommand}) {
+    CommandRunner run = add(app);
+    const std::vector<CLI::App*> declared =
+        app.get_subcommands([](CLI::App*) { return true; });
+    commands.push_back({declared.back(), std::move(run)});
   }
-  const std::string name = positional[1];
-  for (const Command& c : kCommands) {
-    if (name == c.name) {
-      return c.run(
-          std::vector<std::string>(positional.begin() + 2, positional.end()));
+  std::string help_topic;
+  CLI::App* help = app.add_subcommand("help", "Show a command's help.");
+  help->add_option("command", help_topic, "The command.");
+
+  // A word where a command belongs that names none: say so plainly (CLI11
+  // would only call it an unexpected argument).
+  if (argc >= 2 && argv[1][0] != '-') {
+    const std::string name = argv[1];
+    bool known = name == "help";
+    for (const Subcommand& c : commands) known |= c.app->get_name() == name;
+    if (!known) {
+      std::fprintf(stderr, "atgardctl: unknown command \"%s\"\n\n%s",
+                   name.c_str(), app.help().c_str());
+      return kExitUsage;
     }
   }
-  std::fprintf(stderr, "atgardctl: unknown command \"%s\"\n\n%s", name.c_str(),
-               CommandList().c_str());
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);  // prints the help of the command it was given to
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    // CLI11 reports every parse problem as an exception; here is the one
+    // place that turns them into a message and the usage exit code.
+    const std::string where =
+        app.get_subcommands().empty()
+            ? std::string("atgardctl")
+            : absl::StrCat("atgardctl ", app.get_subcommands()[0]->get_name());
+    std::fprintf(stderr, "%s: %s\nRun `%s --help` for its flags.\n",
+                 where.c_str(), e.what(), where.c_str());
+    return kExitUsage;
+  }
+
+  if (help->parsed()) {
+    if (help_topic.empty()) {
+      std::printf("%s", app.help().c_str());
+      return kExitOk;
+    }
+    for (const Subcommand& c : commands) {
+      if (c.app->get_name() == help_topic) {
+        std::printf("%s", c.app->help().c_str());
+        return kExitOk;
+      }
+    }
+    std::fprintf(stderr, "atgardctl help: unknown command \"%s\"\n\n%s",
+                 help_topic.c_str(), app.help().c_str());
+    return kExitUsage;
+  }
+  for (const Subcommand& c : commands) {
+    if (c.app->parsed()) return c.run();
+  }
+  std::fprintf(stderr, "atgardctl: no command given\n\n%s", app.help().c_str());
   return kExitUsage;
 }
 

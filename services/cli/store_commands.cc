@@ -1,19 +1,16 @@
-#include "services/cli/store_commands.h"
-
+// atgardctl's store commands: verify the hash chain (of a running server,
+// or of a stopped store's directory), take an online backup through the
+// running server, and restore a backup into an empty directory.
 #include <cstdio>
+#include <memory>
+#include <string>
 
-#include "absl/flags/declare.h"
-#include "absl/flags/flag.h"
+#include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "atgard/v1/operator_service.grpc.pb.h"
 #include "eventstore/event_store.h"
 #include "services/cli/command.h"
 #include "services/cli/connection.h"
-
-ABSL_DECLARE_FLAG(std::string, data_dir);
-ABSL_FLAG(std::string, backup_dir, "",
-          "restore: the backup directory (the server's --backup_dir).");
 
 namespace atgard::cli {
 namespace {
@@ -22,14 +19,6 @@ int Fail(absl::string_view command, absl::string_view message, int code) {
   std::fprintf(stderr, "atgardctl %s: %s\n", std::string(command).c_str(),
                std::string(message).c_str());
   return code;
-}
-
-int UnexpectedArgs(absl::string_view command,
-                   const std::vector<std::string>& args) {
-  return Fail(command,
-              absl::StrCat("unexpected argument \"", args[0],
-                           "\"; see atgardctl --help"),
-              kExitUsage);
 }
 
 int PrintReport(bool ok, uint64_t checked, uint64_t first_bad,
@@ -46,85 +35,170 @@ int PrintReport(bool ok, uint64_t checked, uint64_t first_bad,
   return kExitFailed;
 }
 
-}  // namespace
+// Opens an existing store to read it. A missing or empty directory is a
+// usage error (a mistyped path), never an empty log that verifies.
+absl::StatusOr<std::unique_ptr<eventstore::EventStore>> OpenExisting(
+    const std::string& data_dir) {
+  return eventstore::EventStore::Open(
+      {.path = data_dir, .create_if_missing = false});
+}
 
-int RunVerify(const std::vector<std::string>& args) {
-  if (!args.empty()) return UnexpectedArgs("verify", args);
-  if (ServerGiven()) {
-    absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = ConnectToServer();
-    if (!channel.ok())
-      return Fail("verify", channel.status().message(), kExitUsage);
-    auto stub = v1::OperatorService::NewStub(*channel);
-    grpc::ClientContext context;
-    if (absl::Status s = AddCredentials(&context); !s.ok()) {
-      return Fail("verify", s.message(), kExitUsage);
-    }
-    v1::VerifyLogResponse response;
-    const grpc::Status status =
-        stub->VerifyLog(&context, v1::VerifyLogRequest(), &response);
-    if (!status.ok())
-      return Fail("verify", status.error_message(), kExitFailed);
-    return PrintReport(response.ok(), response.events_checked(),
-                       response.first_bad_position(), response.problem());
+int ExitCodeOfOpen(const absl::Status& status) {
+  return absl::IsNotFound(status) || absl::IsFailedPrecondition(status)
+             ? kExitUsage
+             : kExitFailed;
+}
+
+int VerifyServer(const ConnectionFlags& connection) {
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+      ConnectToServer(connection);
+  if (!channel.ok()) {
+    return Fail("verify", channel.status().message(), kExitUsage);
   }
-  // No server: open the stopped store's directory itself.
+  auto stub = v1::OperatorService::NewStub(*channel);
+  grpc::ClientContext context;
+  if (absl::Status s = AddCredentials(connection, &context); !s.ok()) {
+    return Fail("verify", s.message(), kExitUsage);
+  }
+  v1::VerifyLogResponse response;
+  const grpc::Status status =
+      stub->VerifyLog(&context, v1::VerifyLogRequest(), &response);
+  if (!status.ok()) return Fail("verify", status.error_message(), kExitFailed);
+  return PrintReport(response.ok(), response.events_checked(),
+                     response.first_bad_position(), response.problem());
+}
+
+int VerifyDirectory(const std::string& data_dir) {
   absl::StatusOr<std::unique_ptr<eventstore::EventStore>> store =
-      eventstore::EventStore::Open({.path = absl::GetFlag(FLAGS_data_dir)});
+      OpenExisting(data_dir);
   if (!store.ok()) {
     return Fail("verify",
                 absl::StrCat(store.status().message(),
                              " (for a running server, give --server)"),
-                kExitFailed);
+                ExitCodeOfOpen(store.status()));
   }
   absl::StatusOr<eventstore::VerifyReport> report = (*store)->Verify();
-  if (!report.ok())
+  if (!report.ok()) {
     return Fail("verify", report.status().message(), kExitFailed);
+  }
   return PrintReport(report->ok, report->events_checked,
                      report->first_bad_position, report->problem);
 }
 
-int RunBackup(const std::vector<std::string>& args) {
-  if (!args.empty()) return UnexpectedArgs("backup", args);
-  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = ConnectToServer();
-  if (!channel.ok())
-    return Fail("backup", channel.status().message(), kExitUsage);
-  auto stub = v1::OperatorService::NewStub(*channel);
-  grpc::ClientContext context;
-  if (absl::Status s = AddCredentials(&context); !s.ok()) {
-    return Fail("backup", s.message(), kExitUsage);
-  }
-  v1::CreateBackupResponse response;
-  const grpc::Status status =
-      stub->CreateBackup(&context, v1::CreateBackupRequest(), &response);
-  if (!status.ok()) return Fail("backup", status.error_message(), kExitFailed);
-  std::printf("backup taken in %s, holding at least positions 1..%llu\n",
-              response.backup_dir().c_str(),
-              static_cast<unsigned long long>(response.head_position()));
-  return kExitOk;
+}  // namespace
+
+CommandRunner AddVerifyCommand(CLI::App& app) {
+  struct Flags {
+    ConnectionFlags connection;
+    std::string data_dir;
+  };
+  auto flags = std::make_shared<Flags>();
+  CLI::App* command = app.add_subcommand(
+      "verify",
+      "Recompute the event log's hash chain and indexes, of a running "
+      "--server or of a stopped store's --data_dir.");
+  command->footer(
+      "\nExit code 0 if the log is intact, 1 on a mismatch or error, 2 on a "
+      "usage error (including a --data_dir that holds no store).\n"
+      "Examples:\n"
+      "  atgardctl verify --server=127.0.0.1:50051 --token_file=operator.jwt\n"
+      "  atgardctl verify --data_dir=/var/lib/atgard/data");
+  AddConnectionFlags(*command, &flags->connection, /*server_required=*/false);
+  command->add_option("--data_dir", flags->data_dir,
+                      "The directory of a stopped store (instead of "
+                      "--server); it must exist and hold a store.");
+  command->get_option("--data_dir")->excludes("--server");
+  return [flags] {
+    if (!flags->connection.server.empty()) {
+      return VerifyServer(flags->connection);
+    }
+    if (flags->data_dir.empty()) {
+      return Fail("verify", "give --server or --data_dir", kExitUsage);
+    }
+    return VerifyDirectory(flags->data_dir);
+  };
 }
 
-int RunRestore(const std::vector<std::string>& args) {
-  if (!args.empty()) return UnexpectedArgs("restore", args);
-  const std::string backup_dir = absl::GetFlag(FLAGS_backup_dir);
-  const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
-  if (backup_dir.empty())
-    return Fail("restore", "--backup_dir is required", kExitUsage);
-  if (absl::Status s =
-          eventstore::EventStore::RestoreBackup(backup_dir, data_dir);
-      !s.ok()) {
-    return Fail("restore", s.message(), kExitFailed);
-  }
-  // A restore is only done once the restored log verifies.
-  absl::StatusOr<std::unique_ptr<eventstore::EventStore>> store =
-      eventstore::EventStore::Open({.path = data_dir});
-  if (!store.ok())
-    return Fail("restore", store.status().message(), kExitFailed);
-  absl::StatusOr<eventstore::VerifyReport> report = (*store)->Verify();
-  if (!report.ok())
-    return Fail("restore", report.status().message(), kExitFailed);
-  std::printf("restored %s into %s; ", backup_dir.c_str(), data_dir.c_str());
-  return PrintReport(report->ok, report->events_checked,
-                     report->first_bad_position, report->problem);
+CommandRunner AddBackupCommand(CLI::App& app) {
+  auto flags = std::make_shared<ConnectionFlags>();
+  CLI::App* command = app.add_subcommand(
+      "backup",
+      "Take an online backup through the running --server into its "
+      "--backup_dir.");
+  command->footer(
+      "\nExample:\n"
+      "  atgardctl backup --server=127.0.0.1:50051 "
+      "--token_file=operator.jwt");
+  AddConnectionFlags(*command, flags.get(), /*server_required=*/true);
+  return [flags] {
+    absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+        ConnectToServer(*flags);
+    if (!channel.ok()) {
+      return Fail("backup", channel.status().message(), kExitUsage);
+    }
+    auto stub = v1::OperatorService::NewStub(*channel);
+    grpc::ClientContext context;
+    if (absl::Status s = AddCredentials(*flags, &context); !s.ok()) {
+      return Fail("backup", s.message(), kExitUsage);
+    }
+    v1::CreateBackupResponse response;
+    const grpc::Status status =
+        stub->CreateBackup(&context, v1::CreateBackupRequest(), &response);
+    if (!status.ok()) {
+      return Fail("backup", status.error_message(), kExitFailed);
+    }
+    std::printf("backup taken in %s, holding at least positions 1..%llu\n",
+                response.backup_dir().c_str(),
+                static_cast<unsigned long long>(response.head_position()));
+    return kExitOk;
+  };
+}
+
+CommandRunner AddRestoreCommand(CLI::App& app) {
+  struct Flags {
+    std::string backup_dir;
+    std::string data_dir;
+  };
+  auto flags = std::make_shared<Flags>();
+  CLI::App* command = app.add_subcommand(
+      "restore",
+      "Restore the latest backup of --backup_dir into an empty --data_dir "
+      "and verify it.");
+  command->footer(
+      "\nExample:\n"
+      "  atgardctl restore --backup_dir=/backup/atgard --data_dir=./restored");
+  command
+      ->add_option("--backup_dir", flags->backup_dir,
+                   "The backup directory (the server's --backup_dir).")
+      ->required();
+  command
+      ->add_option("--data_dir", flags->data_dir,
+                   "The target: missing or empty; created with mode 0700.")
+      ->required();
+  return [flags] {
+    if (absl::Status s = eventstore::EventStore::RestoreBackup(
+            flags->backup_dir, flags->data_dir);
+        !s.ok()) {
+      return Fail("restore", s.message(),
+                  absl::IsNotFound(s) || absl::IsFailedPrecondition(s)
+                      ? kExitUsage
+                      : kExitFailed);
+    }
+    // A restore is only done once the restored log verifies.
+    absl::StatusOr<std::unique_ptr<eventstore::EventStore>> store =
+        OpenExisting(flags->data_dir);
+    if (!store.ok()) {
+      return Fail("restore", store.status().message(), kExitFailed);
+    }
+    absl::StatusOr<eventstore::VerifyReport> report = (*store)->Verify();
+    if (!report.ok()) {
+      return Fail("restore", report.status().message(), kExitFailed);
+    }
+    std::printf("restored %s into %s; ", flags->backup_dir.c_str(),
+                flags->data_dir.c_str());
+    return PrintReport(report->ok, report->events_checked,
+                       report->first_bad_position, report->problem);
+  };
 }
 
 }  // namespace atgard::cli
