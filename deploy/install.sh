@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs a built atgard on this host as a systemd service: the binaries,
 # a system user, /etc/atgard with example configuration (kept if present),
-# /var/lib/atgard for data, and the unit. Idempotent.
+# /var/lib/atgard for data, /var/lib/atgard-backup for online backups, and
+# the unit. Idempotent.
 #
 # Usage (as root, after deploy/build.sh): deploy/install.sh [build dir]
 set -euo pipefail
@@ -21,7 +22,7 @@ getent group atgard >/dev/null || groupadd --system atgard
 getent passwd atgard >/dev/null ||
   useradd --system --gid atgard --home-dir /var/lib/atgard --shell /usr/sbin/nologin atgard
 install -d -m 0750 -o root -g atgard /etc/atgard /etc/atgard/tls
-install -d -m 0700 -o atgard -g atgard /var/lib/atgard
+install -d -m 0700 -o atgard -g atgard /var/lib/atgard /var/lib/atgard-backup
 for example in atgard.flags principals.json; do
   src="$root/deploy/${example%.*}.example.${example##*.}"
   [[ -e "/etc/atgard/$example" ]] || install -m 0640 -o root -g atgard "$src" "/etc/atgard/$example"

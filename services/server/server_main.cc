@@ -24,6 +24,7 @@
 #include "services/common/log.h"
 #include "services/server/server.h"
 #include "services/server/server_config.h"
+#include "services/server/service_manager.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "gRPC address to listen on: host:port, [ipv6]:port or unix:/path. "
@@ -192,6 +193,14 @@ std::string HelpText() {
   return out;
 }
 
+// The service manager only learns the server's state: if it cannot be told,
+// the server keeps serving and logs why.
+void NotifyServiceManager(const absl::Status& status) {
+  if (!status.ok()) {
+    log::Warn("service_manager_notify_failed", {{"error", status.message()}});
+  }
+}
+
 ServerConfig ConfigFromFlags() {
   ServerConfig c;
   c.listen_address = absl::GetFlag(FLAGS_listen);
@@ -239,6 +248,10 @@ int Run(const ServerConfig& config) {
       return Fail(kExitStartFailed, "port_file_failed", s);
     }
   }
+  const std::string serving =
+      absl::StrCat("serving gRPC on ", config.listen_address, " (port ",
+                   (*server)->port(), ")");
+  NotifyServiceManager(service_manager::NotifyReady(serving));
 
   sigset_t signals;
   sigemptyset(&signals);
@@ -252,8 +265,14 @@ int Run(const ServerConfig& config) {
     if (sigwait(&signals, &signal_number) != 0) continue;
     if (signal_number != SIGHUP) break;
     log::Info("authentication_reload_requested", {{"signal", "SIGHUP"}});
-    (void)(*server)->ReloadAuthentication();
+    NotifyServiceManager(
+        service_manager::NotifyReloading("reloading authentication"));
+    const bool reloaded = (*server)->ReloadAuthentication().ok();
+    NotifyServiceManager(service_manager::NotifyReady(absl::StrCat(
+        serving, reloaded ? "; authentication reloaded"
+                          : "; authentication reload failed, old keys kept")));
   }
+  NotifyServiceManager(service_manager::NotifyStopping("draining"));
   log::Info("shutdown_started",
             {{"signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"},
              {"grace_ms", absl::ToInt64Milliseconds(config.shutdown_grace)}});

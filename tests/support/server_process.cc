@@ -33,12 +33,20 @@ std::string ReadAll(const std::string& path) {
   return out.str();
 }
 
-// Forks and execs `binary` with `args`, output appended to `output_file`.
-// Everything after fork() is async-signal-safe.
+// Forks and execs `binary` with `args` and this process's environment plus
+// `environment`, output appended to `output_file`. Everything after fork()
+// is async-signal-safe.
 absl::StatusOr<pid_t> Spawn(const std::string& binary,
                             const std::vector<std::string>& args,
                             const std::string& output_file,
-                            bool drop_privileges) {
+                            bool drop_privileges,
+                            const std::vector<std::string>& environment = {}) {
+  // The extra variables come first: getenv() takes the first match.
+  std::vector<std::string> env_storage = environment;
+  for (char** e = environ; *e != nullptr; ++e) env_storage.emplace_back(*e);
+  std::vector<char*> envp;
+  for (std::string& e : env_storage) envp.push_back(e.data());
+  envp.push_back(nullptr);
   std::vector<std::string> argv_storage;
   argv_storage.push_back(binary);
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
@@ -65,7 +73,7 @@ absl::StatusOr<pid_t> Spawn(const std::string& binary,
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
     if (drop && (setgid(kNobody) != 0 || setuid(kNobody) != 0)) _exit(126);
-    execv(argv[0], argv.data());
+    execve(argv[0], argv.data(), envp.data());
     _exit(127);
   }
   close(out);
@@ -122,7 +130,7 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
   args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
   absl::StatusOr<pid_t> pid =
       Spawn(options.binary.empty() ? ServerBinary() : options.binary, args,
-            output_file, options.drop_privileges);
+            output_file, options.drop_privileges, options.environment);
   if (!pid.ok()) return pid.status();
 
   const absl::Time deadline = absl::Now() + timeout;

@@ -39,6 +39,9 @@ struct ServerOptions {
   // Accept development tokens (`atgardctl dev-token`); turn off to
   // configure authentication through extra_args instead.
   bool dev_auth = true;
+  // Extra environment variables, "NAME=value", on top of the test's own
+  // (e.g. NOTIFY_SOCKET for the service manager protocol).
+  std::vector<std::string> environment;
   // Another build of the server to run (e.g. to compare two versions in
   // a benchmark); empty: ServerBinary().
   std::string binary;
