@@ -291,7 +291,10 @@ absl::StatusOr<domain::Principal> JwtVerifier::VerifyUncached(
   // A mapped issuer's tokens carry its own claims (claim_map.h).
   const ClaimMap::Issuer* mapped =
       config_.claim_map == nullptr ? nullptr : config_.claim_map->Find(issuer);
-  if (mapped == nullptr && issuer != config_.issuer) {
+  // Without --jwt_issuer no token has atgard's own claims, not even one
+  // with an empty "iss".
+  if (mapped == nullptr &&
+      (config_.issuer.empty() || issuer != config_.issuer)) {
     if (config_.claim_map == nullptr) {
       return Refuse(absl::StrCat("issuer ", Quote(issuer),
                                  " is not the trusted issuer ",

@@ -333,6 +333,14 @@ TEST_F(ClaimMapTest, AuthenticatorLoadsTheMapAndReportsBadFiles) {
            "Bearer ",
            SignToken(RsaKey(), testing::ValidClaims(kNow), "entra-1"))}});
   EXPECT_EQ(r.status().code(), absl::StatusCode::kUnauthenticated);
+  // Not even with an empty issuer, which equals the unset --jwt_issuer.
+  json no_issuer = testing::ValidClaims(kNow);
+  no_issuer["iss"] = "";
+  r = (*a)->Authenticate(
+      {.authorization = {absl::StrCat(
+           "Bearer ", SignToken(RsaKey(), no_issuer, "entra-1"))}});
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_THAT(r.status().message(), HasSubstr("is neither the configured"));
 
   json bad = Map();
   bad["issuers"][0]["rules"][2]["tenant"] = "0780x";
