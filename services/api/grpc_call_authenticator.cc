@@ -4,6 +4,8 @@
 #include <grpcpp/security/auth_context.h>
 #include <grpcpp/server_context.h>
 
+#include "services/common/log.h"
+
 namespace atgard::api {
 namespace {
 
@@ -14,6 +16,12 @@ std::vector<std::string> Property(const grpc::AuthContext& context,
     values.emplace_back(value.data(), value.size());
   }
   return values;
+}
+
+const char* CredentialName(const auth::AuthRequest& request) {
+  if (!request.authorization.empty()) return "bearer_token";
+  if (request.client_certificate_verified) return "client_certificate";
+  return "none";
 }
 
 }  // namespace
@@ -39,8 +47,30 @@ absl::StatusOr<domain::Principal> GrpcCallAuthenticator::Authenticate(
   }
   absl::StatusOr<auth::Authentication> authenticated =
       current()->Authenticate(request);
-  if (!authenticated.ok()) return authenticated.status();
+  if (!authenticated.ok()) {
+    LogRefusal(context, request, authenticated.status());
+    return authenticated.status();
+  }
   return std::move(authenticated->principal);
+}
+
+void GrpcCallAuthenticator::LogRefusal(const grpc::ServerContextBase& context,
+                                       const auth::AuthRequest& request,
+                                       const absl::Status& status) const {
+  refusals_.fetch_add(1, std::memory_order_relaxed);
+  uint64_t suppressed = 0;
+  if (!log::Enabled(log::Level::kWarn) || !refusal_log_.Admit(&suppressed)) {
+    return;
+  }
+  // Only the refusal's message: it names the problem without the token.
+  // The certificate's name is not a secret and tells operators which
+  // system keeps sending bad tokens.
+  const std::string client_system = request.certificate.common_name;
+  log::Warn("authentication_failed", {{"reason", status.message()},
+                                      {"peer", context.peer()},
+                                      {"credential", CredentialName(request)},
+                                      {"client_system", client_system},
+                                      {"suppressed", suppressed}});
 }
 
 void GrpcCallAuthenticator::Replace(

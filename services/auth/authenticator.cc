@@ -4,6 +4,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/auth/claim_map.h"
 #include "services/auth/dev_tokens.h"
 #include "services/auth/principal_rules.h"
 #include "services/common/status_macros.h"
@@ -86,10 +87,12 @@ absl::StatusOr<std::unique_ptr<Authenticator>> Authenticator::Create(
     dev->clock = config.clock;
     ASSIGN_OR_RETURN(verifier, JwtVerifier::Create(std::move(*dev)));
   } else if (jwt) {
-    if (config.jwt_issuer.empty()) {
+    if (config.jwt_issuer.empty() && config.jwt_claim_map_file.empty()) {
       return Invalid(kFlagJwtIssuer,
-                     "is required to accept bearer tokens: the exact \"iss\" "
-                     "of the trusted identity provider");
+                     absl::StrCat("(or ", kFlagJwtClaimMap,
+                                  ") is required to accept bearer tokens: the "
+                                  "exact \"iss\" of the trusted identity "
+                                  "provider"));
     }
     if (config.jwt_audience.empty()) {
       return Invalid(kFlagJwtAudience, "must not be empty");
@@ -105,6 +108,10 @@ absl::StatusOr<std::unique_ptr<Authenticator>> Authenticator::Create(
     }
     JwtVerifierConfig vc;
     vc.issuer = config.jwt_issuer;
+    if (!config.jwt_claim_map_file.empty()) {
+      ASSIGN_OR_RETURN(vc.claim_map, ClaimMap::Load(config.jwt_claim_map_file,
+                                                    kFlagJwtClaimMap));
+    }
     vc.audience = config.jwt_audience;
     vc.leeway = config.jwt_leeway;
     vc.cache_capacity = config.token_cache_capacity;
@@ -188,10 +195,17 @@ std::string Authenticator::Describe() const {
     for (const PublicKey& key : verifier_->keys()) {
       kids.push_back(key.kid().empty() ? "no kid" : Quote(key.kid()));
     }
+    std::string issuers;
+    if (!verifier_->issuer().empty()) {
+      absl::StrAppend(&issuers, "issuer ", Quote(verifier_->issuer()), ", ");
+    }
+    if (const ClaimMap* map = verifier_->claim_map(); map != nullptr) {
+      absl::StrAppend(&issuers, "claim map of ", map->issuers().size(),
+                      map->issuers().size() == 1 ? " issuer, " : " issuers, ");
+    }
     absl::StrAppend(&out, dev_auth_ ? "development tokens" : "bearer tokens",
-                    " (issuer ", Quote(verifier_->issuer()), ", audience ",
-                    Quote(verifier_->audience()), ", ", kids.size(),
-                    kids.size() == 1 ? " key: " : " keys: ",
+                    " (", issuers, "audience ", Quote(verifier_->audience()),
+                    ", ", kids.size(), kids.size() == 1 ? " key: " : " keys: ",
                     absl::StrJoin(kids, ", "), ")");
   }
   if (principals_ != nullptr) {

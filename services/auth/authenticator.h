@@ -3,7 +3,9 @@
 // Two kinds of credentials are understood:
 //  * a bearer token in the "authorization" metadata ("Bearer <JWT>"),
 //    verified by JwtVerifier (jwt_verifier.h) against the configured issuer,
-//    audience and keys;
+//    audience and keys; tokens of the issuers in the claim map
+//    (claim_map.h) carry their identity provider's claims, which the map
+//    turns into a principal;
 //  * a client certificate that the TLS layer verified (mutual TLS), named
 //    by a PrincipalMap (principal_map.h).
 //
@@ -42,19 +44,22 @@ inline constexpr char kFlagJwtAudience[] = "--jwt_audience";
 inline constexpr char kFlagJwtPublicKeys[] = "--jwt_public_keys";
 inline constexpr char kFlagJwtJwks[] = "--jwt_jwks";
 inline constexpr char kFlagJwtLeeway[] = "--jwt_leeway";
+inline constexpr char kFlagJwtClaimMap[] = "--jwt_claim_map";
 inline constexpr char kFlagMtlsPrincipals[] = "--mtls_principals";
 inline constexpr char kFlagDevAuth[] = "--dev_auth";
 
 // Start-up configuration of authentication. At least one way to
 // authenticate must be configured.
 struct AuthConfig {
-  // Bearer tokens: all of issuer, audience and at least one key source, or
-  // none of them.
+  // Bearer tokens: an issuer or a claim map (or both), the audience and at
+  // least one key source, or none of them. The claim map's issuers are
+  // trusted in addition to jwt_issuer.
   std::string jwt_issuer;                         // --jwt_issuer
   std::string jwt_audience = "atgard";            // --jwt_audience
   std::vector<std::string> jwt_public_key_files;  // --jwt_public_keys (PEM)
   std::string jwt_jwks_file;                      // --jwt_jwks
   absl::Duration jwt_leeway = absl::Seconds(60);  // --jwt_leeway
+  std::string jwt_claim_map_file;                 // --jwt_claim_map
   // Verified tokens kept in memory (0 disables the cache).
   size_t token_cache_capacity = 65536;
 
@@ -73,7 +78,7 @@ struct AuthConfig {
 
   bool jwt_configured() const {
     return !jwt_issuer.empty() || !jwt_public_key_files.empty() ||
-           !jwt_jwks_file.empty();
+           !jwt_jwks_file.empty() || !jwt_claim_map_file.empty();
   }
 };
 
@@ -109,7 +114,8 @@ class Authenticator {
   // configuration, --dev_auth together with JWT or mTLS settings or without
   // a data directory, nothing configured at all, a leeway outside
   // [0, 10min]; NOT_FOUND / PERMISSION_DENIED naming flag and file if one
-  // cannot be read; the errors of LoadOrCreateDevKey for --dev_auth.
+  // cannot be read; the errors of LoadOrCreateDevKey for --dev_auth and of
+  // ClaimMap::Load (naming --jwt_claim_map, the file and the entry).
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<Authenticator>> Create(
       const AuthConfig& config);
 

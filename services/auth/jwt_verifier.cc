@@ -8,8 +8,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "services/auth/claim_map.h"
 #include "services/auth/jws.h"
 #include "services/auth/principal_rules.h"
+#include "services/common/status_macros.h"
 
 namespace atgard::auth {
 namespace {
@@ -110,11 +112,32 @@ absl::Status CheckAudience(const json& claims, const std::string& audience) {
   return absl::OkStatus();
 }
 
+// The principal of a token with atgard's own claim names.
+absl::Status OwnClaims(const json& claims, domain::Principal* principal) {
+  std::string role;
+  for (absl::Status s :
+       {RequiredStringClaim(claims, "sub", &principal->subject),
+        RequiredStringClaim(claims, "tenant", &principal->tenant),
+        RequiredStringClaim(claims, "role", &role),
+        StringClaim(claims, "provider_id", &principal->provider_id)}) {
+    if (!s.ok()) return s;
+  }
+  absl::StatusOr<v1::Role> parsed = ParseExternalRole(role);
+  if (!parsed.ok()) {
+    return Refuse(absl::StrCat("token claims: ", parsed.status().message()));
+  }
+  principal->role = *parsed;
+  if (absl::Status s = CheckPrincipal(*principal); !s.ok()) {
+    return Refuse(absl::StrCat("token claims: ", s.message()));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<JwtVerifier>> JwtVerifier::Create(
     JwtVerifierConfig config) {
-  if (config.issuer.empty()) {
+  if (config.issuer.empty() && config.claim_map == nullptr) {
     return absl::InvalidArgumentError("the token issuer must not be empty");
   }
   if (config.audience.empty()) {
@@ -245,11 +268,11 @@ absl::StatusOr<domain::Principal> JwtVerifier::VerifyUncached(
   }
   const absl::string_view signing_input =
       token.substr(0, parts[0].size() + 1 + parts[1].size());
-  const bool valid = std::any_of(
+  const auto verified_by = std::find_if(
       candidates.begin(), candidates.end(), [&](const PublicKey* k) {
         return VerifySignature(*k, signing_input, signature);
       });
-  if (!valid) {
+  if (verified_by == candidates.end()) {
     return Refuse(kid.empty() ? std::string("token signature does not verify")
                               : absl::StrCat("token signature does not verify "
                                              "with key ",
@@ -265,12 +288,32 @@ absl::StatusOr<domain::Principal> JwtVerifier::VerifyUncached(
   if (absl::Status s = RequiredStringClaim(claims, "iss", &issuer); !s.ok()) {
     return s;
   }
-  if (issuer != config_.issuer) {
+  // A mapped issuer's tokens carry its own claims (claim_map.h).
+  const ClaimMap::Issuer* mapped =
+      config_.claim_map == nullptr ? nullptr : config_.claim_map->Find(issuer);
+  // Without --jwt_issuer no token has atgard's own claims, not even one
+  // with an empty "iss".
+  if (mapped == nullptr &&
+      (config_.issuer.empty() || issuer != config_.issuer)) {
+    if (config_.claim_map == nullptr) {
+      return Refuse(absl::StrCat("issuer ", Quote(issuer),
+                                 " is not the trusted issuer ",
+                                 Quote(config_.issuer)));
+    }
     return Refuse(absl::StrCat("issuer ", Quote(issuer),
-                               " is not the trusted issuer ",
-                               Quote(config_.issuer)));
+                               " is neither the configured issuer nor one "
+                               "of the claim map's"));
   }
-  if (absl::Status s = CheckAudience(claims, config_.audience); !s.ok()) {
+  if (mapped != nullptr && !mapped->key_ids.empty() &&
+      std::find(mapped->key_ids.begin(), mapped->key_ids.end(),
+                (*verified_by)->kid()) == mapped->key_ids.end()) {
+    return Refuse(absl::StrCat("token of issuer ", Quote(issuer),
+                               " is signed by a key outside its key_ids"));
+  }
+  const std::string& audience = mapped != nullptr && !mapped->audience.empty()
+                                    ? mapped->audience
+                                    : config_.audience;
+  if (absl::Status s = CheckAudience(claims, audience); !s.ok()) {
     return s;
   }
 
@@ -300,21 +343,10 @@ absl::StatusOr<domain::Principal> JwtVerifier::VerifyUncached(
   }
 
   domain::Principal principal;
-  std::string role;
-  for (absl::Status s :
-       {RequiredStringClaim(claims, "sub", &principal.subject),
-        RequiredStringClaim(claims, "tenant", &principal.tenant),
-        RequiredStringClaim(claims, "role", &role),
-        StringClaim(claims, "provider_id", &principal.provider_id)}) {
-    if (!s.ok()) return s;
-  }
-  absl::StatusOr<v1::Role> parsed = ParseExternalRole(role);
-  if (!parsed.ok()) {
-    return Refuse(absl::StrCat("token claims: ", parsed.status().message()));
-  }
-  principal.role = *parsed;
-  if (absl::Status s = CheckPrincipal(principal); !s.ok()) {
-    return Refuse(absl::StrCat("token claims: ", s.message()));
+  if (mapped != nullptr) {
+    ASSIGN_OR_RETURN(principal, config_.claim_map->Map(*mapped, claims));
+  } else {
+    RETURN_IF_ERROR(OwnClaims(claims, &principal));
   }
 
   *not_before = absl::InfinitePast();

@@ -12,8 +12,10 @@
 //    A token without "kid" may be verified by any key of the right type.
 //    A key's type decides the algorithm: an RS256 token never reaches an EC
 //    key or the other way round;
-//  * "iss" equals the configured issuer; "aud" (a string or an array of
-//    strings) contains the configured audience;
+//  * "iss" equals the configured issuer or one of the claim map's issuers;
+//    "aud" (a string or an array of strings) contains the configured
+//    audience (or the claim map entry's own audience). If the claim map
+//    entry lists key ids, the key that verified the signature has one;
 //  * "exp" is present and now < exp + leeway; if present, now >= nbf -
 //    leeway and iat <= now + leeway (NumericDate: seconds since the epoch,
 //    integer or fractional);
@@ -22,6 +24,9 @@
 //    UNSPECIFIED and SYSTEM; "provider_id" is present (non-empty) if and
 //    only if the role is PROVIDER (an empty string counts as absent). See
 //    principal_rules.h.
+//    For an issuer in the claim map (claim_map.h) instead: the principal
+//    the map's rules give; it also passes CheckPrincipal. An issuer both
+//    configured and in the map is mapped.
 // Other claims are ignored.
 //
 // Every refusal is UNAUTHENTICATED with a message that names the problem
@@ -55,9 +60,15 @@ namespace atgard::auth {
 // Larger tokens are refused before any decoding.
 inline constexpr size_t kMaxTokenBytes = 16 * 1024;
 
+class ClaimMap;
+
 struct JwtVerifierConfig {
-  // Exact value the "iss" claim must have. Required.
+  // Exact value the "iss" claim must have for a token with atgard's own
+  // claims. Required unless `claim_map` is given.
   std::string issuer;
+  // Issuers whose tokens carry their own claims, and how to map them.
+  // Optional.
+  std::shared_ptr<const ClaimMap> claim_map;
   // Value the "aud" claim must contain. Required.
   std::string audience;
   // Trusted keys. At least one; key ids, where given, are unique.
@@ -73,7 +84,8 @@ struct JwtVerifierConfig {
 
 class JwtVerifier {
  public:
-  // INVALID_ARGUMENT if the issuer or audience is empty, there is no key,
+  // INVALID_ARGUMENT if neither an issuer nor a claim map is given, the
+  // audience is empty, there is no key,
   // two keys share a kid, or the leeway is outside [0, 10min].
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<JwtVerifier>> Create(
       JwtVerifierConfig config);
@@ -87,7 +99,11 @@ class JwtVerifier {
   [[nodiscard]] absl::StatusOr<domain::Principal> Verify(
       absl::string_view token) const;
 
+  // The issuer with atgard's own claims; empty if only the map's are
+  // trusted.
   const std::string& issuer() const { return config_.issuer; }
+  // Null if there is none.
+  const ClaimMap* claim_map() const { return config_.claim_map.get(); }
   const std::string& audience() const { return config_.audience; }
   const std::vector<PublicKey>& keys() const { return config_.keys; }
 

@@ -5,9 +5,9 @@
 #include <atomic>
 #include <cmath>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "spdlog/sinks/stdout_sinks.h"
 #include "spdlog/spdlog.h"
 
@@ -32,34 +32,16 @@ spdlog::level::level_enum ToSpd(Level level) {
   return spdlog::level::info;
 }
 
+// `s` as a JSON string. nlohmann's serializer escapes quotes, backslashes
+// and control characters and replaces invalid UTF-8 with U+FFFD, so a value
+// from a client can neither break the line nor make it invalid JSON. The
+// scratch value keeps its buffer, so a field costs one copy and one dump.
 void AppendJsonString(std::string* out, absl::string_view s) {
-  out->push_back('"');
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      default:
-        if (c < 0x20) {
-          absl::StrAppendFormat(out, "\\u%04x", c);
-        } else {
-          out->push_back(static_cast<char>(c));  // UTF-8 passes through.
-        }
-    }
-  }
-  out->push_back('"');
+  thread_local nlohmann::json scratch = std::string();
+  std::string& text = scratch.get_ref<std::string&>();
+  text.assign(s.data(), s.size());
+  out->append(scratch.dump(-1, ' ', /*ensure_ascii=*/false,
+                           nlohmann::json::error_handler_t::replace));
 }
 
 // Text values are quoted only when they would otherwise be ambiguous.

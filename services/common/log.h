@@ -6,6 +6,9 @@
 // prints `{"ts":"2026-11-23T10:00:00.123Z","level":"info","event":
 // "server_started","listen":"127.0.0.1:50051","data_dir":"./data"}`.
 //
+// Every JSON line parses whatever the values hold: strings are escaped and
+// invalid UTF-8 in them becomes U+FFFD.
+//
 // Thread-safe. Init() should be called once at start-up before other
 // threads log; until then lines go to stdout with the default settings.
 #ifndef ATGARD_SERVICES_COMMON_LOG_H_

@@ -88,6 +88,11 @@ ABSL_FLAG(std::string, jwt_jwks, "",
           "Bearer tokens: a JWKS file with the signing keys.");
 ABSL_FLAG(absl::Duration, jwt_leeway, absl::Seconds(60),
           "Bearer tokens: clock skew allowed for exp and nbf.");
+ABSL_FLAG(std::string, jwt_claim_map, "",
+          "Bearer tokens: a JSON file that maps the claims of identity "
+          "providers' tokens (Entra ID, Inera) to principals, per issuer; "
+          "its issuers are trusted besides --jwt_issuer (see "
+          "deploy/claim-map.example.json).");
 ABSL_FLAG(std::string, mtls_principals, "",
           "Mutual TLS: JSON file mapping client certificates to principals "
           "(see deploy/principals.example.json). Needs --tls_client_ca.");
@@ -223,6 +228,7 @@ ServerConfig ConfigFromFlags() {
   c.auth.jwt_public_key_files = absl::GetFlag(FLAGS_jwt_public_keys);
   c.auth.jwt_jwks_file = absl::GetFlag(FLAGS_jwt_jwks);
   c.auth.jwt_leeway = absl::GetFlag(FLAGS_jwt_leeway);
+  c.auth.jwt_claim_map_file = absl::GetFlag(FLAGS_jwt_claim_map);
   c.auth.mtls_principals_file = absl::GetFlag(FLAGS_mtls_principals);
   c.auth.dev_auth = absl::GetFlag(FLAGS_dev_auth);
   return c;

@@ -215,6 +215,82 @@ bool Eventually(const std::function<bool()>& done) {
 // is trusted once the file lists it, a removed one no longer (tokens it
 // signed that were verified before are not remembered past the reload),
 // and a broken file changes nothing.
+// Tokens of a municipality's identity provider (here shaped like Entra
+// ID's) carry its own claims; --jwt_claim_map turns them into a principal,
+// and a token it cannot map is refused and logged without the token.
+TEST(Tls, ClaimMapTurnsEntraTokensIntoPrincipals) {
+  constexpr char kEntra[] =
+      "https://login.microsoftonline.com/"
+      "11111111-2222-3333-4444-555555555555/v2.0";
+  TempDir tmp;
+  const std::string certs = tmp.Join("tls");
+  MakeCertificates(certs, "");
+  WriteTestFile(tmp.Join("jwks.json"), JwksOf({RsaKey().public_key("entra")}));
+  WriteTestFile(tmp.Join("claim-map.json"), absl::StrCat(R"({
+    "issuers": [{
+      "issuer": ")",
+                                                         kEntra, R"(",
+      "audience": "66666666-7777-8888-9999-000000000000",
+      "subject_claim": "oid",
+      "rules": [
+        {"when": {"claim": "groups",
+                  "value": "aaaaaaaa-0000-0000-0000-000000000002"},
+         "role": "FOLLOW_UP_OFFICER", "tenant": "0781"}
+      ]
+    }]
+  })"));
+  auto server = ServerProcess::Start(
+      {.data_dir = tmp.Join("data"),
+       .extra_args = {absl::StrCat("--tls_cert=", certs, "/server.pem"),
+                      absl::StrCat("--tls_key=", certs, "/server.key"),
+                      absl::StrCat("--jwt_jwks=", tmp.Join("jwks.json")),
+                      absl::StrCat("--jwt_claim_map=",
+                                   tmp.Join("claim-map.json"))},
+       .work_dir = tmp.path(),
+       .dev_auth = false});
+  ASSERT_TRUE(server.ok()) << server.status();
+  std::string refused_token;
+  {
+    auto channel = TlsChannel(**server, ReadFile(certs + "/ca.pem"));
+    const int64_t now = absl::ToUnixSeconds(absl::Now());
+    nlohmann::json claims = {
+        {"iss", kEntra},
+        {"aud", "66666666-7777-8888-9999-000000000000"},
+        {"iat", now},
+        {"exp", now + 3600},
+        {"oid", "0f6c0a0e-5a43-4b8e-9d7f-2f4a1c9e8b11"},
+        {"tid", "11111111-2222-3333-4444-555555555555"},
+        {"upn", "anna.andersson@kommun.example"},
+        {"groups", {"aaaaaaaa-0000-0000-0000-000000000002"}}};
+    v1::PingResponse pong;
+    grpc::Status status =
+        Ping(channel, &pong,
+             absl::StrCat("Bearer ", SignToken(RsaKey(), claims, "entra")));
+    ASSERT_TRUE(status.ok()) << Describe(status);
+    EXPECT_EQ(pong.subject(), "0f6c0a0e-5a43-4b8e-9d7f-2f4a1c9e8b11");
+    EXPECT_EQ(pong.role(), v1::ROLE_FOLLOW_UP_OFFICER);
+    EXPECT_EQ(pong.tenant(), "0781");
+
+    claims["groups"] = {"ffffffff-0000-0000-0000-00000000000f"};
+    refused_token = SignToken(RsaKey(), claims, "entra");
+    status = Ping(channel, &pong, absl::StrCat("Bearer ", refused_token));
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+        << Describe(status);
+    EXPECT_THAT(status.error_message(),
+                HasSubstr("no claim-map rule of issuer"));
+  }
+  EXPECT_EQ((*server)->Stop()->exit_code, 0);
+  // The refusal is in the log with its reason and peer, the token is not.
+  const std::string output = (*server)->Output();
+  EXPECT_THAT(output, AllOf(HasSubstr("\"event\":\"authentication_failed\""),
+                            HasSubstr("matches the token's groups"),
+                            HasSubstr("\"peer\":\"ipv4:127.0.0.1:"),
+                            HasSubstr("\"credential\":\"bearer_token\"")));
+  EXPECT_THAT(output,
+              Not(HasSubstr(refused_token.substr(refused_token.rfind('.')))));
+  EXPECT_THAT(output, Not(HasSubstr(refused_token.substr(0, 40))));
+}
+
 TEST(Tls, SighupReadsTheJwksAgain) {
   TempDir tmp;
   const std::string jwks = tmp.Join("jwks.json");
