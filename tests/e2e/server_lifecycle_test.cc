@@ -1,6 +1,7 @@
 // The real atgard-server binary: start, health over gRPC, clean shutdown,
 // and every refused start-up with its message and exit code.
 #include <grpcpp/create_channel.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/security/credentials.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -12,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/notification.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/health_client.h"
@@ -22,6 +24,7 @@ namespace atgard::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 std::shared_ptr<grpc::Channel> Connect(const ServerProcess& server) {
   return grpc::CreateChannel(server.address(),
@@ -117,6 +120,13 @@ TEST(ServerLifecycle, HelpDescribesTheFlags) {
   TempDir tmp;
   auto result = RunServerToExit({"--help"}, tmp.path());
   ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->exit_code, 0) << result->output;
+  // The server's own flags only: no library's, no source files.
+  EXPECT_THAT(result->output, Not(HasSubstr(".cc")));
+  EXPECT_THAT(result->output, Not(HasSubstr("--flagfile=\"\"")));
+  EXPECT_THAT(result->output, Not(HasSubstr("atgard-server: atgard-server")));
+  EXPECT_THAT(result->output, Not(HasSubstr("--helpfull")));
+  EXPECT_THAT(result->output, HasSubstr("--health_listen"));
   for (const char* flag :
        {"--listen", "--data_dir", "--tls_cert", "--tls_key", "--tls_client_ca",
         "--log_level", "--shutdown_grace"}) {
@@ -140,6 +150,9 @@ TEST_P(ServerRefusesToStart, WithAClearMessage) {
   TempDir tmp;
   const std::string dir = tmp.Join("data");
   std::filesystem::create_directories(dir);
+  std::filesystem::permissions(dir, GetParam().name == "WorldReadableDataDir"
+                                        ? std::filesystem::perms(0755)
+                                        : std::filesystem::perms::owner_all);
   std::vector<std::string> args;
   for (std::string arg : GetParam().args) {
     if (size_t at = arg.find("{dir}"); at != std::string::npos) {
@@ -185,7 +198,24 @@ INSTANTIATE_TEST_SUITE_P(
                  {"--log_level=chatty", "--data_dir={dir}"},
                  2,
                  "--log_level"},
-        BadStart{"UnknownFlag", {"--no_such_flag=1"}, 1, "no_such_flag"},
+        BadStart{"UnknownFlag", {"--no_such_flag=1"}, 2, "no_such_flag"},
+        BadStart{"WorldReadableDataDir",
+                 {"--listen=127.0.0.1:0", "--data_dir={dir}", "--dev_auth"},
+                 2,
+                 "has mode 0755: other users may read it"},
+        BadStart{"HealthOnTheGrpcPort",
+                 {"--listen=127.0.0.1:50999", "--health_listen=127.0.0.1:50999",
+                  "--data_dir={dir}", "--dev_auth"},
+                 2,
+                 "--health_listen must be another address"},
+        BadStart{"MalformedHealthListen",
+                 {"--health_listen=8081", "--data_dir={dir}", "--dev_auth"},
+                 2,
+                 "--health_listen \"8081\" must be host:port"},
+        BadStart{"NoAuthentication",
+                 {"--listen=127.0.0.1:0", "--data_dir={dir}"},
+                 2,
+                 "no authentication"},
         BadStart{"NotAStore",
                  {"--listen=127.0.0.1:0", "--data_dir={dir}", "--dev_auth"},
                  1,
@@ -198,6 +228,91 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<BadStart>& info) {
       return info.param.name;
     });
+
+// The kubelet's probe speaks neither TLS nor client certificates: the
+// health service alone, in plaintext, on a port of its own.
+TEST(ServerLifecycle, ServesHealthAloneOnTheHealthPort) {
+  TempDir tmp;
+  auto server = ServerProcess::Start({.data_dir = tmp.Join("data"),
+                                      .extra_args = {"--health_listen="
+                                                     "127.0.0.1:0",
+                                                     "--drain_delay=3s"},
+                                      .work_dir = tmp.path()});
+  ASSERT_TRUE(server.ok()) << server.status();
+  ASSERT_GT((*server)->health_port(), 0);
+  ASSERT_NE((*server)->health_port(), (*server)->port());
+  auto health =
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", (*server)->health_port()),
+                          grpc::InsecureChannelCredentials());
+  EXPECT_EQ(*CheckHealth(health), ServingStatus::kServing);
+
+  // Every registered service is known to health by its full name, on both
+  // ports; a name that is not a service is not.
+  for (const char* service :
+       {"atgard.v1.CaseService", "atgard.v1.ProviderService",
+        "atgard.v1.ContractService", "atgard.v1.MeasurementService",
+        "atgard.v1.CarePlanService", "atgard.v1.EventStoreService",
+        "atgard.v1.DiagnosticsService", "atgard.v1.OperatorService"}) {
+    EXPECT_EQ(*CheckHealth(health, service), ServingStatus::kServing)
+        << service;
+    EXPECT_EQ(*CheckHealth(Connect(**server), service), ServingStatus::kServing)
+        << service;
+  }
+  auto unknown = CheckHealth(health, "atgard.v1.NoSuchService");
+  EXPECT_EQ(unknown.status().code(), absl::StatusCode::kNotFound);
+
+  // Nothing else is served there.
+  grpc::GenericStub stub(health);
+  grpc::ClientContext context;
+  const grpc::ByteBuffer request;
+  grpc::ByteBuffer response;
+  grpc::Status status;
+  absl::Notification done;
+  stub.UnaryCall(&context, "/atgard.v1.DiagnosticsService/Ping", {}, &request,
+                 &response, [&](grpc::Status s) {
+                   status = std::move(s);
+                   done.Notify();
+                 });
+  done.WaitForNotification();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+
+  // While draining, both ports say NOT_SERVING.
+  (*server)->Signal(SIGTERM);
+  absl::StatusOr<ServingStatus> draining;
+  const absl::Time deadline = absl::Now() + absl::Seconds(3);
+  do {
+    draining = CheckHealth(health);
+  } while (draining.ok() && *draining == ServingStatus::kServing &&
+           absl::Now() < deadline);
+  ASSERT_TRUE(draining.ok()) << draining.status();
+  EXPECT_EQ(*draining, ServingStatus::kNotServing);
+  EXPECT_EQ((*server)->Wait(absl::Seconds(30))->exit_code, 0);
+}
+
+TEST(ServerLifecycle, CreatesThePrivateDataDirectoryWhateverTheUmask) {
+  TempDir tmp;
+  const mode_t old_umask = umask(0);
+  auto server = ServerProcess::Start(
+      {.data_dir = tmp.Join("new/data"), .work_dir = tmp.path()});
+  umask(old_umask);
+  ASSERT_TRUE(server.ok()) << server.status();
+  struct stat st {};
+  ASSERT_EQ(stat(tmp.Join("new/data").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  ASSERT_EQ(stat(tmp.Join("new/data.dev-auth").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  ASSERT_EQ(stat(tmp.Join("new/data.dev-auth/signing-key.pem").c_str(), &st),
+            0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_EQ((*server)->Stop()->exit_code, 0);
+
+  // Group access is allowed (a volume shared through a group).
+  ASSERT_EQ(chmod(tmp.Join("new/data").c_str(), 0750), 0);
+  auto again = ServerProcess::Start(
+      {.data_dir = tmp.Join("new/data"), .work_dir = tmp.path()});
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ((*again)->Stop()->exit_code, 0);
+}
 
 TEST(ServerLifecycle, RefusesADataDirectoryInUse) {
   TempDir tmp;
@@ -220,7 +335,7 @@ TEST(ServerLifecycle, RefusesAnUnwritableDataDirectory) {
   TempDir tmp;
   const std::string dir = tmp.Join("readonly");
   std::filesystem::create_directories(dir);
-  ASSERT_EQ(chmod(dir.c_str(), 0555), 0);
+  ASSERT_EQ(chmod(dir.c_str(), 0550), 0);
   // As root, permissions bind only once the server runs as another user.
   ASSERT_EQ(chmod(tmp.path().c_str(), 0755), 0);
   auto result =

@@ -141,15 +141,18 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
           absl::StrCat("atgard-server exited during start-up; output:\n",
                        ReadAll(output_file)));
     }
-    // "<grpc port>\n<metrics port>\n", written atomically once serving.
+    // "<grpc port>\n<metrics port>\n<health port>\n", written atomically
+    // once serving.
     const std::vector<std::string> lines =
         absl::StrSplit(ReadAll(port_file), '\n', absl::SkipEmpty());
     int port = 0;
     int metrics_port = 0;
-    if (lines.size() == 2 && absl::SimpleAtoi(lines[0], &port) && port > 0 &&
-        absl::SimpleAtoi(lines[1], &metrics_port)) {
-      return std::unique_ptr<ServerProcess>(
-          new ServerProcess(*pid, port, metrics_port, output_file));
+    int health_port = 0;
+    if (lines.size() == 3 && absl::SimpleAtoi(lines[0], &port) && port > 0 &&
+        absl::SimpleAtoi(lines[1], &metrics_port) &&
+        absl::SimpleAtoi(lines[2], &health_port)) {
+      return std::unique_ptr<ServerProcess>(new ServerProcess(
+          *pid, port, metrics_port, health_port, output_file));
     }
     if (absl::Now() > deadline) {
       kill(*pid, SIGKILL);
@@ -163,10 +166,11 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
 }
 
 ServerProcess::ServerProcess(pid_t pid, int port, int metrics_port,
-                             std::string output_file)
+                             int health_port, std::string output_file)
     : pid_(pid),
       port_(port),
       metrics_port_(metrics_port),
+      health_port_(health_port),
       output_file_(std::move(output_file)) {}
 
 ServerProcess::~ServerProcess() {

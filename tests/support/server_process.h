@@ -63,6 +63,8 @@ class ServerProcess {
   int port() const { return port_; }
   // The Prometheus metrics port (0 if metrics are off).
   int metrics_port() const { return metrics_port_; }
+  // The plaintext health port of --health_listen (0 if off).
+  int health_port() const { return health_port_; }
   // "127.0.0.1:<port>".
   std::string address() const;
   pid_t pid() const { return pid_; }
@@ -80,11 +82,13 @@ class ServerProcess {
   std::string Output() const;
 
  private:
-  ServerProcess(pid_t pid, int port, int metrics_port, std::string output_file);
+  ServerProcess(pid_t pid, int port, int metrics_port, int health_port,
+                std::string output_file);
 
   pid_t pid_;
   int port_;
   int metrics_port_;
+  int health_port_;
   std::string output_file_;
   bool running_ = true;
 };

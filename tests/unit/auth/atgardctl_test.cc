@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -25,6 +26,7 @@ namespace atgard::auth {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 struct CommandResult {
   int exit_code = -1;
@@ -59,6 +61,8 @@ CommandResult Atgardctl(const testing::TempDir& dir,
 TEST(Atgardctl, DevTokenPrintsATokenTheDevVerifierAccepts) {
   testing::TempDir dir;
   const std::string data_dir = dir.Join("data");
+  // The server creates the key when it starts with --dev_auth.
+  ASSERT_TRUE(LoadOrCreateDevKey(data_dir).ok());
   const CommandResult run =
       Atgardctl(dir, {"dev-token", "--data_dir=" + data_dir, "--role=PROVIDER",
                       "--tenant=0780", "--provider_id=omsorg-ab",
@@ -87,8 +91,24 @@ TEST(Atgardctl, DevTokenPrintsATokenTheDevVerifierAccepts) {
   EXPECT_THAT((*v)->Verify(token).status().message(), HasSubstr("expired"));
 }
 
+TEST(Atgardctl, DevTokenWithoutTheServersKeyIsAUsageErrorNamingThePath) {
+  testing::TempDir dir;
+  const std::string data_dir = dir.Join("data");
+  const CommandResult run =
+      Atgardctl(dir, {"dev-token", "--data_dir=" + data_dir, "--role=AUDITOR",
+                      "--tenant=0780"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.out, "");
+  EXPECT_THAT(run.err, HasSubstr(DevAuthDir(data_dir) + "/signing-key.pem"));
+  EXPECT_THAT(run.err, HasSubstr("--dev_auth"));
+  // Nothing was created: no key that no server holds.
+  EXPECT_FALSE(std::filesystem::exists(DevAuthDir(data_dir)));
+  EXPECT_FALSE(std::filesystem::exists(data_dir));
+}
+
 TEST(Atgardctl, DevTokenRefusesBadRequestsWithUsageErrors) {
   testing::TempDir dir;
+  ASSERT_TRUE(LoadOrCreateDevKey(dir.Join("data")).ok());
   const std::string data_dir = "--data_dir=" + dir.Join("data");
   const std::pair<std::vector<std::string>, const char*> cases[] = {
       {{"dev-token", data_dir, "--tenant=0780"}, "--role is required"},
@@ -100,7 +120,7 @@ TEST(Atgardctl, DevTokenRefusesBadRequestsWithUsageErrors) {
        "provider_id is required"},
       {{"dev-token", data_dir, "--role=AUDITOR", "--tenant=780"}, "kommunkod"},
       {{"dev-token", data_dir, "--role=AUDITOR", "--tenant=0780", "extra"},
-       "unexpected argument"},
+       "not expected: extra"},
       {{"no-such-command"}, "unknown command \"no-such-command\""},
       {{}, "no command given"},
   };
@@ -115,10 +135,56 @@ TEST(Atgardctl, DevTokenRefusesBadRequestsWithUsageErrors) {
 TEST(Atgardctl, HelpListsTheCommands) {
   testing::TempDir dir;
   const CommandResult run = Atgardctl(dir, {"--help"});
-  const std::string all = run.out + run.err;
-  EXPECT_THAT(all, HasSubstr("dev-token"));
-  EXPECT_THAT(all, HasSubstr("--role"));
-  EXPECT_THAT(all, HasSubstr("--tenant"));
+  EXPECT_EQ(run.exit_code, 0);
+  for (const char* command : {"dev-token", "verify", "backup", "restore"}) {
+    EXPECT_THAT(run.out, HasSubstr(command));
+  }
+  EXPECT_EQ(run.err, "");
+}
+
+TEST(Atgardctl, EachCommandsHelpShowsItsOwnFlags) {
+  testing::TempDir dir;
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"dev-token", "--help"},
+                                             {"help", "dev-token"}}) {
+    const CommandResult run = Atgardctl(dir, args);
+    EXPECT_EQ(run.exit_code, 0) << absl::StrJoin(args, " ");
+    EXPECT_THAT(run.out, HasSubstr("--role"));
+    EXPECT_THAT(run.out, HasSubstr("--tenant"));
+    // Another command's flags are not listed.
+    EXPECT_THAT(run.out, Not(HasSubstr("--backup_dir")));
+  }
+  const CommandResult restore = Atgardctl(dir, {"restore", "--help"});
+  EXPECT_EQ(restore.exit_code, 0);
+  EXPECT_THAT(restore.out, HasSubstr("--backup_dir"));
+  EXPECT_THAT(restore.out, Not(HasSubstr("--role")));
+
+  const CommandResult unknown = Atgardctl(dir, {"help", "frobnicate"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_THAT(unknown.err, HasSubstr("unknown command \"frobnicate\""));
+}
+
+// A mistyped path must not pass as an empty, intact log: refused, and
+// nothing created.
+TEST(Atgardctl, VerifyRefusesADirectoryWithoutAStore) {
+  testing::TempDir dir;
+  const std::string missing = dir.Join("no-such-store");
+  CommandResult run = Atgardctl(dir, {"verify", "--data_dir=" + missing});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.out, "");
+  EXPECT_THAT(run.err, HasSubstr(missing));
+  EXPECT_FALSE(std::filesystem::exists(missing));
+
+  const std::string empty = dir.Join("empty");
+  ASSERT_TRUE(std::filesystem::create_directory(empty));
+  run = Atgardctl(dir, {"verify", "--data_dir=" + empty});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.err, HasSubstr(empty));
+  EXPECT_TRUE(std::filesystem::is_empty(empty));
+
+  run = Atgardctl(dir, {"verify"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.err, HasSubstr("--server or --data_dir"));
 }
 
 }  // namespace
