@@ -36,7 +36,8 @@ build_packages=(
 # under prometheus-cpp-pull); RocksDB is linked statically, so its
 # compression libraries are direct needs. ctest's lint.runtime_packages
 # derives the list from the built binaries and fails, printing the list it
-# expects, until this one matches.
+# expects, until this one matches; e2e.runtime_root proves it on a fresh
+# Debian root.
 runtime_libraries=(
   libabsl20220623 libbz2-1.0 libc6 libfmt9 libgcc-s1 libgrpc++1.51 libgrpc29
   liblz4-1 libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0 libprotobuf32
