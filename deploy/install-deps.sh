@@ -4,8 +4,12 @@
 # already present is not touched, so the README commands and CI can call this
 # every time at the cost of a dpkg query.
 #
-# Usage: deploy/install-deps.sh [--runtime]
-#   --runtime   only the shared libraries the server needs (for deploy hosts)
+# Usage: deploy/install-deps.sh [--runtime | --print-runtime[-libraries]]
+#   --runtime   only what the installed binaries need to run (deploy hosts,
+#               the container's runtime stage, deploy/install.sh)
+#   --print-runtime, --print-runtime-libraries
+#               print that list (or its library part), one package a line,
+#               and install nothing
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -28,10 +32,32 @@ build_packages=(
   # A fresh Debian root in which the runtime package list is proven.
   mmdebstrap
 )
-runtime_packages=(
-  libgrpc++1.51 librocksdb7.8 libprotobuf32 libspdlog1.10 libjwt0
-  libxlsxwriter4 libtcmalloc-minimal4 openssl tzdata
+# What atgard-server and atgardctl need at run time. The libraries are
+# exactly the packages owning the shared libraries the two binaries name in
+# DT_NEEDED (apt brings what those libraries need in turn, e.g. civetweb
+# under prometheus-cpp-pull); RocksDB is linked statically, so its
+# compression libraries are direct needs. ctest's lint.runtime_packages
+# derives the list from the built binaries and fails, printing the list it
+# expects, until this one matches; e2e.runtime_root proves it on a fresh
+# Debian root.
+runtime_libraries=(
+  libabsl20220623 libbz2-1.0 libc6 libfmt9 libgcc-s1 libgrpc++1.51 libgrpc29
+  liblz4-1 libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0 libprotobuf32
+  libsnappy1v5 libspdlog1.10 libssl3 libstdc++6 libtcmalloc-minimal4
+  libzstd1 zlib1g
 )
+# Run-time needs that are not linked libraries:
+#   tzdata  the domain's dates are in Europe/Stockholm, loaded from
+#           /usr/share/zoneinfo when the server starts.
+# Not needed: ca-certificates (TLS trusts only the CA files given as flags)
+# and openssl (the command; only deploy/tls/make-certs.sh uses it).
+runtime_others=(tzdata)
+runtime_packages=("${runtime_libraries[@]}" "${runtime_others[@]}")
+
+case "${1:-}" in
+  --print-runtime) printf '%s\n' "${runtime_packages[@]}"; exit 0 ;;
+  --print-runtime-libraries) printf '%s\n' "${runtime_libraries[@]}"; exit 0 ;;
+esac
 
 packages=("${build_packages[@]}")
 if [[ "${1:-}" == "--runtime" ]]; then

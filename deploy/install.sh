@@ -23,10 +23,12 @@ getent passwd atgard >/dev/null ||
   useradd --system --gid atgard --home-dir /var/lib/atgard --shell /usr/sbin/nologin atgard
 install -d -m 0750 -o root -g atgard /etc/atgard /etc/atgard/tls
 install -d -m 0700 -o atgard -g atgard /var/lib/atgard /var/lib/atgard-backup
-for example in atgard.flags principals.json; do
-  src="$root/deploy/${example%.*}.example.${example##*.}"
-  [[ -e "/etc/atgard/$example" ]] || install -m 0640 -o root -g atgard "$src" "/etc/atgard/$example"
-done
+install_example() {  # <name in /etc/atgard> <example in deploy/>
+  [[ -e "/etc/atgard/$1" ]] ||
+    install -m 0640 -o root -g atgard "$root/deploy/$2" "/etc/atgard/$1"
+}
+install_example atgard.flags atgard.flags.example
+install_example principals.json principals.example.json
 install -d /usr/local/share/doc/atgard
 install -m 0644 "$root/README.md" /usr/local/share/doc/atgard/
 install -m 0644 "$root/deploy/systemd/atgard.service" /etc/systemd/system/atgard.service
