@@ -161,7 +161,7 @@ absl::Status CheckDataDirectoryMode(const std::string& data_dir) {
   if (S_ISDIR(st.st_mode) && (st.st_mode & S_IRWXO) != 0) {
     char mode[8];
     std::snprintf(mode, sizeof(mode), "%04o", st.st_mode & 07777);
-    return absl::FailedPreconditionError(absl::StrCat(
+    return absl::InvalidArgumentError(absl::StrCat(
         "--data_dir ", data_dir, " has mode ", mode,
         ": other users may read it, and it holds confidential case "
         "contents; chmod o-rwx ",

@@ -16,9 +16,10 @@ class Server {
  public:
   // Opens the store, builds everything and starts serving. Errors name the
   // flag or the directory at fault (see ServerConfig and
-  // eventstore::EventStore::Open); FAILED_PRECONDITION if the Stockholm time
-  // zone cannot be loaded or --data_dir may be read by every user (its
-  // mode has "other" bits); UNAVAILABLE if an address cannot be bound.
+  // eventstore::EventStore::Open); INVALID_ARGUMENT if --data_dir may be
+  // read by every user (its mode has "other" bits); FAILED_PRECONDITION if
+  // the Stockholm time zone cannot be loaded; UNAVAILABLE if an address
+  // cannot be bound.
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<Server>> Start(
       const ServerConfig& config);
 

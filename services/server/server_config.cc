@@ -64,7 +64,8 @@ absl::Status Validate(const ServerConfig& config) {
   if (!config.health_listen.empty()) {
     RETURN_IF_ERROR(
         ListenHost(config.health_listen, "--health_listen").status());
-    if (config.health_listen == config.listen_address) {
+    if (config.health_listen == config.listen_address &&
+        !absl::EndsWith(config.listen_address, ":0")) {
       return absl::InvalidArgumentError(
           "--health_listen must be another address than --listen: it serves "
           "health alone, without TLS");

@@ -211,7 +211,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadStart{"MalformedHealthListen",
                  {"--health_listen=8081", "--data_dir={dir}", "--dev_auth"},
                  2,
-                 "--health_listen \"8081\" must be host:port"},
+                 "8081\\\" must be host:port"},
         BadStart{"NoAuthentication",
                  {"--listen=127.0.0.1:0", "--data_dir={dir}"},
                  2,
@@ -264,7 +264,8 @@ TEST(ServerLifecycle, ServesHealthAloneOnTheHealthPort) {
   // Nothing else is served there.
   grpc::GenericStub stub(health);
   grpc::ClientContext context;
-  const grpc::ByteBuffer request;
+  grpc::Slice empty_message("");
+  const grpc::ByteBuffer request(&empty_message, 1);
   grpc::ByteBuffer response;
   grpc::Status status;
   absl::Notification done;
