@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "services/auth/json_config.h"
 #include "services/auth/principal_rules.h"
 #include "services/common/files.h"
 #include "services/common/status_macros.h"
@@ -16,48 +17,11 @@
 namespace atgard::auth {
 namespace {
 
+using json_config::Invalid;
+using json_config::OnlyMembers;
+using json_config::RequiredStringMember;
+using json_config::StringMember;
 using nlohmann::json;
-
-absl::Status Invalid(absl::string_view where, absl::string_view what) {
-  return absl::InvalidArgumentError(absl::StrCat(where, ": ", what));
-}
-
-// Members of `object` outside `allowed` are errors.
-absl::Status OnlyMembers(const json& object,
-                         std::initializer_list<absl::string_view> allowed,
-                         absl::string_view where) {
-  for (const auto& member : object.items()) {
-    if (std::find(allowed.begin(), allowed.end(), member.key()) ==
-        allowed.end()) {
-      return Invalid(where, absl::StrCat("unknown member ", Quote(member.key()),
-                                         "; expected one of ",
-                                         absl::StrJoin(allowed, ", ")));
-    }
-  }
-  return absl::OkStatus();
-}
-
-// A string member into *out; absent leaves *out alone. Present means a
-// non-empty string.
-absl::Status StringMember(const json& object, const char* name,
-                          absl::string_view where, std::string* out) {
-  const auto it = object.find(name);
-  if (it == object.end()) return absl::OkStatus();
-  if (!it->is_string() || it->get_ref<const std::string&>().empty()) {
-    return Invalid(where,
-                   absl::StrCat("\"", name, "\" must be a non-empty string"));
-  }
-  *out = it->get<std::string>();
-  return absl::OkStatus();
-}
-
-absl::Status RequiredStringMember(const json& object, const char* name,
-                                  absl::string_view where, std::string* out) {
-  if (!object.contains(name)) {
-    return Invalid(where, absl::StrCat("\"", name, "\" is required"));
-  }
-  return StringMember(object, name, where, out);
-}
 
 // "tenant" or "provider_id": a literal or {"claim", "strip_prefix"}.
 absl::Status SourceMember(const json& rule, const char* name,

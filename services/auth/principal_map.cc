@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/auth/json_config.h"
 #include "services/auth/principal_rules.h"
 #include "services/common/files.h"
 #include "services/common/status_macros.h"
@@ -14,40 +15,10 @@
 namespace atgard::auth {
 namespace {
 
+using json_config::Invalid;
+using json_config::OnlyMembers;
+using json_config::StringMember;
 using nlohmann::json;
-
-absl::Status Invalid(absl::string_view where, absl::string_view what) {
-  return absl::InvalidArgumentError(absl::StrCat(where, ": ", what));
-}
-
-// Members of `object` outside `allowed` are errors.
-absl::Status OnlyMembers(const json& object,
-                         std::initializer_list<absl::string_view> allowed,
-                         absl::string_view where) {
-  for (const auto& member : object.items()) {
-    const std::string& name = member.key();
-    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
-      return Invalid(where, absl::StrCat("unknown member ", Quote(name),
-                                         "; expected one of ",
-                                         absl::StrJoin(allowed, ", ")));
-    }
-  }
-  return absl::OkStatus();
-}
-
-// A string member; "" if absent. Present means a non-empty string.
-absl::Status StringMember(const json& object, const char* name,
-                          absl::string_view where, std::string* out) {
-  out->clear();
-  const auto it = object.find(name);
-  if (it == object.end()) return absl::OkStatus();
-  if (!it->is_string() || it->get_ref<const std::string&>().empty()) {
-    return Invalid(where,
-                   absl::StrCat("\"", name, "\" must be a non-empty string"));
-  }
-  *out = it->get<std::string>();
-  return absl::OkStatus();
-}
 
 std::string DescribeCertificate(const PeerCertificate& cert) {
   if (!cert.common_name.empty())
