@@ -168,6 +168,14 @@ TEST_P(ServerRefusesToStart, WithAClearMessage) {
   EXPECT_EQ(result->term_signal, 0) << result->output;
   EXPECT_EQ(result->exit_code, GetParam().exit_code) << result->output;
   EXPECT_THAT(result->output, HasSubstr(GetParam().message));
+  // Reported once, not on stderr and again in the log.
+  size_t count = 0;
+  for (size_t at = result->output.find(GetParam().message);
+       at != std::string::npos;
+       at = result->output.find(GetParam().message, at + 1)) {
+    ++count;
+  }
+  EXPECT_EQ(count, 1u) << result->output;
   if (GetParam().name == "NotAStore") {
     EXPECT_FALSE(std::filesystem::exists(dir + "/CURRENT"));
   }

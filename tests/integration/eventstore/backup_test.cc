@@ -2,6 +2,7 @@
 // and Verify after the restore.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <atomic>
 #include <filesystem>
@@ -114,6 +115,28 @@ TEST(EventStoreBackup, RestoreRefusesANonEmptyTargetAndMissingBackups) {
   std::filesystem::create_directories(tmp.Join("empty-backups"));
   s = EventStore::RestoreBackup(tmp.Join("empty-backups"), tmp.Join("new2"));
   EXPECT_EQ(s.code(), absl::StatusCode::kNotFound) << s;
+}
+
+// Backups and restores hold case contents like the store: whatever the
+// umask, nobody but the owner may enter their directories.
+TEST(EventStoreBackup, DirectoriesAreCreatedPrivateWhateverTheUmask) {
+  TempDir tmp;
+  const mode_t old_umask = umask(0);
+  auto store = OpenOrDie({.path = tmp.Join("live")});
+  ASSERT_NE(store, nullptr);
+  AppendOne(*store, "case-1");
+  const absl::Status backup = store->CreateBackup(tmp.Join("new/backups"));
+  store.reset();
+  const absl::Status restore = EventStore::RestoreBackup(
+      tmp.Join("new/backups"), tmp.Join("new/restored"));
+  umask(old_umask);
+  ASSERT_TRUE(backup.ok()) << backup;
+  ASSERT_TRUE(restore.ok()) << restore;
+  for (const char* dir : {"live", "new/backups", "new/restored"}) {
+    struct stat st {};
+    ASSERT_EQ(stat(tmp.Join(dir).c_str(), &st), 0) << dir;
+    EXPECT_EQ(st.st_mode & 0777, 0700u) << dir;
+  }
 }
 
 }  // namespace
