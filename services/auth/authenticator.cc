@@ -57,8 +57,7 @@ absl::Status Named(absl::string_view flag, const absl::Status& s) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Authenticator>> Authenticator::Create(
-    const AuthConfig& config) {
+absl::Status CheckCombination(const AuthConfig& config) {
   const bool jwt = config.jwt_configured();
   const bool mtls = !config.mtls_principals_file.empty();
   if (config.dev_auth && (jwt || mtls)) {
@@ -75,6 +74,14 @@ absl::StatusOr<std::unique_ptr<Authenticator>> Authenticator::Create(
         kFlagJwtPublicKeys, " or ", kFlagJwtJwks, ", or ", kFlagMtlsPrincipals,
         " (or ", kFlagDevAuth, " on a developer's machine)"));
   }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<Authenticator>> Authenticator::Create(
+    const AuthConfig& config) {
+  RETURN_IF_ERROR(CheckCombination(config));
+  const bool jwt = config.jwt_configured();
+  const bool mtls = !config.mtls_principals_file.empty();
 
   std::unique_ptr<JwtVerifier> verifier;
   if (config.dev_auth) {

@@ -107,6 +107,13 @@ struct Authentication {
   std::string client_system;
 };
 
+// Checks the combination of settings without reading any file: at least
+// one way to authenticate, and --dev_auth alone. INVALID_ARGUMENT naming
+// the flags otherwise. Create() checks this first; the server checks it
+// before it opens anything, so that a configuration that cannot work
+// leaves nothing behind.
+[[nodiscard]] absl::Status CheckCombination(const AuthConfig& config);
+
 class Authenticator {
  public:
   // Loads and checks every configured file. INVALID_ARGUMENT naming the

@@ -37,8 +37,11 @@ int Main(int argc, char** argv) {
     commands.push_back({declared.back(), std::move(run)});
   }
   std::string help_topic;
-  CLI::App* help = app.add_subcommand("help", "Show a command's help.");
+  CLI::App* help = app.add_subcommand(
+      "help", "Show the commands, or with a command its own flags.");
   help->add_option("command", help_topic, "The command.");
+  // Taken before parsing: afterwards CLI11 shows the chosen subcommand's.
+  const std::string overview = app.help();
 
   // A word where a command belongs that names none: say so plainly (CLI11
   // would only call it an unexpected argument).
@@ -48,7 +51,7 @@ int Main(int argc, char** argv) {
     for (const Subcommand& c : commands) known |= c.app->get_name() == name;
     if (!known) {
       std::fprintf(stderr, "atgardctl: unknown command \"%s\"\n\n%s",
-                   name.c_str(), app.help().c_str());
+                   name.c_str(), overview.c_str());
       return kExitUsage;
     }
   }
@@ -73,23 +76,23 @@ int Main(int argc, char** argv) {
 
   if (help->parsed()) {
     if (help_topic.empty()) {
-      std::printf("%s", app.help().c_str());
+      std::printf("%s", overview.c_str());
       return kExitOk;
     }
     for (const Subcommand& c : commands) {
       if (c.app->get_name() == help_topic) {
-        std::printf("%s", c.app->help().c_str());
+        std::printf("%s", c.app->help("atgardctl").c_str());
         return kExitOk;
       }
     }
     std::fprintf(stderr, "atgardctl help: unknown command \"%s\"\n\n%s",
-                 help_topic.c_str(), app.help().c_str());
+                 help_topic.c_str(), overview.c_str());
     return kExitUsage;
   }
   for (const Subcommand& c : commands) {
     if (c.app->parsed()) return c.run();
   }
-  std::fprintf(stderr, "atgardctl: no command given\n\n%s", app.help().c_str());
+  std::fprintf(stderr, "atgardctl: no command given\n\n%s", overview.c_str());
   return kExitUsage;
 }
 

@@ -30,6 +30,10 @@ void AddConnectionFlags(CLI::App& command, ConnectionFlags* flags,
   command.add_option("--tls_key", flags->tls_key,
                      "PEM private key of --tls_cert.");
   command.get_option("--token")->excludes("--token_file");
+  // A client certificate only means anything over TLS: without --tls_ca
+  // the token would travel in plaintext while the operator thinks not.
+  command.get_option("--tls_cert")->needs("--tls_ca")->needs("--tls_key");
+  command.get_option("--tls_key")->needs("--tls_cert");
 }
 
 absl::StatusOr<std::shared_ptr<grpc::Channel>> ConnectToServer(

@@ -1,6 +1,7 @@
 #include "services/server/server.h"
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/generic/async_generic_service.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/impl/server_builder_option.h>
 #include <grpcpp/impl/server_builder_plugin.h>
@@ -150,22 +151,37 @@ class ServiceNamesOption final : public grpc::ServerBuilderOption {
   std::vector<std::string>* names_;
 };
 
+// Keeps server reflection off a server: it would describe the whole API to
+// anyone who reaches the plaintext health port. gRPC adds the reflection
+// plugin to every server of the process once it is initialised.
+class WithoutReflectionOption final : public grpc::ServerBuilderOption {
+ public:
+  void UpdateArguments(grpc::ChannelArguments*) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>*
+                         plugins) override {
+    std::erase_if(*plugins, [](const auto& plugin) {
+      return plugin->name() == "proto_server_reflection";
+    });
+  }
+};
+
 // Case contents are confidential (OSL 26 kap.): like PostgreSQL, refuse a
-// data directory that every user of the machine may enter or read. Group
-// access stays allowed, for volumes shared through a group (Kubernetes'
-// fsGroup). A directory that does not exist yet is created 0700 by the
-// store.
-absl::Status CheckDataDirectoryMode(const std::string& data_dir) {
+// data or backup directory that every user of the machine may enter or
+// read. Group access stays allowed, for volumes shared through a group
+// (Kubernetes' fsGroup). A directory that does not exist yet is created
+// 0700 by the store.
+absl::Status CheckPrivateDirectory(const std::string& dir,
+                                   absl::string_view flag) {
   struct stat st {};
-  if (stat(data_dir.c_str(), &st) != 0) return absl::OkStatus();
+  if (stat(dir.c_str(), &st) != 0) return absl::OkStatus();
   if (S_ISDIR(st.st_mode) && (st.st_mode & S_IRWXO) != 0) {
     char mode[8];
     std::snprintf(mode, sizeof(mode), "%04o", st.st_mode & 07777);
     return absl::InvalidArgumentError(absl::StrCat(
-        "--data_dir ", data_dir, " has mode ", mode,
+        flag, " ", dir, " has mode ", mode,
         ": other users may read it, and it holds confidential case "
         "contents; chmod o-rwx ",
-        data_dir, " (0700, or 0750 for a group)"));
+        dir, " (0700, or 0750 for a group)"));
   }
   return absl::OkStatus();
 }
@@ -196,6 +212,7 @@ struct Server::Parts {
   std::vector<std::string> service_names;
   std::unique_ptr<grpc::Server> grpc_server;
   // --health_listen: the health service alone, plaintext.
+  grpc::CallbackGenericService health_unimplemented;
   std::unique_ptr<grpc::Server> health_server;
   std::unique_ptr<scheduler::DeadlineScheduler> deadlines;
   std::unique_ptr<scheduler::PolicyRunner> policies;
@@ -230,7 +247,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   // database it would silently be a UTC date.
   RETURN_IF_ERROR(domain::LoadStockholmTimeZone());
 
-  RETURN_IF_ERROR(CheckDataDirectoryMode(config.data_dir));
+  RETURN_IF_ERROR(CheckPrivateDirectory(config.data_dir, "--data_dir"));
+  if (!config.backup_dir.empty()) {
+    RETURN_IF_ERROR(CheckPrivateDirectory(config.backup_dir, "--backup_dir"));
+  }
 
   auto parts = std::make_unique<Parts>();
   log::Info("store_opening", {{"data_dir", config.data_dir}});
@@ -305,6 +325,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   }
   if (!config.health_listen.empty()) {
     grpc::ServerBuilder health_builder;
+    health_builder.SetOption(std::make_unique<WithoutReflectionOption>());
+    // Answers every other method UNIMPLEMENTED; its callback queue is also
+    // what gRPC polls for a server whose only service is health.
+    health_builder.RegisterCallbackGenericService(&parts->health_unimplemented);
     health_builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
     health_builder.AddListeningPort(config.health_listen,
                                     grpc::InsecureServerCredentials(),

@@ -121,7 +121,7 @@ absl::Status Validate(const ServerConfig& config) {
   if (config.drain_delay < absl::ZeroDuration()) {
     return absl::InvalidArgumentError("--drain_delay must not be negative");
   }
-  return absl::OkStatus();
+  return auth::CheckCombination(config.auth);
 }
 
 }  // namespace atgard::server

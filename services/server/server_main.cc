@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "services/common/files.h"
@@ -135,11 +137,25 @@ void GrpcLog(gpr_log_func_args* args) {
 // True while abseil parses the command line.
 std::atomic<bool> g_parsing_flags{false};
 
+// Runs at exit(): abseil's parser exits only to report a bad flag, which
+// is a configuration error. Everything it printed is flushed first.
 void ExitAsUsageErrorWhileParsing() {
   if (g_parsing_flags.load()) {
-    std::fflush(stderr);
+    std::cout.flush();
+    std::fflush(nullptr);
     std::_Exit(kExitUsage);
   }
+}
+
+// abseil's own usage flags, which it would answer itself (exit 1, every
+// library's flags under source paths) or, like --only_check_args, by
+// exiting 0 from within the parser.
+bool IsUsageFlag(absl::string_view arg) {
+  absl::ConsumePrefix(&arg, "-");
+  absl::ConsumePrefix(&arg, "-");
+  return absl::StartsWith(arg, "help") || arg == "h" ||
+         absl::StartsWith(arg, "version") ||
+         absl::StartsWith(arg, "only_check_args");
 }
 
 // Wraps `text` at `width` columns, each line indented by `indent` spaces.
@@ -311,16 +327,17 @@ int main(int argc, char** argv) {
   // lists every linked library's flags under source-file headings.
   for (int i = 1; i < argc; ++i) {
     const absl::string_view arg = argv[i];
-    if (arg == "--help" || arg == "-h" || arg == "-help" ||
-        arg == "--helpfull" || arg == "--helpshort") {
-      std::fputs(atgard::server::HelpText().c_str(), stdout);
-      return atgard::server::kExitOk;
-    }
-    if (arg == "--version") {
-      std::puts("atgard-server 0.1.0");
-      return atgard::server::kExitOk;
-    }
     if (arg == "--") break;
+    if (!atgard::server::IsUsageFlag(arg)) continue;
+    if (absl::StrContains(arg, "version")) {
+      std::puts("atgard-server 0.1.0");
+    } else if (absl::StrContains(arg, "only_check_args")) {
+      std::fputs("atgard-server: --only_check_args is not supported\n", stderr);
+      return atgard::server::kExitUsage;
+    } else {
+      std::fputs(atgard::server::HelpText().c_str(), stdout);
+    }
+    return atgard::server::kExitOk;
   }
   // abseil reports a bad flag (also in a --flagfile) and calls exit(1);
   // it is a configuration error, exit code 2, which systemd is told not to

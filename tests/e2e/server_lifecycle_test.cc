@@ -133,6 +133,16 @@ TEST(ServerLifecycle, HelpDescribesTheFlags) {
     EXPECT_THAT(result->output, HasSubstr(flag));
   }
   EXPECT_THAT(result->output, HasSubstr("flagfile"));
+
+  // abseil's other usage flags give the same help, never its own.
+  for (const char* flag :
+       {"-h", "--help=true", "--helpfull", "-helpshort", "--helpon=server"}) {
+    auto other = RunServerToExit({flag}, tmp.path());
+    ASSERT_TRUE(other.ok()) << other.status();
+    EXPECT_EQ(other->exit_code, 0) << flag << other->output;
+    EXPECT_THAT(other->output, HasSubstr("--health_listen")) << flag;
+    EXPECT_THAT(other->output, Not(HasSubstr(".cc"))) << flag;
+  }
 }
 
 struct BadStart {
@@ -179,6 +189,10 @@ TEST_P(ServerRefusesToStart, WithAClearMessage) {
   if (GetParam().name == "NotAStore") {
     EXPECT_FALSE(std::filesystem::exists(dir + "/CURRENT"));
   }
+  if (GetParam().name != "NotAStore" && GetParam().name != "DataDirIsAFile") {
+    // A start refused for its configuration leaves no store behind.
+    EXPECT_TRUE(std::filesystem::is_empty(dir)) << GetParam().name;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -195,7 +209,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadStart{"MissingCertificate",
                  {"--listen=0.0.0.0:0", "--data_dir={dir}",
                   "--tls_cert=/nonexistent/cert.pem",
-                  "--tls_key=/nonexistent/key.pem"},
+                  "--tls_key=/nonexistent/key.pem",
+                  "--jwt_issuer=https://idp.example.se",
+                  "--jwt_jwks=/nonexistent/jwks.json"},
                  2,
                  "--tls_cert: cannot read"},
         BadStart{"MalformedListen",
@@ -211,6 +227,11 @@ INSTANTIATE_TEST_SUITE_P(
                  {"--listen=127.0.0.1:0", "--data_dir={dir}", "--dev_auth"},
                  2,
                  "has mode 0755: other users may read it"},
+        BadStart{"WorldReadableBackupDir",
+                 {"--listen=127.0.0.1:0", "--data_dir={dir}", "--dev_auth",
+                  "--backup_dir=/tmp"},
+                 2,
+                 "--backup_dir /tmp has mode 1777"},
         BadStart{"HealthOnTheGrpcPort",
                  {"--listen=127.0.0.1:50999", "--health_listen=127.0.0.1:50999",
                   "--data_dir={dir}", "--dev_auth"},
@@ -284,6 +305,27 @@ TEST(ServerLifecycle, ServesHealthAloneOnTheHealthPort) {
                  });
   done.WaitForNotification();
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  // Not even reflection, which would describe the API to anyone here. (A
+  // bidirectional stream: the call fails as soon as it is started.)
+  grpc::ClientContext reflection_context;
+  grpc::CompletionQueue queue;
+  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> reflection =
+      stub.PrepareCall(&reflection_context,
+                       "/grpc.reflection.v1alpha.ServerReflection/"
+                       "ServerReflectionInfo",
+                       &queue);
+  reflection->StartCall(reinterpret_cast<void*>(1));
+  grpc::Status reflection_status;
+  reflection->Finish(&reflection_status, reinterpret_cast<void*>(2));
+  void* tag = nullptr;
+  bool ok = false;
+  for (int events = 0; events < 2 && queue.Next(&tag, &ok);) {
+    ++events;
+  }
+  EXPECT_EQ(reflection_status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  queue.Shutdown();
+  while (queue.Next(&tag, &ok)) {
+  }
 
   // While draining, both ports say NOT_SERVING.
   (*server)->Signal(SIGTERM);

@@ -134,12 +134,31 @@ TEST(Atgardctl, DevTokenRefusesBadRequestsWithUsageErrors) {
 
 TEST(Atgardctl, HelpListsTheCommands) {
   testing::TempDir dir;
-  const CommandResult run = Atgardctl(dir, {"--help"});
-  EXPECT_EQ(run.exit_code, 0);
-  for (const char* command : {"dev-token", "verify", "backup", "restore"}) {
-    EXPECT_THAT(run.out, HasSubstr(command));
+  for (const char* help : {"--help", "help"}) {
+    const CommandResult run = Atgardctl(dir, {help});
+    EXPECT_EQ(run.exit_code, 0) << help;
+    for (const char* command : {"dev-token", "verify", "backup", "restore"}) {
+      EXPECT_THAT(run.out, HasSubstr(command)) << help;
+    }
+    EXPECT_THAT(run.out, HasSubstr("Usage: atgardctl [OPTIONS]")) << help;
+    EXPECT_EQ(run.err, "") << help;
   }
-  EXPECT_EQ(run.err, "");
+}
+
+// A client certificate without the server's CA would mean a plaintext
+// connection carrying an operator's token.
+TEST(Atgardctl, ClientCertificateFlagsNeedTls) {
+  testing::TempDir dir;
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{
+           {"backup", "--server=127.0.0.1:1", "--tls_cert=c.pem",
+            "--tls_key=k.pem"},
+           {"backup", "--server=127.0.0.1:1", "--tls_ca=ca.pem",
+            "--tls_key=k.pem"}}) {
+    const CommandResult run = Atgardctl(dir, args);
+    EXPECT_EQ(run.exit_code, 2) << absl::StrJoin(args, " ");
+    EXPECT_THAT(run.err, HasSubstr("requires")) << run.err;
+  }
 }
 
 TEST(Atgardctl, EachCommandsHelpShowsItsOwnFlags) {
@@ -149,6 +168,7 @@ TEST(Atgardctl, EachCommandsHelpShowsItsOwnFlags) {
                                              {"help", "dev-token"}}) {
     const CommandResult run = Atgardctl(dir, args);
     EXPECT_EQ(run.exit_code, 0) << absl::StrJoin(args, " ");
+    EXPECT_THAT(run.out, HasSubstr("Usage: atgardctl dev-token"));
     EXPECT_THAT(run.out, HasSubstr("--role"));
     EXPECT_THAT(run.out, HasSubstr("--tenant"));
     // Another command's flags are not listed.

@@ -37,10 +37,44 @@ TEST(IsLoopbackHost, KnowsLoopbackFromReachable) {
   EXPECT_FALSE(IsLoopbackHost("atgard.example.org"));
 }
 
-TEST(Validate, DefaultsAreValid) { EXPECT_TRUE(Validate(ServerConfig{}).ok()); }
+// The defaults with one way to authenticate, which has no default.
+ServerConfig Configured() {
+  ServerConfig c;
+  c.auth.jwt_issuer = "https://idp.example.se";
+  c.auth.jwt_jwks_file = "jwks.json";
+  return c;
+}
+
+TEST(Validate, DefaultsAreValidOnceAuthenticationIsConfigured) {
+  EXPECT_TRUE(Validate(Configured()).ok());
+}
+
+// Refused before anything is opened: no store is created for a server
+// that could not have started anyway.
+TEST(Validate, RefusesAServerWithoutAuthentication) {
+  absl::Status s = Validate(ServerConfig{});
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(), HasSubstr("no authentication configured"));
+  ServerConfig both = Configured();
+  both.auth.dev_auth = true;
+  EXPECT_THAT(Validate(both).message(), HasSubstr("--dev_auth"));
+}
+
+TEST(Validate, HealthPortApartFromTheGrpcPort) {
+  ServerConfig c = Configured();
+  c.health_listen = "0.0.0.0:8081";  // plaintext off loopback is fine
+  EXPECT_TRUE(Validate(c).ok());
+  c.health_listen = c.listen_address;
+  EXPECT_THAT(Validate(c).message(), HasSubstr("--health_listen"));
+  c.listen_address = "127.0.0.1:0";
+  c.health_listen = "127.0.0.1:0";  // two free ports
+  EXPECT_TRUE(Validate(c).ok());
+  c.health_listen = "8081";
+  EXPECT_THAT(Validate(c).message(), HasSubstr("--health_listen"));
+}
 
 TEST(Validate, RefusesPlaintextBeyondLoopback) {
-  ServerConfig c;
+  ServerConfig c = Configured();
   c.listen_address = "0.0.0.0:50051";
   absl::Status s = Validate(c);
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
@@ -53,7 +87,7 @@ TEST(Validate, RefusesPlaintextBeyondLoopback) {
 }
 
 TEST(Validate, NeedsCertificateAndKeyTogether) {
-  ServerConfig c;
+  ServerConfig c = Configured();
   c.tls_cert_file = "server.pem";
   EXPECT_THAT(Validate(c).message(), HasSubstr("--tls_key"));
   c.tls_cert_file.clear();
@@ -62,7 +96,7 @@ TEST(Validate, NeedsCertificateAndKeyTogether) {
 }
 
 TEST(Validate, TlsRefreshBetweenASecondAndADay) {
-  ServerConfig c;
+  ServerConfig c = Configured();
   for (absl::Duration d : {absl::Seconds(1), absl::Hours(24)}) {
     c.tls_refresh = d;
     EXPECT_TRUE(Validate(c).ok()) << d;
@@ -75,14 +109,14 @@ TEST(Validate, TlsRefreshBetweenASecondAndADay) {
 }
 
 TEST(Validate, ClientCaNeedsTls) {
-  ServerConfig c;
+  ServerConfig c = Configured();
   c.tls_client_ca_file = "ca.pem";
   EXPECT_THAT(Validate(c).message(), HasSubstr("--tls_client_ca"));
 }
 
 TEST(Validate, DevAuthOnlyOnLoopback) {
   ServerConfig c;
-  c.auth.dev_auth = true;
+  c.auth.dev_auth = true;  // alone: with production credentials it is refused
   for (const char* address :
        {"127.0.0.1:50051", "[::1]:0", "localhost:50051", "unix:/tmp/a.sock"}) {
     c.listen_address = address;
@@ -99,17 +133,19 @@ TEST(Validate, DevAuthOnlyOnLoopback) {
     EXPECT_THAT(s.message(), HasSubstr("loopback"));
   }
   c.auth.dev_auth = false;
+  c.auth.mtls_principals_file = "principals.json";
+  c.tls_client_ca_file = "ca.pem";
   EXPECT_TRUE(Validate(c).ok());
 }
 
 TEST(Validate, NamesTheBadFlag) {
-  ServerConfig c;
+  ServerConfig c = Configured();
   c.data_dir = "";
   EXPECT_THAT(Validate(c).message(), HasSubstr("--data_dir"));
-  c = ServerConfig{};
+  c = Configured();
   c.shutdown_grace = absl::Seconds(-1);
   EXPECT_THAT(Validate(c).message(), HasSubstr("--shutdown_grace"));
-  c = ServerConfig{};
+  c = Configured();
   c.listen_address = "nowhere";
   EXPECT_THAT(Validate(c).message(), HasSubstr("--listen"));
 }
