@@ -4,7 +4,9 @@
 # already present is not touched, so the README commands and CI can call this
 # every time at the cost of a dpkg query.
 #
-# Usage: deploy/install-deps.sh [--runtime | --print-runtime[-libraries]]
+# Usage: deploy/install-deps.sh [--tests | --runtime | --print-runtime[-libraries]]
+#   (none)      what building needs (README's first command, the container)
+#   --tests     that, and what the test command needs besides
 #   --runtime   only what the installed binaries need to run (deploy hosts,
 #               the container's runtime stage, deploy/install.sh)
 #   --print-runtime, --print-runtime-libraries
@@ -27,11 +29,12 @@ build_packages=(
   libcli11-dev
   # The standard gRPC health proto, served through reflection.
   grpc-proto
-  # sd_notify for Type=notify, and systemd-analyze to check the unit.
-  libsystemd-dev systemd
-  # A fresh Debian root in which the runtime package list is proven.
-  mmdebstrap
+  # sd_notify for Type=notify.
+  libsystemd-dev
 )
+# What only the test command needs besides: systemd-analyze to check the
+# unit, and a fresh Debian root in which the runtime list is proven.
+test_packages=(systemd mmdebstrap)
 # What atgard-server and atgardctl need at run time. The libraries are
 # exactly the packages owning the shared libraries the two binaries name in
 # DT_NEEDED (apt brings what those libraries need in turn, e.g. civetweb
@@ -62,6 +65,8 @@ esac
 packages=("${build_packages[@]}")
 if [[ "${1:-}" == "--runtime" ]]; then
   packages=("${runtime_packages[@]}")
+elif [[ "${1:-}" == "--tests" ]]; then
+  packages+=("${test_packages[@]}")
 fi
 
 missing=()

@@ -4,6 +4,7 @@
 # `tests/run.sh -R ServerLifecycle`.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+"$root/deploy/install-deps.sh" --tests
 "$root/deploy/build.sh"
 build="${ATGARD_BUILD_DIR:-$root/build}"
 ctest --test-dir "$build" -j "${ATGARD_JOBS:-2}" --output-on-failure \

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # README.md's first command and the examples marked for it, run as a
-# newcomer would paste them, on a fresh clone: only the listen port (a free
-# one) and the data directory (a temporary one) are changed. Afterwards the
-# clone must be as clean as it was (git status --porcelain empty).
+# newcomer would paste them, on a fresh clone in a temporary directory: only
+# the listen port is changed, to a free one. The data directory stays
+# ./data inside the clone, so that the check at the end (git status
+# --porcelain empty) also covers what the server and the examples leave in
+# the checkout: data, the development key, tokens, build output.
 #
 # Examples are the ```sh blocks preceded by
 #   <!-- readme-test: running -->   run while the first command's server runs
@@ -21,8 +23,9 @@ fi
 work="$(mktemp -d)"
 server_pid=""
 cleanup() {
-  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -KILL "$server_pid" 2>/dev/null || true
+  if [[ -n "$server_pid" ]]; then
+    kill -KILL -- "-$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
   fi
   rm -rf "$work"
 }
@@ -51,8 +54,11 @@ fi
 
 readme="$clone/README.md"
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-data="$work/data"
-substitute() { sed -e "s#127\.0\.0\.1:50051#127.0.0.1:$port#g" -e "s#\./data#$data#g"; }
+substitute() { sed -e "s#127\.0\.0\.1:50051#127.0.0.1:$port#g"; }
+
+# Every marker must stand right before a block: a marker that is not
+# would otherwise leave its example untested without a word.
+markers="$(grep -c '^<!-- readme-test: ' "$readme" || true)"
 
 # The marked blocks of one kind, each as one file.
 extract_blocks() {  # extract_blocks <running|stopped> <out prefix>
@@ -69,11 +75,15 @@ extract_blocks() {  # extract_blocks <running|stopped> <out prefix>
 first_command="$(awk '/^```sh$/ { getline; sub(/[ \t]*#.*/, ""); print; exit }' "$readme")"
 [[ "$first_command" == "deploy/run-server.sh" ]] ||
   fail "README's first command is \"$first_command\", not deploy/run-server.sh"
+# Every compilation of the clone's build is logged, to show below that a
+# second clone reuses the compiler cache.
+export CCACHE_STATSLOG="$work/ccache.log"
 (
   cd "$clone"
   # A newcomer's environment: none of the build overrides the suite may use.
-  exec env -u ATGARD_BUILD_DIR -u ATGARD_CMAKE_ARGS -u ATGARD_JOBS \
-    $first_command --listen="127.0.0.1:$port" --data_dir="$data" \
+  # In a session of its own, so that cleanup stops the build too.
+  exec setsid env -u ATGARD_BUILD_DIR -u ATGARD_CMAKE_ARGS -u ATGARD_JOBS \
+    $first_command --listen="127.0.0.1:$port" \
     >"$work/server.out" 2>"$work/server.err" </dev/null
 ) &
 server_pid=$!
@@ -102,6 +112,9 @@ grep -q '"subject": "anna"' "$work/printed.out" ||
 # --- README's examples while the server runs.
 blocks="$(extract_blocks running "$work/running-")"
 ((blocks >= 2)) || fail "README has $blocks running examples marked; expected at least 2"
+stopped_blocks="$(extract_blocks stopped "$work/stopped-")"
+((blocks + stopped_blocks == markers)) ||
+  fail "README has $markers readme-test markers but only $((blocks + stopped_blocks)) stand right before a \`\`\`sh block"
 for ((i = 1; i <= blocks; i++)); do
   substitute <"$work/running-$i.sh" >"$work/run-$i.sh"
   (cd "$clone" && bash -euo pipefail "$work/run-$i.sh") >"$work/run-$i.out" 2>&1 ||
@@ -111,11 +124,23 @@ $(cat "$work/run-$i.out")"
 done
 cat "$work"/run-*.out >"$work/running.out"
 for promised in '"streamId": "0780/provider/omsorgsbolaget"' \
-                '"status": "SERVING"' 'atgard.v1.CaseService'; do
+                '"status": "SERVING"' 'atgard.v1.CaseService' \
+                'ok: ' 'backup taken in'; do
   grep -qF "$promised" "$work/running.out" ||
     fail "README's examples did not print $promised:
 $(cat "$work/running.out")"
 done
+
+# --- A second clone reuses the compiler cache (deploy/build.sh sets its
+# base directory): every compilation of the clone's build was a hit, unless
+# the suite itself was built without the cache or with other flags.
+if [[ -z "${CCACHE_DISABLE:-}" && -z "${ATGARD_CMAKE_ARGS:-}" ]] &&
+  command -v ccache >/dev/null; then
+  [[ -s "$work/ccache.log" ]] || fail "the clone's build logged no compilation to ccache"
+  misses="$(grep -c '^cache_miss$' "$work/ccache.log" || true)"
+  hits="$(grep -cE '^(direct|preprocessed)_cache_hit$' "$work/ccache.log" || true)"
+  ((misses == 0)) || fail "the clone's build missed the compiler cache $misses times ($hits hits)"
+fi
 
 # --- Ctrl-C stops it cleanly.
 kill -INT "$server_pid"
@@ -124,9 +149,8 @@ wait "$server_pid" || status=$?
 server_pid=""
 ((status == 0)) || fail "the server exited $status on Ctrl-C"
 
-blocks="$(extract_blocks stopped "$work/stopped-")"
-((blocks >= 1)) || fail "README has no example marked for a stopped server"
-for ((i = 1; i <= blocks; i++)); do
+((stopped_blocks >= 1)) || fail "README has no example marked for a stopped server"
+for ((i = 1; i <= stopped_blocks; i++)); do
   substitute <"$work/stopped-$i.sh" >"$work/stop-$i.sh"
   (cd "$clone" && bash -euo pipefail "$work/stop-$i.sh") >"$work/stop-$i.out" 2>&1 ||
     fail "README example (stopped) $i failed:
