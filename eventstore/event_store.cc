@@ -1629,6 +1629,46 @@ absl::StatusOr<VerifyReport> StoreCore::Verify(uint64_t from,
     ++report.events_checked;
     ++expected;
   }
+  if (it->status().IsCorruption()) {
+    // A damaged table block: find how far it reaches by reading on, one
+    // event at a time, and whose streams it holds from the stream index
+    // (kept in other blocks).
+    uint64_t last_bad = expected;
+    while (last_bad < to) {
+      rocksdb::Status probe =
+          db_->Get(read_options, keys::EventKey(last_bad + 1), &value);
+      if (probe.ok() || probe.IsNotFound()) break;
+      ++last_bad;
+    }
+    std::vector<std::string> affected;
+    const std::string lower_key(1,
+                                static_cast<char>(keys::Space::kStreamIndex));
+    const std::string upper_key =
+        keys::SpaceUpperBound(keys::Space::kStreamIndex);
+    const rocksdb::Slice index_upper(upper_key);
+    rocksdb::ReadOptions index_options = scan_options;
+    index_options.iterate_upper_bound = &index_upper;
+    std::unique_ptr<rocksdb::Iterator> ix(db_->NewIterator(index_options));
+    for (ix->Seek(lower_key); ix->Valid(); ix->Next()) {
+      if (ix->value().size() != 8) continue;
+      const uint64_t position = keys::DecodeFixed64(ix->value().data());
+      absl::string_view id;
+      uint64_t version = 0;
+      if (position < expected || position > last_bad ||
+          !keys::ParseStreamIndexKey(ToView(ix->key()), &id, &version)) {
+        continue;
+      }
+      if (std::find(affected.begin(), affected.end(), id) == affected.end()) {
+        affected.emplace_back(id);
+      }
+    }
+    const std::string streams_text =
+        !ix->status().ok() ? "unknown: the stream index is unreadable too"
+                           : absl::StrJoin(affected, ", ");
+    return bad(expected, absl::StrCat("positions ", expected, "..", last_bad,
+                                      " cannot be read (streams ", streams_text,
+                                      "): ", it->status().ToString()));
+  }
   if (!it->status().ok()) return FromRocks(it->status(), where);
   if (expected <= to) return bad(expected, "event missing");
 
@@ -1737,6 +1777,15 @@ absl::StatusOr<VerifyReport> StoreCore::Verify(uint64_t from,
         }
       }
       if (!hx->status().ok()) return FromRocks(hx->status(), where);
+      // Every block of every table, also those of no event (idempotency
+      // records, checkpoints), must pass its checksum.
+      s = db_->VerifyChecksum(read_options);
+      if (s.IsCorruption()) {
+        return bad(0, absl::StrCat("a table fails its checksum outside the "
+                                   "log's events: ",
+                                   s.ToString()));
+      }
+      if (!s.ok()) return FromRocks(s, where);
     }
   }
   return report;

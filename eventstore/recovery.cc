@@ -113,6 +113,10 @@ rocksdb::WalFilter::WalProcessingOption WalTracker::LogRecordFound(
     last_file_ = log_file_name;
     end_offset_ = 0;
     block_offset_ = 0;
+    // Now, while it exists: once replayed, the open may delete it.
+    struct stat st;
+    file_size_ =
+        stat(log_file_name.c_str(), &st) == 0 ? uint64_t(st.st_size) : 0;
   }
   // Where the writer put this record's fragments.
   uint64_t left = batch.GetDataSize();
@@ -148,7 +152,9 @@ std::string DescribeOpenCorruption(const std::string& rocks_message,
   const std::string reason = line.substr(line.find("; ") + 2);
   std::string message = absl::StrCat("the write-ahead log ", FileName(path),
                                      " is damaged (", reason, ")");
-  if (path == tracker.last_file()) {
+  // The two name the directory differently; the file number is the same.
+  if (!tracker.last_file().empty() &&
+      FileName(path) == FileName(tracker.last_file())) {
     absl::StrAppend(&message, " after byte offset ", tracker.end_offset(),
                     ", where its last intact record ends");
   } else {
@@ -169,10 +175,7 @@ std::string DescribeOpenCorruption(const std::string& rocks_message,
 }
 
 uint64_t TornTailBytes(const WalTracker& tracker) {
-  if (tracker.last_file().empty()) return 0;
-  struct stat st;
-  if (stat(tracker.last_file().c_str(), &st) != 0) return 0;
-  const uint64_t size = static_cast<uint64_t>(st.st_size);
+  const uint64_t size = tracker.file_size();
   return size > tracker.end_offset() ? size - tracker.end_offset() : 0;
 }
 

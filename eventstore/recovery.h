@@ -73,6 +73,8 @@ class WalTracker : public rocksdb::WalFilter {
   const std::string& last_file() const { return last_file_; }
   // Byte offset in last_file() where its last intact record ends.
   uint64_t end_offset() const { return end_offset_; }
+  // Size of last_file() when its replay began.
+  uint64_t file_size() const { return file_size_; }
   // Position of the last chain head replayed; 0 if none.
   uint64_t last_position() const { return last_position_; }
 
@@ -81,6 +83,7 @@ class WalTracker : public rocksdb::WalFilter {
   std::string last_file_;
   uint64_t end_offset_ = 0;
   uint64_t block_offset_ = 0;
+  uint64_t file_size_ = 0;
   uint64_t last_position_ = 0;
 };
 

@@ -212,14 +212,96 @@ TEST_P(CorruptionTest, OpensIntactOrRefusesNeverLosesSilently) {
   // Damage a read revealed: named, and found by Verify() as well.
   EXPECT_EQ(read_error.code(), absl::StatusCode::kDataLoss) << read_error;
   EXPECT_THAT(read_error.message(), HasSubstr("position"));
-  if (report.ok()) {
-    EXPECT_FALSE(report->ok);
-    EXPECT_GE(report->first_bad_position, next);
-    std::printf("%s: read refused, verify: %s\n", Name(c).c_str(),
-                report->problem.c_str());
-  } else {
-    EXPECT_EQ(report.status().code(), absl::StatusCode::kDataLoss);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_FALSE(report->ok);
+  // ReadAll() refused the page of events that holds the damaged block.
+  EXPECT_GE(report->first_bad_position, next);
+  EXPECT_LT(report->first_bad_position, next + 100);
+  EXPECT_THAT(report->problem, HasSubstr("cannot be read (streams case-"));
+  std::printf("%s: read refused, verify: %s\n", Name(c).c_str(),
+              report->problem.c_str());
+}
+
+// A crash image whose log ends in the first part of a write that was never
+// acknowledged: the torn tail is dropped and reported, nothing else.
+TEST(CorruptionTornTail, IsDroppedAndReported) {
+  TempDir tmp;
+  const std::string dir = tmp.Join("store");
+  auto store = OpenOrDie({.path = dir});
+  ASSERT_NE(store, nullptr);
+  Fill(*store, 1, 100);
+  CopyDirectory(dir, tmp.Join("before"));
+  Fill(*store, 101, 101);
+  CopyDirectory(dir, tmp.Join("after"));
+  store.reset();
+  const fs::path wal = Newest(tmp.Join("before"), Kind::kWal);
+  const std::string before = ReadFile(wal);
+  const std::string after =
+      ReadFile(fs::path(tmp.Join("after")) / wal.filename());
+  ASSERT_GT(after.size(), before.size() + 20);
+  // Half of the unacknowledged record reached the disk.
+  WriteFile(
+      wal, after.substr(0, before.size() + (after.size() - before.size()) / 2));
+
+  auto reopened = EventStore::Open({.path = tmp.Join("before")});
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  EXPECT_EQ((*reopened)->HeadPosition(), 100u);
+  const RecoveryReport& recovery = (*reopened)->Recovery();
+  EXPECT_EQ(recovery.head_position, 100u);
+  EXPECT_FALSE(recovery.clean_stop);
+  EXPECT_EQ(recovery.torn_tail_bytes, (after.size() - before.size()) / 2);
+  EXPECT_EQ(recovery.torn_tail_file, wal.filename().string());
+}
+
+// The damage report names the log file, where its intact records end and
+// the last position read intact.
+TEST(CorruptionWal, DamageIsNamed) {
+  TempDir tmp;
+  const std::string dir = tmp.Join("store");
+  auto store = OpenOrDie({.path = dir});
+  ASSERT_NE(store, nullptr);
+  Fill(*store, 1, 300);
+  CopyDirectory(dir, tmp.Join("image"));
+  store.reset();
+  const fs::path wal = Newest(tmp.Join("image"), Kind::kWal);
+  std::string bytes = ReadFile(wal);
+  const size_t at = bytes.find(Payload(154).substr(0, 14));
+  ASSERT_NE(at, std::string::npos);
+  bytes[at + 10] ^= 0x01;
+  WriteFile(wal, bytes);
+
+  auto reopened = EventStore::Open({.path = tmp.Join("image")});
+  ASSERT_EQ(reopened.status().code(), absl::StatusCode::kDataLoss)
+      << reopened.status();
+  EXPECT_THAT(reopened.status().message(),
+              HasSubstr(absl::StrCat("the write-ahead log ",
+                                     wal.filename().string(), " is damaged")));
+  EXPECT_THAT(reopened.status().message(), HasSubstr("after byte offset "));
+  EXPECT_THAT(reopened.status().message(),
+              HasSubstr("the last position read intact is 153"));
+  // Refusing changed nothing: it refuses again.
+  EXPECT_EQ(EventStore::Open({.path = tmp.Join("image")}).status().code(),
+            absl::StatusCode::kDataLoss);
+}
+
+// A clean stop leaves every event in a table: the log that follows holds
+// nothing acknowledged, whatever becomes of it.
+TEST(CorruptionCleanStop, LeavesNothingInTheLog) {
+  TempDir tmp;
+  {
+    auto store = OpenOrDie({.path = tmp.path()});
+    ASSERT_NE(store, nullptr);
+    Fill(*store, 1, 300);
   }
+  for (const auto& entry : fs::directory_iterator(tmp.path())) {
+    if (IsKind(entry.path().filename().string(), Kind::kWal)) {
+      EXPECT_EQ(fs::file_size(entry.path()), 0u) << entry.path();
+    }
+  }
+  auto store = OpenOrDie({.path = tmp.path()});
+  ASSERT_NE(store, nullptr);
+  EXPECT_TRUE(store->Recovery().clean_stop);
+  EXPECT_EQ(store->Recovery().head_position, 300u);
 }
 
 std::vector<Case> AllCases() {
