@@ -23,6 +23,7 @@
 #include "absl/time/clock.h"
 #include "eventstore/canonical.h"
 #include "eventstore/keys.h"
+#include "eventstore/recovery.h"
 #include "eventstore/sync.h"
 #include "rocksdb/compaction_filter.h"
 #include "rocksdb/db.h"
@@ -37,6 +38,11 @@ namespace atgard::eventstore {
 namespace {
 
 namespace fs = std::filesystem;
+using internal::DescribeOpenCorruption;
+using internal::HeadWitness;
+using internal::RecoveryLogger;
+using internal::TornTailBytes;
+using internal::WalTracker;
 
 // True if every entry of `dir` is a file RocksDB writes while it creates a
 // database, so that a creation cut short by a crash can be finished.
@@ -84,7 +90,8 @@ namespace {
 // gets a clear message instead of a new database inside someone's files.
 // With `create` false, a missing or empty directory is NOT_FOUND and
 // nothing is created.
-absl::Status CheckDirectory(const fs::path& dir, bool create, bool* fresh) {
+absl::Status CheckDirectory(const fs::path& dir, bool create, bool writable,
+                            bool* fresh) {
   std::error_code ec;
   const fs::file_status st = fs::status(dir, ec);
   if (ec && ec != std::errc::no_such_file_or_directory) {
@@ -108,9 +115,10 @@ absl::Status CheckDirectory(const fs::path& dir, bool create, bool* fresh) {
     return absl::FailedPreconditionError(
         absl::StrCat("data directory ", dir.string(), " is not a directory"));
   }
-  if (access(dir.c_str(), R_OK | W_OK | X_OK) != 0) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "data directory ", dir.string(), " is not writable by this user"));
+  if (access(dir.c_str(), writable ? R_OK | W_OK | X_OK : R_OK | X_OK) != 0) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("data directory ", dir.string(), " is not ",
+                     writable ? "writable" : "readable", " by this user"));
   }
   const bool empty = fs::is_empty(dir, ec);
   if (ec) {
@@ -383,10 +391,13 @@ class StoreCore {
  public:
   StoreCore(Options options, std::string path, std::unique_ptr<rocksdb::DB> db,
             std::unique_ptr<rocksdb::CompactionFilter> filter,
-            const keys::ChainHead& chain)
+            const keys::ChainHead& chain, std::unique_ptr<HeadWitness> witness,
+            RecoveryReport recovery)
       : options_(std::move(options)),
         path_(std::move(path)),
         filter_(std::move(filter)),
+        witness_(std::move(witness)),
+        recovery_(std::move(recovery)),
         db_(std::move(db)),
         heads_(options_.stream_cache_entries),
         next_position_(chain.position + 1),
@@ -400,6 +411,7 @@ class StoreCore {
 
   const std::string& path() const { return path_; }
   const Options& options() const { return options_; }
+  const RecoveryReport& recovery() const { return recovery_; }
 
   // Sequentially consistent: Register() relies on it.
   uint64_t head() const { return published_head_.load(); }
@@ -415,6 +427,11 @@ class StoreCore {
   absl::Status ClosedError() const {
     return absl::UnavailableError(
         absl::StrCat("event store ", path_, " is closed"));
+  }
+
+  absl::Status ReadOnlyError() const {
+    return absl::FailedPreconditionError(
+        absl::StrCat("event store ", path_, " is open read-only"));
   }
 
   void OnFailure(std::function<void(const absl::Status&)> callback) {
@@ -436,6 +453,10 @@ class StoreCore {
     MutexLock l(&queue_mu_);
     if (stopping_) {
       req->status = ClosedError();
+      return false;
+    }
+    if (options_.read_only) {
+      req->status = ReadOnlyError();
       return false;
     }
     if (failed()) {
@@ -603,6 +624,9 @@ class StoreCore {
   const std::string path_;
   // Must outlive db_.
   const std::unique_ptr<rocksdb::CompactionFilter> filter_;
+  // Null when read-only. Written by the writer thread only.
+  const std::unique_ptr<HeadWitness> witness_;
+  const RecoveryReport recovery_;
 
   // Readers hold it shared; Close() exclusively, to close the database.
   mutable Mutex db_mu_;
@@ -708,8 +732,22 @@ void StoreCore::Close() {
   }
   FireWaiters(/*all=*/true);
   MutexLock l(&db_mu_);
-  // Everything acknowledged is in the synced WAL; Close() releases the lock
-  // and files cleanly.
+  if (!options_.read_only && !failed()) {
+    // The stop record names the head the next open must find, and the
+    // flush puts it with every event into checksummed tables: a log damaged
+    // after a clean stop then holds nothing acknowledged, and the next
+    // open replays nothing. If either fails, the synced log still holds
+    // everything; the next open recovers from it.
+    rocksdb::WriteOptions sync;
+    sync.sync = true;
+    const rocksdb::Status s =
+        db_->Put(sync, keys::StopKey(),
+                 keys::EncodeChainHead(
+                     {.position = next_position_ - 1, .hash = chain_hash_}));
+    if (s.ok()) db_->Flush(rocksdb::FlushOptions()).PermitUncheckedError();
+  }
+  // Everything acknowledged is durable; Close() releases the lock and
+  // files cleanly.
   db_->Close().PermitUncheckedError();
   db_.reset();
 }
@@ -1007,6 +1045,9 @@ void StoreCore::Commit(std::vector<AppendRequest*>* batch) {
       }
       next_position_ = batch_position_;
       chain_hash_ = batch_previous_;
+      if (witness_ != nullptr) {
+        witness_->Record({.position = next_position_ - 1, .hash = chain_hash_});
+      }
       // Published before any caller hears of it, so that a caller reads
       // its own write.
       MutexLock l(&head_mu_);
@@ -1230,7 +1271,9 @@ absl::StatusOr<ScanResult> StoreCore::Scan(
     }
   }
   if (!it->status().ok()) {
-    return FromRocks(it->status(), absl::StrCat("event store ", path_));
+    return FromRocks(
+        it->status(),
+        absl::StrCat("event store ", path_, ", reading position ", expected));
   }
   if (!stopped && expected <= result.head_position) {
     return absl::DataLossError(
@@ -1429,6 +1472,7 @@ absl::StatusOr<uint64_t> StoreCore::GetCheckpoint(
 absl::Status StoreCore::PutCheckpoint(absl::string_view name,
                                       uint64_t position) {
   if (failed() || closed()) return failed() ? Health() : ClosedError();
+  if (options_.read_only) return ReadOnlyError();
   ReaderMutexLock l(&db_mu_);
   if (db_ == nullptr) return ClosedError();
   std::string value;
@@ -1585,6 +1629,46 @@ absl::StatusOr<VerifyReport> StoreCore::Verify(uint64_t from,
     ++report.events_checked;
     ++expected;
   }
+  if (it->status().IsCorruption()) {
+    // A damaged table block: find how far it reaches by reading on, one
+    // event at a time, and whose streams it holds from the stream index
+    // (kept in other blocks).
+    uint64_t last_bad = expected;
+    while (last_bad < to) {
+      rocksdb::Status probe =
+          db_->Get(read_options, keys::EventKey(last_bad + 1), &value);
+      if (probe.ok() || probe.IsNotFound()) break;
+      ++last_bad;
+    }
+    std::vector<std::string> affected;
+    const std::string lower_key(1,
+                                static_cast<char>(keys::Space::kStreamIndex));
+    const std::string upper_key =
+        keys::SpaceUpperBound(keys::Space::kStreamIndex);
+    const rocksdb::Slice index_upper(upper_key);
+    rocksdb::ReadOptions index_options = scan_options;
+    index_options.iterate_upper_bound = &index_upper;
+    std::unique_ptr<rocksdb::Iterator> ix(db_->NewIterator(index_options));
+    for (ix->Seek(lower_key); ix->Valid(); ix->Next()) {
+      if (ix->value().size() != 8) continue;
+      const uint64_t position = keys::DecodeFixed64(ix->value().data());
+      absl::string_view id;
+      uint64_t version = 0;
+      if (position < expected || position > last_bad ||
+          !keys::ParseStreamIndexKey(ToView(ix->key()), &id, &version)) {
+        continue;
+      }
+      if (std::find(affected.begin(), affected.end(), id) == affected.end()) {
+        affected.emplace_back(id);
+      }
+    }
+    const std::string streams_text =
+        !ix->status().ok() ? "unknown: the stream index is unreadable too"
+                           : absl::StrJoin(affected, ", ");
+    return bad(expected, absl::StrCat("positions ", expected, "..", last_bad,
+                                      " cannot be read (streams ", streams_text,
+                                      "): ", it->status().ToString()));
+  }
   if (!it->status().ok()) return FromRocks(it->status(), where);
   if (expected <= to) return bad(expected, "event missing");
 
@@ -1693,6 +1777,15 @@ absl::StatusOr<VerifyReport> StoreCore::Verify(uint64_t from,
         }
       }
       if (!hx->status().ok()) return FromRocks(hx->status(), where);
+      // Every block of every table, also those of no event (idempotency
+      // records, checkpoints), must pass its checksum.
+      s = db_->VerifyChecksum(read_options);
+      if (s.IsCorruption()) {
+        return bad(0, absl::StrCat("a table fails its checksum outside the "
+                                   "log's events: ",
+                                   s.ToString()));
+      }
+      if (!s.ok()) return FromRocks(s, where);
     }
   }
   return report;
@@ -1834,10 +1927,12 @@ absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(
     return absl::InvalidArgumentError("event store limits must be positive");
   }
 
+  if (options.read_only) options.create_if_missing = false;
   const fs::path dir(options.path);
   const std::string where = absl::StrCat("data directory ", dir.string());
   bool fresh = false;
-  if (absl::Status s = CheckDirectory(dir, options.create_if_missing, &fresh);
+  if (absl::Status s = CheckDirectory(dir, options.create_if_missing,
+                                      !options.read_only, &fresh);
       !s.ok()) {
     return s;
   }
@@ -1865,9 +1960,33 @@ absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   table.block_cache = rocksdb::NewLRUCache(64 << 20);
   db_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  // A torn tail (an incomplete last record: a write cut off by a crash) is
+  // dropped; a record that fails its checksum fails the open. The default,
+  // kPointInTimeRecovery, would drop everything from the damage on and
+  // open as if the log were shorter (see eventstore/recovery.h).
+  db_options.wal_recovery_mode =
+      rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  WalTracker tracker;
+  db_options.wal_filter = &tracker;
+  std::shared_ptr<rocksdb::Logger> rocks_log;
+  if (!options.read_only) {
+    // RocksDB's own LOG, seen on its way for the lines that name damage.
+    rocksdb::CreateLoggerFromOptions(dir.string(), db_options, &rocks_log)
+        .PermitUncheckedError();
+  }
+  auto logger = std::make_shared<RecoveryLogger>(std::move(rocks_log));
+  db_options.info_log = logger;
 
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status rs = rocksdb::DB::Open(db_options, dir.string(), &raw);
+  rocksdb::Status rs =
+      options.read_only
+          ? rocksdb::DB::OpenForReadOnly(db_options, dir.string(), &raw)
+          : rocksdb::DB::Open(db_options, dir.string(), &raw);
+  db_options.wal_filter = nullptr;
+  if (rs.IsCorruption()) {
+    return absl::DataLossError(absl::StrCat(
+        where, ": ", DescribeOpenCorruption(rs.ToString(), *logger, tracker)));
+  }
   if (!rs.ok()) return FromRocks(rs, where);
   std::unique_ptr<rocksdb::DB> db(raw);
 
@@ -1881,14 +2000,19 @@ absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(
           db->NewIterator(rocksdb::ReadOptions()));
       it->SeekToFirst();
       if (it->Valid() || !it->status().ok()) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            where, " holds a RocksDB database that is not an atgard store"));
+        return absl::FailedPreconditionError(
+            absl::StrCat(where,
+                         " holds a RocksDB database without the atgard "
+                         "format record: not an atgard store, or one whose "
+                         "files are damaged"));
       }
     }
-    rocksdb::WriteOptions sync;
-    sync.sync = true;
-    rs = db->Put(sync, keys::FormatKey(), keys::kFormatValue);
-    if (!rs.ok()) return FromRocks(rs, where);
+    if (!options.read_only) {
+      rocksdb::WriteOptions sync;
+      sync.sync = true;
+      rs = db->Put(sync, keys::FormatKey(), keys::kFormatValue);
+      if (!rs.ok()) return FromRocks(rs, where);
+    }
   } else if (!rs.ok()) {
     return FromRocks(rs, where);
   } else if (value != keys::kFormatValue) {
@@ -1931,9 +2055,68 @@ absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(
     }
   }
 
-  auto core = std::make_shared<internal::StoreCore>(std::move(options),
-                                                    dir.string(), std::move(db),
-                                                    std::move(filter), chain);
+  // The log must reach the head recorded at the last clean stop and the
+  // one the witness saw acknowledged (recovery.h): a log cut short or
+  // deleted looks like a shorter log to RocksDB.
+  RecoveryReport recovery{.head_position = chain.position};
+  keys::ChainHead stopped;
+  rs = db->Get(rocksdb::ReadOptions(), keys::StopKey(), &value);
+  if (rs.ok()) {
+    if (!keys::DecodeChainHead(value, &stopped)) {
+      return absl::DataLossError(
+          absl::StrCat(where, ": the clean-stop record is malformed"));
+    }
+  } else if (!rs.IsNotFound()) {
+    return FromRocks(rs, where);
+  }
+  absl::StatusOr<std::optional<keys::ChainHead>> witnessed =
+      HeadWitness::Read(dir.string());
+  if (!witnessed.ok()) return witnessed.status();
+  const std::pair<const char*, std::optional<keys::ChainHead>> claims[] = {
+      {"the last clean stop",
+       rs.ok() ? std::optional<keys::ChainHead>(stopped) : std::nullopt},
+      {"the last synced commit", *witnessed}};
+  for (const auto& [when, claim] : claims) {
+    if (!claim.has_value() || claim->position == 0) continue;
+    if (claim->position > chain.position) {
+      return absl::DataLossError(absl::StrCat(
+          where, ": position ", claim->position, " was acknowledged (", when,
+          ") but the log recovered from disk ends at position ", chain.position,
+          "; positions ", chain.position + 1, "..", claim->position,
+          " are missing. The store refuses to open: restore the latest "
+          "backup, or salvage the intact part deliberately (see the "
+          "operations guide)"));
+    }
+    v1::EventEnvelope event;
+    rs = db->Get(rocksdb::ReadOptions(), keys::EventKey(claim->position),
+                 &value);
+    if (!rs.ok() && !rs.IsNotFound()) return FromRocks(rs, where);
+    if (!rs.ok() || !event.ParseFromString(value) ||
+        event.hash() != HashView(claim->hash)) {
+      return absl::DataLossError(
+          absl::StrCat(where, ": the event at position ", claim->position,
+                       " is not the one acknowledged (", when, ")"));
+    }
+  }
+  recovery.clean_stop = claims[0].second.has_value() &&
+                        claims[0].second->position == chain.position;
+  recovery.torn_tail_bytes = TornTailBytes(tracker);
+  if (recovery.torn_tail_bytes > 0) {
+    recovery.torn_tail_file = fs::path(tracker.last_file()).filename();
+  }
+
+  std::unique_ptr<HeadWitness> witness;
+  if (!options.read_only) {
+    absl::StatusOr<std::unique_ptr<HeadWitness>> opened =
+        HeadWitness::Open(dir.string());
+    if (!opened.ok()) return opened.status();
+    witness = std::move(*opened);
+    witness->Record(chain);
+  }
+
+  auto core = std::make_shared<internal::StoreCore>(
+      std::move(options), dir.string(), std::move(db), std::move(filter), chain,
+      std::move(witness), std::move(recovery));
   return std::unique_ptr<EventStore>(new EventStore(std::move(core)));
 }
 
@@ -1943,6 +2126,8 @@ EventStore::EventStore(std::shared_ptr<internal::StoreCore> core)
 EventStore::~EventStore() { core_->Close(); }
 
 const std::string& EventStore::path() const { return core_->path(); }
+
+const RecoveryReport& EventStore::Recovery() const { return core_->recovery(); }
 
 namespace {
 

@@ -65,6 +65,13 @@ struct Options {
   // path must not pass as an empty log.
   bool create_if_missing = true;
 
+  // Opens the store without changing a byte of its directory (RocksDB's
+  // read-only open; nothing is created, flushed or logged there), for
+  // tools that inspect a stopped store. Implies create_if_missing false.
+  // Append() and PutCheckpoint() then fail with FAILED_PRECONDITION. The
+  // store must not be open for writing elsewhere meanwhile.
+  bool read_only = false;
+
   // How long idempotency records (command ids) are kept at least. Records
   // older than this are dropped when RocksDB compacts them; until then a
   // repeated command id is still recognised.
@@ -243,6 +250,19 @@ struct VerifyReport {
   std::string problem;
 };
 
+// What Open() found. Logged by the server at start.
+struct RecoveryReport {
+  // The last acknowledged position the store recovered to.
+  uint64_t head_position = 0;
+  // True if the store was stopped cleanly the last time (every event was
+  // then in checksummed tables, nothing to replay from the log).
+  bool clean_stop = false;
+  // Bytes dropped from the end of the write-ahead log `torn_tail_file`:
+  // the torn tail of a write cut off by a crash, never acknowledged.
+  uint64_t torn_tail_bytes = 0;
+  std::string torn_tail_file;
+};
+
 // Where a subscription starts.
 class SubscriptionStart {
  public:
@@ -355,7 +375,17 @@ class EventStore {
   //                        file, is non-empty without being an atgard store,
   //                        or holds a store of an unknown format version;
   //   PERMISSION_DENIED    the directory cannot be created or written;
-  //   DATA_LOSS            the store's hash-chain head and its log disagree;
+  //   DATA_LOSS            acknowledged data is damaged or missing: a
+  //                        write-ahead log record fails its checksum (the
+  //                        message names the file, the offset where its
+  //                        intact records end and the last position read
+  //                        intact), the log ends before the head recorded
+  //                        at the last clean stop or after the last synced
+  //                        commit, or the hash-chain head and the log
+  //                        disagree. Nothing is changed: restore a backup
+  //                        or salvage deliberately. (A torn log tail that
+  //                        was never acknowledged is dropped, see
+  //                        Recovery().)
   //   INVALID_ARGUMENT     an option is out of range;
   //   other                RocksDB could not open or recover the database.
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<EventStore>> Open(
@@ -365,11 +395,16 @@ class EventStore {
   EventStore& operator=(const EventStore&) = delete;
 
   // Waits for appends already queued to be written, then closes the
-  // database; everything acknowledged is already durable. Subscriptions
-  // that remain report UNAVAILABLE.
+  // database; everything acknowledged is already durable. Unless the store
+  // is read-only or has failed, it then records the clean stop and flushes
+  // every event into checksummed tables, so that the next open replays no
+  // log. Subscriptions that remain report UNAVAILABLE.
   ~EventStore();
 
   const std::string& path() const;
+
+  // What Open() recovered.
+  const RecoveryReport& Recovery() const;
 
   // Appends `events` to `stream_id` as one atomic unit and returns where
   // they landed, once they are durable.
@@ -401,6 +436,7 @@ class EventStore {
   //                     If this call's own write failed, its outcome is
   //                     unknown: after the store is reopened, retry with
   //                     the same command id to learn it.
+  //   FAILED_PRECONDITION  the store was opened read-only.
   //   INTERNAL, DATA_LOSS  stored data could not be read.
   [[nodiscard]] absl::StatusOr<AppendResult> Append(
       absl::string_view stream_id, const ExpectedVersion& expected,
@@ -509,7 +545,11 @@ class EventStore {
   // changes unnoticed), its stream index entry and stream version sequence,
   // and — when `to` is the head — every stream head, the chain head and
   // that nothing follows it.
-  // Appends may continue meanwhile; they are not checked.
+  // Appends may continue meanwhile; they are not checked. A table block
+  // that fails its checksum is a finding too: it names the positions that
+  // cannot be read and the streams they belong to (as far as the stream
+  // index can tell). When the whole log is checked, every block of every
+  // table is read and checksummed as well, outside the log too.
   //
   // Errors: INVALID_ARGUMENT if from > to or `to` is beyond the head;
   // INTERNAL for read errors.

@@ -47,6 +47,12 @@ std::string ChainKey() {
   return key;
 }
 
+std::string StopKey() {
+  std::string key = WithSpace(Space::kMeta, 7);
+  key.append("stopped");
+  return key;
+}
+
 std::string EventKey(uint64_t position) {
   std::string key = WithSpace(Space::kEvent, 8);
   PutFixed64(&key, position);

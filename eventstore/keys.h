@@ -11,6 +11,9 @@
 //          0x00 "chain"                         u64 head position, 32-byte
 //                                               SHA-256 of the event there
 //                                               (absent while the log is empty)
+//          0x00 "stopped"                       the chain head at the last
+//                                               clean stop (same encoding;
+//                                               absent until the first one)
 //   0x01   0x01 u64 position                    EventEnvelope (protobuf)
 //   0x02   0x02 stream_id 0x00 u64 version      u64 position
 //   0x03   0x03 stream_id                       u64 version, u64 first
@@ -32,6 +35,9 @@
 // the policy runner); they are outside the hash chain and may be rewritten.
 // "chain" is the hash-chain head: it names the last acknowledged
 // position and is written in the same WriteBatch as the events it covers.
+// "stopped" is written, and flushed into a table, when the store stops
+// cleanly: the log must reach it at every later open (readers of format 1
+// that predate it ignore it).
 //
 // Format "atgard-eventstore/1" is this layout. Any change that an older
 // reader would misread gets a new format value.
@@ -64,6 +70,7 @@ uint64_t DecodeFixed64(const char* p);
 
 std::string FormatKey();
 std::string ChainKey();
+std::string StopKey();
 
 // 0x01 position. `EventKeyUpperBound()` sorts after every event key.
 std::string EventKey(uint64_t position);

@@ -37,10 +37,13 @@ int PrintReport(bool ok, uint64_t checked, uint64_t first_bad,
 
 // Opens an existing store to read it. A missing or empty directory is a
 // usage error (a mistyped path), never an empty log that verifies.
+// With `read_only`, nothing in the directory changes (verification must
+// not change what it verifies, nor finish a recovery an operator should
+// decide on).
 absl::StatusOr<std::unique_ptr<eventstore::EventStore>> OpenExisting(
-    const std::string& data_dir) {
+    const std::string& data_dir, bool read_only = false) {
   return eventstore::EventStore::Open(
-      {.path = data_dir, .create_if_missing = false});
+      {.path = data_dir, .create_if_missing = false, .read_only = read_only});
 }
 
 int ExitCodeOfOpen(const absl::Status& status) {
@@ -70,7 +73,7 @@ int VerifyServer(const ConnectionFlags& connection) {
 
 int VerifyDirectory(const std::string& data_dir) {
   absl::StatusOr<std::unique_ptr<eventstore::EventStore>> store =
-      OpenExisting(data_dir);
+      OpenExisting(data_dir, /*read_only=*/true);
   if (!store.ok()) {
     return Fail("verify",
                 absl::StrCat(store.status().message(),
@@ -98,8 +101,9 @@ CommandRunner AddVerifyCommand(CLI::App& app) {
       "Recompute the event log's hash chain and indexes, of a running "
       "--server or of a stopped store's --data_dir.");
   command->footer(
-      "\nExit code 0 if the log is intact, 1 on a mismatch or error, 2 on a "
-      "usage error (including a --data_dir that holds no store).\n"
+      "\nExit code 0 if the log is intact, 1 on a mismatch, damage or error, "
+      "2 on a usage error (including a --data_dir that holds no store). A "
+      "--data_dir is opened read-only: no file in it changes.\n"
       "Examples:\n"
       "  atgardctl verify --server=127.0.0.1:50051 --token_file=operator.jwt\n"
       "  atgardctl verify --data_dir=/var/lib/atgard/data");

@@ -262,8 +262,18 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
     metrics->ObserveCommit(appends, events, latency);
   };
   ASSIGN_OR_RETURN(parts->store, eventstore::EventStore::Open(store_options));
+  const eventstore::RecoveryReport& recovery = parts->store->Recovery();
   log::Info("store_opened", {{"data_dir", config.data_dir},
-                             {"head_position", parts->store->HeadPosition()}});
+                             {"head_position", parts->store->HeadPosition()},
+                             {"recovered_to_position", recovery.head_position},
+                             {"clean_stop", recovery.clean_stop}});
+  if (recovery.torn_tail_bytes > 0) {
+    // Bytes of a write a crash cut off, never acknowledged.
+    log::Warn("store_torn_tail_dropped",
+              {{"wal_file", recovery.torn_tail_file},
+               {"bytes", recovery.torn_tail_bytes},
+               {"recovered_to_position", recovery.head_position}});
+  }
 
   // After the store: a data directory that is wrong is reported as such
   // before anything (such as a development key) is created beside it.

@@ -4,6 +4,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -78,6 +82,38 @@ TEST_F(VerifyTest, AnUntouchedStoreVerifies) {
   VerifyReport tail = VerifyAll(30, 0);
   EXPECT_TRUE(tail.ok) << tail.problem;
   EXPECT_EQ(tail.events_checked, kEvents - 29);
+}
+
+// Every file of the directory with its contents.
+std::map<std::string, std::string> Snapshot(const std::string& dir) {
+  std::map<std::string, std::string> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    files[entry.path().filename().string()] =
+        std::string(std::istreambuf_iterator<char>(in), {});
+  }
+  return files;
+}
+
+TEST_F(VerifyTest, AReadOnlyVerifyChangesNoFile) {
+  const std::map<std::string, std::string> before = Snapshot(tmp_.path());
+  {
+    auto store = OpenOrDie({.path = tmp_.path(), .read_only = true});
+    ASSERT_NE(store, nullptr);
+    auto report = store->Verify();
+    ASSERT_TRUE(report.ok()) << report.status();
+    EXPECT_TRUE(report->ok) << report->problem;
+    EXPECT_EQ(report->events_checked, kEvents);
+    EXPECT_EQ(store
+                  ->Append("case-x", ExpectedVersion::Any(),
+                           {Event("Happened", "no")}, "", Meta())
+                  .status()
+                  .code(),
+              absl::StatusCode::kFailedPrecondition);
+    EXPECT_EQ(store->PutCheckpoint("reader", 3).code(),
+              absl::StatusCode::kFailedPrecondition);
+  }
+  EXPECT_EQ(Snapshot(tmp_.path()), before);
 }
 
 TEST_F(VerifyTest, AnEmptyStoreVerifies) {
