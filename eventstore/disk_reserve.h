@@ -33,6 +33,8 @@ namespace atgard::eventstore {
 // or the smaller of both.
 class DiskReserve {
  public:
+  // The default (abseil flags want one).
+  DiskReserve() : DiskReserve(Default()) {}
   // 1 GiB or 5 % of the file system, whichever is smaller.
   static DiskReserve Default() { return DiskReserve(uint64_t{1} << 30, 5.0); }
   static DiskReserve Bytes(uint64_t bytes) {
