@@ -371,6 +371,7 @@ struct AppendRequest {
   const v1::EventMetadata* metadata = nullptr;
   keys::Hash digest{};
   size_t bytes = 0;
+  bool may_use_reserve = false;
 
   absl::Status status;
   AppendResult result;
@@ -399,6 +400,11 @@ class StoreCore {
         witness_(std::move(witness)),
         recovery_(std::move(recovery)),
         db_(std::move(db)),
+        disk_({.path = path_,
+               .reserve = options_.disk_reserve,
+               .interval = options_.disk_check_interval,
+               .probe = options_.disk_space_probe,
+               .on_change = options_.on_disk_reserve}),
         heads_(options_.stream_cache_entries),
         next_position_(chain.position + 1),
         chain_hash_(chain.hash),
@@ -423,6 +429,8 @@ class StoreCore {
     MutexLock l(&state_mu_);
     return failure_;
   }
+
+  absl::Status DiskReserveStatus() const { return disk_.status(); }
 
   absl::Status ClosedError() const {
     return absl::UnavailableError(
@@ -661,6 +669,8 @@ class StoreCore {
   // waiters_.size(), readable without notify_mu_.
   std::atomic<size_t> waiter_count_{0};
 
+  // Admit() and Recheck() on the writer thread only.
+  DiskGuard disk_;
   // Writer thread only.
   HeadCache heads_;
   uint64_t next_position_;
@@ -761,7 +771,20 @@ void StoreCore::WriterLoop() {
     batch.clear();
     MutexLock l(&queue_mu_);
     wanted_ = 1;
-    while (!HasWorkOrStopping()) queue_cv_.Wait(&queue_mu_);
+    while (!HasWorkOrStopping()) {
+      if (!disk_.refusing()) {
+        queue_cv_.Wait(&queue_mu_);
+        continue;
+      }
+      // Refusing for the disk reserve: look at the disk now and then, so
+      // that the end of it is noticed (and reported) without an append.
+      if (queue_cv_.WaitWithDeadline(&queue_mu_,
+                                     absl::Now() + disk_.interval())) {
+        queue_mu_.Unlock();
+        disk_.Recheck(db_.get());
+        queue_mu_.Lock();
+      }
+    }
     if (queue_.empty()) return;  // stopping, and nothing left
     // After a batch of several appends, wait a little for as many again:
     // callers that were just answered tend to come straight back, and one
@@ -937,6 +960,21 @@ void StoreCore::Prepare(AppendRequest* req) {
   if (!VersionMatches(req->expected, head.version)) {
     req->status = absl::AbortedError(
         ConflictMessage(req->stream_id, req->expected, head.version));
+    return;
+  }
+  // Decided last, so that a conflict or a repeated command id is answered
+  // as such whatever the disk. A generous estimate of what the append
+  // writes: per event its envelope (with the metadata and two hashes), its
+  // index entry and key overhead.
+  if (absl::Status s = disk_.Admit(
+          db_.get(),
+          req->bytes +
+              req->events.size() * (req->stream_id.size() +
+                                    req->metadata->ByteSizeLong() + 256) +
+              req->command_id.size() + 512,
+          req->may_use_reserve);
+      !s.ok()) {
+    req->status = std::move(s);
     return;
   }
 
@@ -1473,6 +1511,11 @@ absl::Status StoreCore::PutCheckpoint(absl::string_view name,
                                       uint64_t position) {
   if (failed() || closed()) return failed() ? Health() : ClosedError();
   if (options_.read_only) return ReadOnlyError();
+  // Small and not synced, like the read log: they may use half the disk
+  // reserve, but not the rest.
+  if (disk_.reserve_exhausted()) {
+    if (absl::Status s = disk_.status(); !s.ok()) return s;
+  }
   ReaderMutexLock l(&db_mu_);
   if (db_ == nullptr) return ClosedError();
   std::string value;
@@ -2247,6 +2290,7 @@ absl::StatusOr<AppendResult> EventStore::Append(AppendRequest request) {
   req.events = request.events;
   req.command_id = request.command_id;
   req.metadata = &request.metadata;
+  req.may_use_reserve = request.may_use_reserve;
   if (!request.command_id.empty()) {
     req.digest =
         RecordDigest(request.stream_id, request.expected, request.events,
@@ -2275,6 +2319,7 @@ void EventStore::AppendAsync(
   req->events = owned.events;
   req->command_id = owned.command_id;
   req->metadata = &owned.metadata;
+  req->may_use_reserve = owned.may_use_reserve;
   if (!owned.command_id.empty()) {
     req->digest = RecordDigest(owned.stream_id, owned.expected, owned.events,
                                owned.metadata, owned.request_digest);
@@ -2372,6 +2417,10 @@ absl::StatusOr<StreamInfo> EventStore::GetStreamInfo(
 }
 
 absl::Status EventStore::Health() const { return core_->Health(); }
+
+absl::Status EventStore::DiskReserveStatus() const {
+  return core_->DiskReserveStatus();
+}
 
 void EventStore::OnFailure(std::function<void(const absl::Status&)> callback) {
   core_->OnFailure(std::move(callback));

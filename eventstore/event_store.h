@@ -40,6 +40,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "eventstore/disk_reserve.h"
 // Callers read events as the stored envelope, so its type is part of the
 // interface (and the header is light: messages only, no services).
 #include "atgard/v1/event_envelope.pb.h"
@@ -108,6 +109,24 @@ struct Options {
   // RocksDB environment, e.g. one that injects faults in tests. Not owned;
   // must outlive the store. Null means the default environment.
   rocksdb::Env* env = nullptr;
+
+  // Free space to leave on the file system of `path` (see disk_reserve.h):
+  // an append that would take the free space below it is refused with
+  // RESOURCE_EXHAUSTED, and appends are taken again by themselves once
+  // space is freed. Appends that set AppendRequest::may_use_reserve may use
+  // half of it. DiskReserve::Off() writes until the disk is full, which
+  // RocksDB does not survive.
+  DiskReserve disk_reserve = DiskReserve::Default();
+  // How often at most the writer asks the file system for its free space
+  // (in between it counts what it writes), and how soon after space is
+  // freed refused appends are taken again. Zero asks for every append.
+  absl::Duration disk_check_interval = absl::Milliseconds(100);
+  // For tests: replaces statvfs(2) of `path`. Runs on the writer thread.
+  std::function<absl::StatusOr<DiskSpace>()> disk_space_probe;
+  // Called on the writer thread when appends start being refused for the
+  // disk reserve (with the refusal, RESOURCE_EXHAUSTED) and when they are
+  // taken again (OK). Must be quick and must not call into the store.
+  std::function<void(const absl::Status&)> on_disk_reserve;
 
   // Called after each successful group commit with its number of appends,
   // of events, and the time the synced write took (for metrics). Runs on
@@ -195,6 +214,10 @@ struct AppendRequest {
   // decides the events from current state (so that a retry may produce
   // other events or expect another version) identifies the request instead.
   std::string request_digest;
+  // True for the few small appends that let reads go on while the disk
+  // reserve refuses other appends (the read log): they may use half of the
+  // reserve.
+  bool may_use_reserve = false;
 };
 
 struct StreamInfo {
@@ -432,6 +455,13 @@ class EventStore {
   //                     events, a payload, batch or metadata over its limit,
   //                     or a metadata command id that differs; the message
   //                     names the argument.
+  //   RESOURCE_EXHAUSTED  the append would take the free space of the
+  //                     data directory's file system below
+  //                     Options::disk_reserve; the message names the
+  //                     directory, the free space and the reserve. Retry
+  //                     once space is freed: appends are taken again
+  //                     without a reopen. (A repeated command id whose
+  //                     append is stored is still answered.)
   //   UNAVAILABLE       the store has failed (see Health()) or is closing.
   //                     If this call's own write failed, its outcome is
   //                     unknown: after the store is reopened, retry with
@@ -471,6 +501,7 @@ class EventStore {
   // PutCheckpoint is not synced: after a crash a reader may resume a little
   // earlier, so its processing must be idempotent. Errors: INVALID_ARGUMENT
   // for an empty name; UNAVAILABLE if the store has failed or is closed;
+  // RESOURCE_EXHAUSTED while the free space is below half the disk reserve;
   // INTERNAL for RocksDB errors.
   [[nodiscard]] absl::StatusOr<uint64_t> GetCheckpoint(
       absl::string_view name) const;
@@ -527,8 +558,14 @@ class EventStore {
       absl::string_view stream_id) const;
 
   // OK while the store accepts writes. After a failed write or sync:
-  // UNAVAILABLE with the cause, until the store is reopened.
+  // UNAVAILABLE with the cause, until the store is reopened. A full disk
+  // is no failure: see DiskReserveStatus().
   absl::Status Health() const;
+
+  // OK, or RESOURCE_EXHAUSTED with the reason while appends are refused
+  // for the disk reserve (Options::disk_reserve). Passes by itself once
+  // space is freed; reads are served meanwhile.
+  absl::Status DiskReserveStatus() const;
 
   // Registers `callback` to run once when the store fails, on the thread
   // that detected the failure (or at once on this thread if it has already

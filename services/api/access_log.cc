@@ -41,6 +41,9 @@ void AccessLog::Record(const domain::Principal& principal,
   append.metadata.set_actor_subject(principal.subject);
   append.metadata.set_actor_role(std::string(domain::RoleName(principal.role)));
   append.metadata.set_tenant(principal.tenant);
+  // A read is served only once recorded: the record may use part of the
+  // disk reserve, so that reads go on while other writes are refused.
+  append.may_use_reserve = true;
   store_->AppendAsync(
       std::move(append),
       [done =

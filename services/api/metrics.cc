@@ -138,6 +138,14 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                           .Help("Commands issued by automatic policies.")
                           .Register(*registry_)
                           .Add({});
+  writes_refused_ =
+      &prometheus::BuildGauge()
+           .Name("atgard_writes_refused_disk_reserve")
+           .Help(
+               "1 while appends are refused because the free space of the "
+               "data directory's file system is at the disk reserve.")
+           .Register(*registry_)
+           .Add({});
 }
 
 Metrics::~Metrics() {
@@ -225,6 +233,10 @@ void Metrics::ObserveSchedulerRun(size_t overdue_events) {
 
 void Metrics::ObservePolicyCommands(size_t commands) {
   policy_commands_->Increment(static_cast<double>(commands));
+}
+
+void Metrics::SetWritesRefused(bool refused) {
+  writes_refused_->Set(refused ? 1 : 0);
 }
 
 std::string Metrics::Render() const {

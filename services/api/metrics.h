@@ -54,6 +54,8 @@ class Metrics {
   void ObserveSchedulerRun(size_t overdue_events);
   // Commands issued by automatic policies.
   void ObservePolicyCommands(size_t commands);
+  // Whether the store refuses appends for its disk reserve.
+  void SetWritesRefused(bool refused);
 
   // The text exposition, for tests.
   std::string Render() const;
@@ -75,6 +77,7 @@ class Metrics {
   prometheus::Counter* scheduler_runs_;
   prometheus::Counter* overdue_events_;
   prometheus::Counter* policy_commands_;
+  prometheus::Gauge* writes_refused_;
 
   // Family::Add() builds a new series object before it looks for an
   // existing one, so per-RPC series are looked up here instead.

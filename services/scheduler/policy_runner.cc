@@ -115,10 +115,11 @@ absl::StatusOr<size_t> PolicyRunner::ProcessBatch() {
         log::Info("policy_command", {{"command_id", pc.command_id},
                                      {"stream", result->stream_id()}});
       } else if (absl::IsUnavailable(result.status()) ||
+                 absl::IsResourceExhausted(result.status()) ||
                  absl::IsAborted(result.status())) {
-        // The store refuses writes, or other writers kept changing the
-        // aggregate: nothing is decided yet. Stop here and retry from
-        // this event.
+        // The store refuses writes (failed, or the disk is at its
+        // reserve), or other writers kept changing the aggregate: nothing
+        // is decided yet. Stop here and retry from this event.
         return result.status();
       } else {
         // The domain refused (e.g. the case was already closed): nothing

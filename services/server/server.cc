@@ -256,7 +256,22 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   log::Info("store_opening", {{"data_dir", config.data_dir}});
   eventstore::Options store_options;
   store_options.path = config.data_dir;
+  store_options.disk_reserve = config.disk_reserve;
   api::Metrics* metrics = &parts->metrics;
+  // A full disk refuses appends but is no failure: reads (and the read log,
+  // which may use part of the reserve) go on, and appends resume by
+  // themselves once space is freed. So health stays SERVING (the health
+  // service has no field for "read-only"); the log and the metric say it.
+  store_options.on_disk_reserve =
+      [metrics, data_dir = config.data_dir](const absl::Status& status) {
+        metrics->SetWritesRefused(!status.ok());
+        if (status.ok()) {
+          log::Info("writes_resumed", {{"data_dir", data_dir}});
+        } else {
+          log::Error("writes_refused_disk_reserve",
+                     {{"data_dir", data_dir}, {"error", status}});
+        }
+      };
   store_options.on_commit = [metrics](size_t appends, size_t events,
                                       absl::Duration latency) {
     metrics->ObserveCommit(appends, events, latency);

@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "eventstore/disk_reserve.h"
 #include "services/auth/authenticator.h"
 
 namespace atgard::server {
@@ -45,6 +46,9 @@ struct ServerConfig {
   absl::Duration deadline_interval = absl::Minutes(5);
   // How many aggregate states the server keeps in memory.
   size_t aggregate_cache = 10000;
+  // Free space left on the data directory's file system: appends that
+  // would go below it are refused (RESOURCE_EXHAUSTED) until space is freed.
+  eventstore::DiskReserve disk_reserve = eventstore::DiskReserve::Default();
   // Where online backups go (OperatorService.CreateBackup); none if empty.
   std::string backup_dir;
   // Who may call: bearer tokens, client certificates, or (development

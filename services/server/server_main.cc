@@ -35,6 +35,12 @@ ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
 ABSL_FLAG(std::string, data_dir, "./data",
           "Directory of the event store (RocksDB). Created if missing; a "
           "non-empty directory that is not an atgard store is refused.");
+ABSL_FLAG(atgard::eventstore::DiskReserve, disk_reserve,
+          atgard::eventstore::DiskReserve::Default(),
+          "Free space to leave on the file system of --data_dir: appends "
+          "that would go below it are refused (RESOURCE_EXHAUSTED) until "
+          "space is freed, then taken again. A size (1GiB, 512MiB), a share "
+          "of the file system (5%), or 0 to turn it off.");
 ABSL_FLAG(std::string, tls_cert, "",
           "PEM file with the server certificate chain. Enables TLS.");
 ABSL_FLAG(std::string, tls_key, "",
@@ -226,6 +232,7 @@ ServerConfig ConfigFromFlags() {
   ServerConfig c;
   c.listen_address = absl::GetFlag(FLAGS_listen);
   c.data_dir = absl::GetFlag(FLAGS_data_dir);
+  c.disk_reserve = absl::GetFlag(FLAGS_disk_reserve);
   c.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
   c.tls_key_file = absl::GetFlag(FLAGS_tls_key);
   c.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
