@@ -17,9 +17,9 @@ class Server {
   // Opens the store, builds everything and starts serving. Errors name the
   // flag or the directory at fault (see ServerConfig and
   // eventstore::EventStore::Open); INVALID_ARGUMENT if --data_dir or
-  // --backup_dir may be read by every user (its mode has "other" bits); FAILED_PRECONDITION if
-  // the Stockholm time zone cannot be loaded; UNAVAILABLE if an address
-  // cannot be bound.
+  // --backup_dir may be read by every user (its mode has "other" bits);
+  // FAILED_PRECONDITION if the Stockholm time zone cannot be loaded;
+  // UNAVAILABLE if an address cannot be bound.
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<Server>> Start(
       const ServerConfig& config);
 
