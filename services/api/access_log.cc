@@ -1,10 +1,13 @@
 #include "services/api/access_log.h"
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "atgard/v1/events.pb.h"
 #include "eventstore/event_store.h"
+#include "services/common/log.h"
 #include "services/domain/calendar.h"
 #include "services/domain/dates.h"
+#include "services/domain/validation.h"
 
 namespace atgard::api {
 
@@ -17,9 +20,63 @@ std::string AccessLog::StreamFor(absl::string_view tenant, absl::Time at) {
                       domain::FormatDay(domain::StockholmDay(at)));
 }
 
+namespace {
+
+std::string Bounded(std::string text, size_t max) {
+  if (text.size() <= max) return text;
+  // Not in the middle of an escape or a UTF-8 sequence: CHexEscape output
+  // is ASCII, and messages are cut at a character boundary.
+  size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xc0) == 0x80) {
+    --cut;
+  }
+  text.resize(cut);
+  text.append("…");
+  return text;
+}
+
+}  // namespace
+
+std::string AccessLog::Requested(absl::string_view field,
+                                 absl::string_view requested) {
+  if (!domain::RejectPersonalIdentityNumbers(field, requested).ok()) {
+    return absl::StrCat("(", field,
+                        " withheld: it holds a personal identity number)");
+  }
+  std::string escaped = absl::CHexEscape(requested);
+  if (escaped.size() > kMaxResourceBytes) {
+    size_t cut = kMaxResourceBytes;
+    // Never end inside a "\xNN" escape.
+    const size_t slash = escaped.rfind('\\', cut);
+    if (slash != std::string::npos && cut - slash < 4) cut = slash;
+    escaped.resize(cut);
+    escaped.append("...");
+  }
+  return escaped;
+}
+
 void AccessLog::Record(const domain::Principal& principal,
                        absl::string_view method, absl::string_view resource,
                        const absl::Status& outcome, uint64_t items,
+                       std::function<void(absl::Status)> done) {
+  Append(principal, method, resource, outcome, items, /*ended=*/false,
+         std::move(done));
+}
+
+void AccessLog::RecordEnd(const domain::Principal& principal,
+                          absl::string_view method, absl::string_view resource,
+                          const absl::Status& outcome, uint64_t items) {
+  Append(principal, method, resource, outcome, items, /*ended=*/true,
+         [](absl::Status stored) {
+           if (!stored.ok()) {
+             log::Error("access_record_failed", {{"error", stored}});
+           }
+         });
+}
+
+void AccessLog::Append(const domain::Principal& principal,
+                       absl::string_view method, absl::string_view resource,
+                       const absl::Status& outcome, uint64_t items, bool ended,
                        std::function<void(absl::Status)> done) {
   v1::Event event;
   v1::AccessRecorded* e = event.mutable_access_recorded();
@@ -31,6 +88,10 @@ void AccessLog::Record(const domain::Principal& principal,
   e->set_outcome(outcome.ok() ? "OK"
                               : absl::StatusCodeToString(outcome.code()));
   e->set_items(items);
+  e->set_ended(ended);
+  if (!outcome.ok()) {
+    e->set_reason(Bounded(std::string(outcome.message()), kMaxReasonBytes));
+  }
 
   eventstore::AppendRequest append;
   append.stream_id = StreamFor(principal.tenant, clock_());

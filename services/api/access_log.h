@@ -24,6 +24,9 @@ class EventStore;
 
 namespace atgard::api {
 
+inline constexpr size_t kMaxResourceBytes = 200;
+inline constexpr size_t kMaxReasonBytes = 300;
+
 class AccessLog {
  public:
   // `store` must outlive the log.
@@ -31,15 +34,34 @@ class AccessLog {
 
   // Appends one access event for a read by `principal` of `resource`
   // through `method` with `outcome` (OK or the refusal) and `items`
-  // returned; calls `done` once it is durable (OK) or could not be stored.
+  // returned, and a refusal's message as the reason; calls `done` once it
+  // is durable (OK) or could not be stored.
   void Record(const domain::Principal& principal, absl::string_view method,
               absl::string_view resource, const absl::Status& outcome,
               uint64_t items, std::function<void(absl::Status)> done);
+
+  // A subscription that ended after delivering `items` events with
+  // `outcome`: the closing record of what Record() opened. Best effort:
+  // failures to store it are logged.
+  void RecordEnd(const domain::Principal& principal, absl::string_view method,
+                 absl::string_view resource, const absl::Status& outcome,
+                 uint64_t items);
+
+  // `requested` (a stream id, a prefix: text the caller sent) as it may
+  // appear in a record: C-escaped, cut to kMaxResourceBytes, or a
+  // placeholder naming `field` if it holds a personal identity number.
+  static std::string Requested(absl::string_view field,
+                               absl::string_view requested);
 
   // The stream an access on `day` goes to.
   static std::string StreamFor(absl::string_view tenant, absl::Time at);
 
  private:
+  void Append(const domain::Principal& principal, absl::string_view method,
+              absl::string_view resource, const absl::Status& outcome,
+              uint64_t items, bool ended,
+              std::function<void(absl::Status)> done);
+
   eventstore::EventStore* const store_;
   const std::function<absl::Time()> clock_;
 };

@@ -7,6 +7,7 @@
 #include "eventstore/event_store.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "services/api/request_checks.h"
 #include "services/common/status_macros.h"
 #include "services/domain/decider.h"
 #include "services/domain/errors.h"
@@ -112,7 +113,39 @@ CommandHandler::CommandHandler(eventstore::EventStore* store,
                                AggregateRepository* repository, Options options)
     : store_(store), repository_(repository), options_(std::move(options)) {}
 
+absl::Status RequireCommandRole(const domain::Principal& principal) {
+  switch (principal.role) {
+    case v1::ROLE_FOLLOW_UP_OFFICER:
+    case v1::ROLE_CARE_DIRECTOR:
+    case v1::ROLE_ADMINISTRATION_DIRECTOR:
+    case v1::ROLE_PROVIDER:
+    case v1::ROLE_MEDICAL_OFFICER:
+    case v1::ROLE_SYSTEM:
+      return absl::OkStatus();
+    default:
+      return domain::PermissionDenied(
+          "", absl::StrCat("role ", domain::RoleName(principal.role),
+                           " reads only and issues no commands"));
+  }
+}
+
 void CommandHandler::Handle(CommandRequest request, Done done) {
+  // Who may ever issue commands is decided before anything of the command
+  // is looked at: a read-only role must not learn from validation messages
+  // (or NOT_FOUND against INVALID_ARGUMENT) what a valid command looks like
+  // or which ids exist. The deciders still check the role for each step.
+  if (absl::Status s = RequireCommandRole(request.principal); !s.ok()) {
+    done(s);
+    return;
+  }
+  // Commands from callers other than the gRPC services (policies, tools)
+  // pass the same check: whatever unknown fields a command carries would
+  // otherwise be copied into its events.
+  if (absl::Status s = CheckNoUnknownFields(request.command, "command");
+      !s.ok()) {
+    done(s);
+    return;
+  }
   if (absl::Status s = ValidateCommandId(request.command_id); !s.ok()) {
     done(s);
     return;
@@ -251,6 +284,15 @@ void CommandHandler::Attempt(std::shared_ptr<Call> call) {
   append.stream_id = call->stream_id;
   append.expected = eventstore::ExpectedVersion::Exact(working.version);
   for (const v1::Event& e : *events) {
+    // The log keeps whatever it is given for ever: an event carrying fields
+    // its schema does not declare is a bug upstream, never written.
+    if (absl::Status s = CheckNoUnknownFields(e, "event"); !s.ok()) {
+      give_back();
+      Finish(call,
+             absl::InternalError(absl::StrCat(
+                 domain::EventType(e), " was not written: ", s.message())));
+      return;
+    }
     append.events.push_back({.event_type = domain::EventType(e),
                              .schema_version = 1,
                              .payload = Deterministic(e)});

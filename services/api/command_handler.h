@@ -81,7 +81,12 @@ class CommandHandler {
   CommandHandler& operator=(const CommandHandler&) = delete;
 
   // Carries out `request` and calls `done` with where its events went, or:
-  //   INVALID_ARGUMENT naming options.command_id or a field of the command;
+  //   PERMISSION_DENIED, before anything else, for a role that never
+  //   issues commands (AUDITOR, SUPERVISOR, OPERATOR);
+  //   INVALID_ARGUMENT for a command with fields its schema does not
+  //   declare, naming options.command_id, or a field of the command;
+  //   INTERNAL, writing nothing, if a decided event would carry unknown
+  //   fields (see request_checks.h);
   //   the decider's errors (see services/domain/decider.h);
   //   ABORTED when an expected version was given and does not match, or
   //   conflicts persisted past max_attempts;
@@ -122,6 +127,11 @@ class CommandHandler {
   // completer thread that reports the previous outcome.
   SerialExecutor retries_;
 };
+
+// OK for the roles that may issue some command (everyone but AUDITOR,
+// SUPERVISOR and OPERATOR); PERMISSION_DENIED otherwise.
+[[nodiscard]] absl::Status RequireCommandRole(
+    const domain::Principal& principal);
 
 // The checks a client-chosen command id must pass: 1-128 printable ASCII
 // characters. INVALID_ARGUMENT naming options.command_id otherwise.

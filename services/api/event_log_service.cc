@@ -93,6 +93,15 @@ std::string DescribeFilter(const eventstore::ReadAllFilter& filter) {
   return out;
 }
 
+// A filter that was refused, as the caller gave it.
+std::string RequestedFilter(const v1::EventFilter& filter) {
+  std::string out = absl::StrJoin(filter.stream_prefixes(), ",");
+  if (filter.event_types_size() > 0) {
+    absl::StrAppend(&out, " types ", absl::StrJoin(filter.event_types(), ","));
+  }
+  return AccessLog::Requested("filter", out);
+}
+
 class EventStoreServiceImpl final
     : public v1::EventStoreService::CallbackService {
  public:
@@ -105,7 +114,7 @@ class EventStoreServiceImpl final
       v1::ReadStreamResponse* response) override {
     auto call = std::make_shared<UnaryCall>(
         services_, context, "/atgard.v1.EventStoreService/ReadStream");
-    absl::StatusOr<domain::Principal> principal = call->Authenticate();
+    absl::StatusOr<domain::Principal> principal = call->Admit(*request);
     if (!principal.ok()) {
       call->Finish(principal.status());
       return call->reactor();
@@ -115,9 +124,11 @@ class EventStoreServiceImpl final
     absl::Status outcome = RequireReader(*principal);
     if (outcome.ok()) outcome = valid_id;
     if (outcome.ok()) outcome = ReadStreamInto(*principal, *request, response);
-    const std::string resource = valid_id.ok()
-                                     ? request->stream_id()
-                                     : std::string("(invalid stream_id)");
+    // What was asked for, refused or not (escaped, bounded, and withheld
+    // if it holds a personnummer): a refused cross-tenant read names the
+    // stream it tried.
+    const std::string resource =
+        AccessLog::Requested("stream_id", request->stream_id());
     services_.access_log->Record(
         *principal, call->method(), resource, outcome,
         outcome.ok() ? response->events_size() : 0,
@@ -132,7 +143,7 @@ class EventStoreServiceImpl final
                                     v1::ReadAllResponse* response) override {
     auto call = std::make_shared<UnaryCall>(
         services_, context, "/atgard.v1.EventStoreService/ReadAll");
-    absl::StatusOr<domain::Principal> principal = call->Authenticate();
+    absl::StatusOr<domain::Principal> principal = call->Admit(*request);
     if (!principal.ok()) {
       call->Finish(principal.status());
       return call->reactor();
@@ -164,7 +175,7 @@ class EventStoreServiceImpl final
     const std::string resource =
         filter.ok() ? absl::StrCat(DescribeFilter(*filter), " from ",
                                    request->from_position())
-                    : std::string("(invalid filter)");
+                    : RequestedFilter(request->filter());
     services_.access_log->Record(
         *principal, call->method(), resource, outcome,
         outcome.ok() ? response->events_size() : 0,
@@ -265,9 +276,12 @@ class SubscribeCall final
   // then either refuses with `refusal` or streams from `subscription`.
   static std::shared_ptr<SubscribeCall> Create(
       const ServiceContext& services, absl::Status refusal,
-      std::unique_ptr<eventstore::Subscription> subscription) {
+      std::unique_ptr<eventstore::Subscription> subscription,
+      domain::Principal principal, std::string resource) {
     std::shared_ptr<SubscribeCall> call(new SubscribeCall(
         services, std::move(refusal), std::move(subscription)));
+    call->principal_ = std::move(principal);
+    call->resource_ = std::move(resource);
     call->self_ = call;
     if (services.metrics != nullptr) services.metrics->AddSubscriptions(1);
     return call;
@@ -295,6 +309,13 @@ class SubscribeCall final
   void OnDone() override {
     done_ = true;
     if (services_.metrics != nullptr) services_.metrics->AddSubscriptions(-1);
+    // A subscription that streamed closes its access record with what it
+    // delivered; a refused one was recorded in full when it started.
+    if (ready_.load(std::memory_order_acquire) && refusal_.ok()) {
+      services_.access_log->RecordEnd(
+          principal_, "/atgard.v1.EventStoreService/Subscribe", resource_,
+          final_status_, delivered_.load(std::memory_order_relaxed));
+    }
     // Released on the pump after every step already queued has run.
     services_.subscription_pump->Post([self = std::move(self_)] {});
   }
@@ -322,6 +343,7 @@ class SubscribeCall final
     }
     if (cancelled_) {
       finished_ = true;
+      final_status_ = absl::CancelledError("the subscriber went away");
       Finish(grpc::Status::CANCELLED);
       return;
     }
@@ -330,6 +352,7 @@ class SubscribeCall final
           subscription_->ReadAvailable(kSubscriptionBatch);
       if (!batch.ok()) {
         finished_ = true;
+        final_status_ = batch.status();
         Finish(ToGrpcStatus(batch.status()));
         return;
       }
@@ -362,11 +385,13 @@ class SubscribeCall final
     buffer_.pop_front();
     if (!recorded.ok()) {
       finished_ = true;
+      final_status_ = recorded.status();
       Finish(ToGrpcStatus(recorded.status()));
       return;
     }
     response_.Clear();
     *response_.mutable_event() = *std::move(recorded);
+    delivered_.fetch_add(1, std::memory_order_relaxed);
     Write();
   }
 
@@ -381,6 +406,14 @@ class SubscribeCall final
   std::atomic<bool> ready_{false};
   std::unique_ptr<eventstore::Subscription> subscription_;
   std::shared_ptr<SubscribeCall> self_;
+  // For the closing access record; set before the call starts.
+  domain::Principal principal_;
+  std::string resource_;
+  // Written on the pump before Finish(); read in OnDone, which gRPC calls
+  // after Finish() has completed. A stream the server ends otherwise
+  // (shutdown) counts as cancelled.
+  absl::Status final_status_ = absl::CancelledError("the server stopped it");
+  std::atomic<uint64_t> delivered_{0};
   // Touched only on the pump.
   std::deque<v1::EventEnvelope> buffer_;
   v1::SubscribeResponse response_;
@@ -407,7 +440,7 @@ grpc::ServerWriteReactor<v1::SubscribeResponse>*
 EventStoreServiceImpl::Subscribe(grpc::CallbackServerContext* context,
                                  const v1::SubscribeRequest* request) {
   absl::StatusOr<domain::Principal> principal =
-      services_.authenticator->Authenticate(*context);
+      AdmitRequest(*services_.authenticator, *context, *request);
   if (!principal.ok()) return new RefusedSubscribe(principal.status());
   absl::StatusOr<eventstore::ReadAllFilter> filter =
       StoreFilter(*principal, request->filter());
@@ -437,11 +470,11 @@ EventStoreServiceImpl::Subscribe(grpc::CallbackServerContext* context,
           ? absl::StrCat(DescribeFilter(*filter), " from ",
                          start.is_now() ? std::string("now")
                                         : absl::StrCat(start.position()))
-          : std::string("(invalid filter)");
+          : RequestedFilter(request->filter());
   // The subscription is recorded before its first event is sent (its
   // record is itself an event the subscriber may see).
-  std::shared_ptr<SubscribeCall> call =
-      SubscribeCall::Create(services_, outcome, std::move(subscription));
+  std::shared_ptr<SubscribeCall> call = SubscribeCall::Create(
+      services_, outcome, std::move(subscription), *principal, resource);
   services_.access_log->Record(
       *principal, "/atgard.v1.EventStoreService/Subscribe", resource, outcome,
       0, [call](absl::Status stored) { call->Recorded(stored); });
@@ -455,10 +488,10 @@ class DiagnosticsServiceImpl final
       : services_(services) {}
 
   grpc::ServerUnaryReactor* Ping(grpc::CallbackServerContext* context,
-                                 const v1::PingRequest* /*request*/,
+                                 const v1::PingRequest* request,
                                  v1::PingResponse* response) override {
     UnaryCall call(services_, context, "/atgard.v1.DiagnosticsService/Ping");
-    absl::StatusOr<domain::Principal> principal = call.Authenticate();
+    absl::StatusOr<domain::Principal> principal = call.Admit(*request);
     if (principal.ok()) {
       response->set_subject(principal->subject);
       response->set_role(principal->role);

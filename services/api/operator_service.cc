@@ -12,8 +12,9 @@ namespace {
 
 // The caller, if it may run the store (OPERATOR); else the status to
 // finish with.
-absl::StatusOr<domain::Principal> AuthenticateOperator(const UnaryCall& call) {
-  absl::StatusOr<domain::Principal> principal = call.Authenticate();
+absl::StatusOr<domain::Principal> AuthenticateOperator(
+    const UnaryCall& call, const google::protobuf::Message& request) {
+  absl::StatusOr<domain::Principal> principal = call.Admit(request);
   if (!principal.ok() || principal->role == v1::ROLE_OPERATOR) return principal;
   return domain::PermissionDenied(
       "", absl::StrCat("role ", domain::RoleName(principal->role),
@@ -30,7 +31,8 @@ class OperatorServiceImpl final : public v1::OperatorService::CallbackService {
       v1::VerifyLogResponse* response) override {
     auto call = std::make_shared<UnaryCall>(
         services_, context, "/atgard.v1.OperatorService/VerifyLog");
-    absl::StatusOr<domain::Principal> principal = AuthenticateOperator(*call);
+    absl::StatusOr<domain::Principal> principal =
+        AuthenticateOperator(*call, *request);
     if (!principal.ok()) {
       call->Finish(principal.status());
       return call->reactor();
@@ -61,11 +63,12 @@ class OperatorServiceImpl final : public v1::OperatorService::CallbackService {
 
   grpc::ServerUnaryReactor* CreateBackup(
       grpc::CallbackServerContext* context,
-      const v1::CreateBackupRequest* /*request*/,
+      const v1::CreateBackupRequest* request,
       v1::CreateBackupResponse* response) override {
     auto call = std::make_shared<UnaryCall>(
         services_, context, "/atgard.v1.OperatorService/CreateBackup");
-    absl::StatusOr<domain::Principal> principal = AuthenticateOperator(*call);
+    absl::StatusOr<domain::Principal> principal =
+        AuthenticateOperator(*call, *request);
     if (principal.ok() && services_.backup_dir.empty()) {
       principal = absl::FailedPreconditionError(
           "the server has no --backup_dir; start it with one to take backups");

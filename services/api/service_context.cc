@@ -4,6 +4,7 @@
 #include "services/api/call_authenticator.h"
 #include "services/api/grpc_status.h"
 #include "services/api/metrics.h"
+#include "services/api/request_checks.h"
 #include "services/domain/errors.h"
 
 namespace atgard::api {
@@ -18,8 +19,29 @@ UnaryCall::UnaryCall(const ServiceContext& services,
       authenticator_(services.authenticator),
       started_(absl::Now()) {}
 
-absl::StatusOr<domain::Principal> UnaryCall::Authenticate() const {
-  return authenticator_->Authenticate(*context_);
+absl::StatusOr<domain::Principal> UnaryCall::Admit(
+    const google::protobuf::Message& request, Authorize authorize) const {
+  return AdmitRequest(*authenticator_, *context_, request, authorize);
+}
+
+absl::StatusOr<domain::Principal> AdmitRequest(
+    const CallAuthenticator& authenticator,
+    const grpc::ServerContextBase& context,
+    const google::protobuf::Message& request, Authorize authorize) {
+  // Authentication first: an unknown caller learns nothing about what the
+  // server accepts.
+  absl::StatusOr<domain::Principal> principal =
+      authenticator.Authenticate(context);
+  if (!principal.ok()) return principal;
+  if (authorize != nullptr) {
+    if (absl::Status allowed = authorize(*principal); !allowed.ok()) {
+      return allowed;
+    }
+  }
+  if (absl::Status checked = CheckRequest(request); !checked.ok()) {
+    return checked;
+  }
+  return principal;
 }
 
 void UnaryCall::Finish(const absl::Status& status) const {

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "google/protobuf/message.h"
 #include "services/domain/principal.h"
 
 namespace atgard {
@@ -47,6 +48,10 @@ struct ServiceContext {
   std::function<absl::Time()> clock = [] { return absl::Now(); };
 };
 
+// A check of the caller's role alone, made before the request is looked
+// at; PERMISSION_DENIED when the role may never call the RPC.
+using Authorize = absl::Status (*)(const domain::Principal&);
+
 // One unary call: finishes its reactor exactly once and records the RPC's
 // metrics. Safe to finish from any thread.
 class UnaryCall {
@@ -57,8 +62,15 @@ class UnaryCall {
   grpc::ServerUnaryReactor* reactor() const { return reactor_; }
   absl::string_view method() const { return method_; }
 
-  // The caller's principal, or the status to finish with.
-  absl::StatusOr<domain::Principal> Authenticate() const;
+  // The caller's principal once it is authenticated, passed `authorize`
+  // (if given: can this role ever call this RPC?) and `request` passed
+  // CheckRequest() (request_checks.h); else the status to finish with.
+  // Every RPC starts here, so that no request with unknown fields or
+  // beyond the API's bounds is acted on, and a role that may not call the
+  // RPC learns nothing about what a valid request looks like.
+  absl::StatusOr<domain::Principal> Admit(
+      const google::protobuf::Message& request,
+      Authorize authorize = nullptr) const;
 
   void Finish(const absl::Status& status) const;
 
@@ -70,6 +82,13 @@ class UnaryCall {
   const CallAuthenticator* authenticator_;
   absl::Time started_;
 };
+
+// What UnaryCall::Admit does, for calls that are not unary (Subscribe):
+// authenticates the caller, then checks `request`.
+[[nodiscard]] absl::StatusOr<domain::Principal> AdmitRequest(
+    const CallAuthenticator& authenticator,
+    const grpc::ServerContextBase& context,
+    const google::protobuf::Message& request, Authorize authorize = nullptr);
 
 // Roles that read workflow data (everyone but OPERATOR and SYSTEM; a
 // PROVIDER only its own). PERMISSION_DENIED otherwise.

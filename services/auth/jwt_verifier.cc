@@ -36,20 +36,34 @@ json DecodeObject(absl::string_view part) {
 }
 
 // A NumericDate (RFC 7519): seconds since the epoch, integer or not.
+// Values outside [-kMaxNumericDate, kMaxNumericDate] are refused rather
+// than saturated: absl::Seconds(1e300) is an infinite duration, and a
+// token whose "exp" is infinite would never expire.
+constexpr double kMaxNumericDate = 1e11;  // about the year 5138
+
 bool ToTime(const json& value, absl::Time* t) {
   if (value.is_number_unsigned()) {
     const uint64_t s = value.get<uint64_t>();
-    constexpr uint64_t kMax = std::numeric_limits<int64_t>::max();
-    *t = absl::FromUnixSeconds(static_cast<int64_t>(std::min(s, kMax)));
+    if (s > static_cast<uint64_t>(kMaxNumericDate)) return false;
+    *t = absl::FromUnixSeconds(static_cast<int64_t>(s));
     return true;
   }
   if (value.is_number_integer()) {
-    *t = absl::FromUnixSeconds(value.get<int64_t>());
+    const int64_t s = value.get<int64_t>();
+    if (s < -static_cast<int64_t>(kMaxNumericDate) ||
+        s > static_cast<int64_t>(kMaxNumericDate)) {
+      return false;
+    }
+    *t = absl::FromUnixSeconds(s);
     return true;
   }
   if (value.is_number_float()) {
-    // absl::Seconds saturates to an infinite duration for huge values.
-    *t = absl::UnixEpoch() + absl::Seconds(value.get<double>());
+    const double seconds = value.get<double>();
+    // NaN fails both comparisons.
+    if (!(seconds >= -kMaxNumericDate && seconds <= kMaxNumericDate)) {
+      return false;
+    }
+    *t = absl::UnixEpoch() + absl::Seconds(seconds);
     return true;
   }
   return false;
@@ -62,7 +76,8 @@ absl::Status TimeClaim(const json& claims, const char* name, absl::Time* t,
   *present = it != claims.end();
   if (*present && !ToTime(*it, t)) {
     return Refuse(absl::StrCat("token claim \"", name,
-                               "\" must be a number (seconds since 1970)"));
+                               "\" must be a number (seconds since 1970) "
+                               "before the year 5000"));
   }
   return absl::OkStatus();
 }
@@ -340,6 +355,19 @@ absl::StatusOr<domain::Principal> JwtVerifier::VerifyUncached(
   if (has_iat && iat > now + leeway) {
     return Refuse(absl::StrCat("token was issued in the future, at ",
                                FormatInstant(iat)));
+  }
+  if (has_nbf && nbf >= exp) {
+    return Refuse(absl::StrCat("token is not valid before ", FormatInstant(nbf),
+                               ", which is not before it expires at ",
+                               FormatInstant(exp)));
+  }
+  // A token that stays valid for months is a standing credential, not a
+  // session: cap how far ahead "exp" may lie, from now and from "iat".
+  if (exp > now + kMaxTokenLifetime + leeway ||
+      (has_iat && exp - iat > kMaxTokenLifetime)) {
+    return Refuse(absl::StrCat("token expires at ", FormatInstant(exp),
+                               ", too far ahead: tokens may live at most "
+                               "31 days"));
   }
 
   domain::Principal principal;

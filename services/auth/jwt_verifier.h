@@ -18,7 +18,11 @@
 //    entry lists key ids, the key that verified the signature has one;
 //  * "exp" is present and now < exp + leeway; if present, now >= nbf -
 //    leeway and iat <= now + leeway (NumericDate: seconds since the epoch,
-//    integer or fractional);
+//    integer or fractional, at most 1e11 in magnitude: larger values are
+//    refused, never saturated to "for ever");
+//  * "exp" lies at most kMaxTokenLifetime (31 days) after now (plus
+//    leeway) and, with "iat", at most kMaxTokenLifetime after iat; with
+//    "nbf", nbf < exp;
 //  * "sub" is a non-empty string; "tenant" is a kommunkod (four digits);
 //    "role" is an atgard.v1.Role name without "ROLE_" other than
 //    UNSPECIFIED and SYSTEM; "provider_id" is present (non-empty) if and
@@ -59,6 +63,12 @@ namespace atgard::auth {
 
 // Larger tokens are refused before any decoding.
 inline constexpr size_t kMaxTokenBytes = 16 * 1024;
+
+// How far ahead of now (and of "iat") a token's "exp" may lie. Identity
+// providers issue tokens for minutes to hours; 31 days leaves room for
+// development tokens (dev_tokens.h allows up to 30 days) and refuses
+// tokens meant to be valid indefinitely.
+inline constexpr absl::Duration kMaxTokenLifetime = absl::Hours(24 * 31);
 
 class ClaimMap;
 

@@ -33,6 +33,8 @@
 #include "services/api/grpc_call_authenticator.h"
 #include "services/api/metrics.h"
 #include "services/api/operator_service.h"
+#include "services/api/request_checks.h"
+#include "services/api/request_parsing.h"
 #include "services/api/workflow_services.h"
 #include "services/auth/authenticator.h"
 #include "services/auth/dev_tokens.h"
@@ -341,6 +343,16 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(config.listen_address, *credentials, &parts->port);
   for (auto& service : parts->services) builder.RegisterService(service.get());
+  // Request hygiene (services/api/request_*.h): a size limit, and
+  // INVALID_ARGUMENT for requests that cannot be parsed.
+  builder.SetMaxReceiveMessageSize(api::kMaxRequestBytes);
+  api::RouteProtobufLogging();
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(
+      std::make_unique<api::ParseFailureInterceptorFactory>());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   parts->grpc_server = builder.BuildAndStart();
   if (parts->grpc_server == nullptr ||
       (parts->port == 0 && !absl::StartsWith(config.listen_address, "unix:"))) {

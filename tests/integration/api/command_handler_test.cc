@@ -603,5 +603,33 @@ TEST_F(CommandHandlerTest, InvalidCommandIdIsRefusedBeforeAnythingIsRead) {
   EXPECT_THAT(env_.Stream(CommandEnv::CaseStream(kCase)), IsEmpty());
 }
 
+// Unknown fields would be copied by the decider into the event and so
+// into the hash chain: the command is refused and nothing is written.
+TEST_F(CommandHandlerTest, CommandWithUnknownFieldsWritesNothing) {
+  const uint64_t head = Head();
+  v1::Command command = Register("med-okant-falt");
+  google::protobuf::Message* deficiency =
+      command.mutable_register_case()->mutable_deficiency();
+  deficiency->GetReflection()
+      ->MutableUnknownFields(deficiency)
+      ->AddLengthDelimited(99, "19121212-1212");
+  absl::StatusOr<v1::CommandResult> result =
+      env_.Run(FollowUpOfficer(), command, "okant-falt-1");
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(result.status().message(),
+              HasSubstr("unknown field 99 in atgard.v1.Deficiency"));
+  EXPECT_EQ(Head(), head);
+}
+
+TEST_F(CommandHandlerTest, ReadOnlyRolesAreRefusedBeforeTheCommandIsRead) {
+  for (const domain::Principal& role : {Auditor(), Supervisor(), Operator()}) {
+    // An invalid command id would otherwise be reported first.
+    absl::StatusOr<v1::CommandResult> result =
+        env_.Run(role, v1::Command(), "bad id!");
+    EXPECT_EQ(result.status().code(), absl::StatusCode::kPermissionDenied)
+        << result.status();
+  }
+}
+
 }  // namespace
 }  // namespace atgard::testing

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -151,15 +152,71 @@ TEST_F(JwtVerifierTest, WithoutLeewayATokenExpiresAtExp) {
   ExpectRefused(*v, SignToken(RsaKey(), claims), "token expired at");
 }
 
-TEST_F(JwtVerifierTest, AcceptsFractionalAndHugeNumericDates) {
+TEST_F(JwtVerifierTest, AcceptsFractionalNumericDates) {
   auto v = MakeDefault();
   json claims = ValidClaims(kNow);
   claims["exp"] = absl::ToUnixSeconds(kNow) + 10.5;
   EXPECT_TRUE(v->Verify(SignToken(RsaKey(), claims)).ok());
+}
+
+// absl::Seconds(1e300) saturates to an infinite duration: such a token
+// would never expire. Absurd dates are refused instead.
+TEST_F(JwtVerifierTest, RefusesHugeNumericDates) {
+  auto v = MakeDefault();
+  json claims = ValidClaims(kNow);
   claims["exp"] = 1e300;
-  EXPECT_TRUE(v->Verify(SignToken(RsaKey(), claims)).ok());
+  ExpectRefused(*v, SignToken(RsaKey(), claims),
+                "\"exp\" must be a number (seconds since 1970)");
   claims["exp"] = 18446744073709551615u;
+  ExpectRefused(*v, SignToken(RsaKey(), claims),
+                "\"exp\" must be a number (seconds since 1970)");
+  claims["exp"] = std::numeric_limits<int64_t>::max();
+  ExpectRefused(*v, SignToken(RsaKey(), claims),
+                "\"exp\" must be a number (seconds since 1970)");
+  claims["exp"] = absl::ToUnixSeconds(kNow) + 3600;
+  claims["iat"] = -1e300;
+  ExpectRefused(*v, SignToken(RsaKey(), claims),
+                "\"iat\" must be a number (seconds since 1970)");
+}
+
+TEST_F(JwtVerifierTest, ExpiryMayLieAtMost31DaysAhead) {
+  auto v = MakeDefault();
+  json claims = ValidClaims(kNow);
+  claims.erase("iat");
+  claims["exp"] = absl::ToUnixSeconds(kNow + kMaxTokenLifetime);
   EXPECT_TRUE(v->Verify(SignToken(RsaKey(), claims)).ok());
+  claims["exp"] = absl::ToUnixSeconds(kNow + kMaxTokenLifetime) + 61;
+  ExpectRefused(*v, SignToken(RsaKey(), claims),
+                "tokens may live at most 31 days");
+  claims["exp"] = absl::ToUnixSeconds(kNow + absl::Hours(24 * 365 * 100));
+  ExpectRefused(*v, SignToken(RsaKey(), claims),
+                "tokens may live at most 31 days");
+  // Measured from "iat" too: an old token issued for a year stays refused
+  // even though little of its year remains.
+  claims["iat"] = absl::ToUnixSeconds(kNow - absl::Hours(24 * 360));
+  claims["exp"] = absl::ToUnixSeconds(kNow + absl::Hours(24));
+  ExpectRefused(*v, SignToken(RsaKey(), claims),
+                "tokens may live at most 31 days");
+}
+
+TEST_F(JwtVerifierTest, RefusesNotBeforeAfterExpiry) {
+  auto v = MakeDefault();
+  json claims = ValidClaims(kNow);
+  // nbf within leeway of now, so only the order of nbf and exp is wrong.
+  claims["nbf"] = absl::ToUnixSeconds(kNow) + 30;
+  claims["exp"] = absl::ToUnixSeconds(kNow) + 20;
+  ExpectRefused(*v, SignToken(RsaKey(), claims), "which is not before it");
+}
+
+TEST_F(JwtVerifierTest, RefusesIssuedAtBeyondTheSkew) {
+  auto v = MakeDefault();
+  json claims = ValidClaims(kNow);
+  claims["iat"] = absl::ToUnixSeconds(kNow) + 61;
+  ExpectRefused(*v, SignToken(RsaKey(), claims),
+                "token was issued in the future");
+  claims["iat"] = 1e300;
+  ExpectRefused(*v, SignToken(RsaKey(), claims),
+                "\"iat\" must be a number (seconds since 1970)");
 }
 
 TEST_F(JwtVerifierTest, NotBeforeAndIssuedAtAreRespectedWithLeeway) {

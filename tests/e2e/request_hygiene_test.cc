@@ -1,0 +1,313 @@
+// Requests over real gRPC that must never be acted on: fields the schema
+// does not know (at any depth), bytes protobuf cannot parse, lists and
+// messages beyond the API's bounds, and writes by roles that only read,
+// which are refused before their content is looked at. Also what the
+// access log records of refused reads and of subscriptions.
+#include <grpcpp/client_context.h>
+#include <grpcpp/generic/generic_stub.h>
+
+#include <future>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "atgard/v1/case_service.grpc.pb.h"
+#include "atgard/v1/event_store_service.grpc.pb.h"
+#include "atgard/v1/events.pb.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/unknown_field_set.h"
+#include "gtest/gtest.h"
+#include "services/domain/calendar.h"
+#include "tests/support/domain_fixtures.h"
+#include "tests/support/grpc_client.h"
+#include "tests/support/remote_case.h"
+#include "tests/support/server_process.h"
+#include "tests/support/temp_dir.h"
+
+namespace atgard::testing {
+namespace {
+
+namespace pb = google::protobuf;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// A personnummer that passes the Luhn check (Skatteverket's test person).
+constexpr char kPersonnummer[] = "19121212-1212";
+
+// Protobuf wire format, by hand: a tag and a length-delimited value.
+std::string Varint(uint64_t v) {
+  std::string out;
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(v));
+  return out;
+}
+std::string LengthDelimited(int field, absl::string_view bytes) {
+  return absl::StrCat(Varint((static_cast<uint64_t>(field) << 3) | 2),
+                      Varint(bytes.size()), bytes);
+}
+
+class RequestHygiene : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(domain::LoadStockholmTimeZone().ok());
+    auto server = ServerProcess::Start(
+        {.data_dir = tmp_.Join("data"), .work_dir = tmp_.path()});
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    client_ =
+        std::make_unique<GrpcClient>(server_->address(), tmp_.Join("data"));
+    SeedProvidersRemotely(*client_);
+  }
+
+  // Sends `bytes` as the request of `method` ("/atgard.v1.X/Y") with a
+  // token of `principal`, through a generic stub: no client-side parsing.
+  grpc::Status Raw(absl::string_view method, const std::string& bytes,
+                   const domain::Principal& principal) {
+    grpc::GenericStub stub(client_->channel());
+    grpc::Slice slice(bytes);
+    grpc::ByteBuffer request(&slice, 1);
+    grpc::ByteBuffer response;
+    std::promise<grpc::Status> done;
+    std::unique_ptr<grpc::ClientContext> context = client_->Context(principal);
+    stub.UnaryCall(context.get(), std::string(method), grpc::StubOptions(),
+                   &request, &response,
+                   [&done](grpc::Status s) { done.set_value(std::move(s)); });
+    return done.get_future().get();
+  }
+
+  // A valid RegisterCase request, serialized.
+  std::string RegisterCaseBytes(absl::string_view case_id) {
+    v1::RegisterCaseRequest request;
+    request.mutable_options()->set_command_id(std::string(case_id));
+    *request.mutable_command() =
+        RegisterCase(case_id, kPrivateProvider, kPrivateUnit, Today() - 2)
+            .register_case();
+    return request.SerializeAsString();
+  }
+
+  grpc::Status GetCase(absl::string_view id) {
+    v1::GetCaseRequest request;
+    request.set_case_id(std::string(id));
+    v1::GetCaseResponse response;
+    return v1::CaseService::NewStub(client_->channel())
+        ->GetCase(client_->Context(FollowUpOfficer()).get(), request,
+                  &response);
+  }
+
+  // The access records of the tenant's log, newest last.
+  std::vector<v1::AccessRecorded> AccessRecords() {
+    v1::ReadAllRequest request;
+    request.mutable_filter()->add_event_types("AccessRecorded");
+    request.set_max_count(1000);
+    v1::ReadAllResponse response;
+    const grpc::Status status =
+        v1::EventStoreService::NewStub(client_->channel())
+            ->ReadAll(client_->Context(Auditor()).get(), request, &response);
+    EXPECT_TRUE(status.ok()) << Describe(status);
+    std::vector<v1::AccessRecorded> out;
+    for (const v1::RecordedEvent& e : response.events()) {
+      out.push_back(e.event().access_recorded());
+    }
+    return out;
+  }
+
+  TempDir tmp_;
+  std::unique_ptr<ServerProcess> server_;
+  std::unique_ptr<GrpcClient> client_;
+};
+
+constexpr char kRegisterCase[] = "/atgard.v1.CaseService/RegisterCase";
+
+TEST_F(RequestHygiene, UnknownFieldInsideTheDeficiencyIsRefusedAndNotStored) {
+  // RegisterCaseRequest.command (2) → RegisterCase.deficiency (2) → an
+  // unknown field 99 holding a personnummer, appended to the deficiency.
+  v1::RegisterCaseRequest request;
+  ASSERT_TRUE(request.ParseFromString(RegisterCaseBytes("okant-falt")));
+  std::string deficiency = request.command().deficiency().SerializeAsString();
+  deficiency += LengthDelimited(99, kPersonnummer);
+  request.mutable_command()->clear_deficiency();
+  std::string command = request.command().SerializeAsString();
+  command += LengthDelimited(2, deficiency);
+  request.clear_command();
+  const std::string bytes =
+      request.SerializeAsString() + LengthDelimited(2, command);
+
+  const grpc::Status status = Raw(kRegisterCase, bytes, FollowUpOfficer());
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << Describe(status);
+  EXPECT_THAT(status.error_message(),
+              HasSubstr("request has an unknown field 99 in "
+                        "atgard.v1.Deficiency (command.deficiency)"));
+  EXPECT_THAT(status.error_message(), Not(HasSubstr("1212")));
+  EXPECT_EQ(GetCase("okant-falt").error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(RequestHygiene, UnknownFieldAtTheTopIsRefusedForReadsToo) {
+  v1::ReadAllRequest read;
+  read.set_max_count(1);
+  const grpc::Status status =
+      Raw("/atgard.v1.EventStoreService/ReadAll",
+          read.SerializeAsString() + LengthDelimited(77, "x"), Auditor());
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << Describe(status);
+  EXPECT_THAT(status.error_message(),
+              HasSubstr("unknown field 77 in atgard.v1.ReadAllRequest"));
+}
+
+TEST_F(RequestHygiene, InvalidUtf8IsInvalidArgumentNamingTheField) {
+  v1::GetCaseRequest request;
+  const std::string bytes = LengthDelimited(1, "\xff\xfe-arende");
+  const grpc::Status status =
+      Raw("/atgard.v1.CaseService/GetCase", bytes, FollowUpOfficer());
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << Describe(status);
+  EXPECT_THAT(status.error_message(),
+              HasSubstr("request could not be parsed as "
+                        "atgard.v1.GetCaseRequest"));
+  EXPECT_THAT(status.error_message(),
+              HasSubstr("atgard.v1.GetCaseRequest.case_id is not valid UTF-8"));
+}
+
+TEST_F(RequestHygiene, TruncatedRequestIsInvalidArgument) {
+  std::string bytes = RegisterCaseBytes("avkortad");
+  bytes.resize(bytes.size() - 5);
+  const grpc::Status status = Raw(kRegisterCase, bytes, FollowUpOfficer());
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << Describe(status);
+  EXPECT_THAT(status.error_message(),
+              HasSubstr("request could not be parsed as "
+                        "atgard.v1.RegisterCaseRequest"));
+  EXPECT_EQ(GetCase("avkortad").error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(RequestHygiene, RepeatedFieldsAreBounded) {
+  std::vector<std::string> units(10'000, kPrivateUnit);
+  const CommandOutcome outcome = client_->Run(
+      FollowUpOfficer(),
+      RecordActivity("tiotusen", kPrivateProvider, units,
+                     v1::ACTIVITY_KIND_OBSERVATION_VISIT, Today()));
+  EXPECT_EQ(outcome.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << Describe(outcome.status);
+  EXPECT_THAT(outcome.status.error_message(),
+              HasSubstr("command.unit_ids: must have at most 50 elements"));
+}
+
+TEST_F(RequestHygiene, OversizedRequestIsRefusedNamingTheLimit) {
+  const std::string bytes =
+      LengthDelimited(1, std::string(2 * 1024 * 1024, 'a'));
+  const grpc::Status status = Raw(kRegisterCase, bytes, FollowUpOfficer());
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+      << Describe(status);
+  EXPECT_THAT(status.error_message(), HasSubstr("1048576"));
+}
+
+// Every write RPC of the API (those taking CommandOptions), found from the
+// service descriptors, sent malformed by each read-only role: refused for
+// the role, before the content could tell it anything.
+TEST_F(RequestHygiene, ReadOnlyRolesAreRefusedBeforeValidation) {
+  const pb::FileDescriptor* api =
+      pb::DescriptorPool::generated_pool()->FindFileByName(
+          "atgard/v1/api.proto");
+  ASSERT_NE(api, nullptr);
+  const pb::Descriptor* options = api->FindMessageTypeByName("CommandOptions");
+  std::vector<const pb::MethodDescriptor*> writes;
+  for (const char* name :
+       {"atgard.v1.ProviderService", "atgard.v1.ContractService",
+        "atgard.v1.CaseService", "atgard.v1.MeasurementService",
+        "atgard.v1.CarePlanService"}) {
+    const pb::ServiceDescriptor* service =
+        pb::DescriptorPool::generated_pool()->FindServiceByName(name);
+    ASSERT_NE(service, nullptr) << name;
+    for (int i = 0; i < service->method_count(); ++i) {
+      const pb::MethodDescriptor* method = service->method(i);
+      const pb::FieldDescriptor* field =
+          method->input_type()->FindFieldByName("options");
+      if (field != nullptr && field->message_type() == options) {
+        writes.push_back(method);
+      }
+    }
+  }
+  ASSERT_GE(writes.size(), 27u);
+  for (const domain::Principal& role : {Auditor(), Supervisor(), Operator()}) {
+    for (const pb::MethodDescriptor* method : writes) {
+      // A command with an invalid id and nothing else, and without one.
+      for (const std::string& bytes :
+           {LengthDelimited(1, LengthDelimited(1, "bad id!")), std::string()}) {
+        const grpc::Status status = Raw(FullMethodName(*method), bytes, role);
+        EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED)
+            << method->full_name() << " as " << domain::RoleName(role.role)
+            << ": " << Describe(status);
+      }
+    }
+  }
+}
+
+TEST_F(RequestHygiene, RefusedCrossTenantReadRecordsWhatWasAsked) {
+  v1::ReadStreamRequest request;
+  request.set_stream_id("0180/case/annan-kommun\n\"x\"");
+  v1::ReadStreamResponse response;
+  const grpc::Status status =
+      v1::EventStoreService::NewStub(client_->channel())
+          ->ReadStream(client_->Context(Auditor()).get(), request, &response);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED)
+      << Describe(status);
+
+  const std::vector<v1::AccessRecorded> records = AccessRecords();
+  ASSERT_FALSE(records.empty());
+  const v1::AccessRecorded* refused = nullptr;
+  for (const v1::AccessRecorded& r : records) {
+    if (r.method() == "/atgard.v1.EventStoreService/ReadStream") refused = &r;
+  }
+  ASSERT_NE(refused, nullptr);
+  EXPECT_EQ(refused->resource(), "0180/case/annan-kommun\\n\\\"x\\\"");
+  EXPECT_EQ(refused->outcome(), "PERMISSION_DENIED");
+  EXPECT_THAT(refused->reason(), HasSubstr("another tenant"));
+
+  // A personnummer asked for is withheld, never stored.
+  request.set_stream_id(absl::StrCat("0780/case/", kPersonnummer));
+  (void)v1::EventStoreService::NewStub(client_->channel())
+      ->ReadStream(client_->Context(Auditor()).get(), request, &response);
+  for (const v1::AccessRecorded& r : AccessRecords()) {
+    EXPECT_THAT(r.resource(), Not(HasSubstr("1212")));
+  }
+}
+
+TEST_F(RequestHygiene, SubscriptionRecordsWhatItDeliveredWhenItEnds) {
+  {
+    v1::SubscribeRequest request;
+    request.set_from_position(1);
+    request.mutable_filter()->add_stream_prefixes("0780/provider/");
+    std::unique_ptr<grpc::ClientContext> context = client_->Context(Auditor());
+    auto reader = v1::EventStoreService::NewStub(client_->channel())
+                      ->Subscribe(context.get(), request);
+    v1::SubscribeResponse response;
+    int events = 0;
+    while (reader->Read(&response)) {
+      if (response.has_caught_up()) break;
+      ++events;
+    }
+    EXPECT_GT(events, 0);
+    context->TryCancel();
+    (void)reader->Finish();
+  }
+  // The closing record is written once the server sees the end.
+  bool found = false;
+  for (int i = 0; i < 50 && !found; ++i) {
+    for (const v1::AccessRecorded& r : AccessRecords()) {
+      if (r.method() == "/atgard.v1.EventStoreService/Subscribe" && r.ended()) {
+        found = true;
+        EXPECT_GT(r.items(), 0u);
+        EXPECT_THAT(r.resource(), HasSubstr("0780/provider/"));
+      }
+    }
+    if (!found) absl::SleepFor(absl::Milliseconds(100));
+  }
+  EXPECT_TRUE(found) << "no closing access record for the subscription";
+}
+
+}  // namespace
+}  // namespace atgard::testing
