@@ -211,10 +211,6 @@ bool Eventually(const std::function<bool()>& done) {
   return done();
 }
 
-// Key rotation without a restart: SIGHUP re-reads the JWKS file. A new key
-// is trusted once the file lists it, a removed one no longer (tokens it
-// signed that were verified before are not remembered past the reload),
-// and a broken file changes nothing.
 // Tokens of a municipality's identity provider (here shaped like Entra
 // ID's) carry its own claims; --jwt_claim_map turns them into a principal,
 // and a token it cannot map is refused and logged without the token.
@@ -291,6 +287,10 @@ TEST(Tls, ClaimMapTurnsEntraTokensIntoPrincipals) {
   EXPECT_THAT(output, Not(HasSubstr(refused_token.substr(0, 40))));
 }
 
+// Key rotation without a restart: SIGHUP re-reads the JWKS file. A new key
+// is trusted once the file lists it, a removed one no longer (tokens it
+// signed that were verified before are not remembered past the reload),
+// and a broken file changes nothing.
 TEST(Tls, SighupReadsTheJwksAgain) {
   TempDir tmp;
   const std::string jwks = tmp.Join("jwks.json");
