@@ -36,8 +36,8 @@ inline constexpr double kRefusalLogPerSecond = 10;
 
 class GrpcCallAuthenticator final : public CallAuthenticator {
  public:
-  // `authenticator` must not be null. `clock` paces the refusal log
-  // (absl::Now if empty).
+  // `authenticator` must not be null. `clock` paces the refusal log (a
+  // monotonic clock if empty; see RateLimiter).
   explicit GrpcCallAuthenticator(
       std::shared_ptr<const auth::Authenticator> authenticator,
       std::function<absl::Time()> clock = {})
