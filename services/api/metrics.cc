@@ -138,6 +138,17 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                           .Help("Commands issued by automatic policies.")
                           .Register(*registry_)
                           .Add({});
+  // Registered with its series, so that it reads 0 from the start and a
+  // rate over it works before the first refusal.
+  authentication_failures_ =
+      &prometheus::BuildCounter()
+           .Name("atgard_authentication_failures_total")
+           .Help(
+               "Calls refused as unauthenticated: no, malformed or invalid "
+               "credentials. Counted even when the refusal's log line is "
+               "rate-limited.")
+           .Register(*registry_)
+           .Add({});
 }
 
 Metrics::~Metrics() {
@@ -225,6 +236,10 @@ void Metrics::ObserveSchedulerRun(size_t overdue_events) {
 
 void Metrics::ObservePolicyCommands(size_t commands) {
   policy_commands_->Increment(static_cast<double>(commands));
+}
+
+void Metrics::ObserveAuthenticationFailure() {
+  authentication_failures_->Increment();
 }
 
 std::string Metrics::Render() const {

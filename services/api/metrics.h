@@ -54,6 +54,10 @@ class Metrics {
   void ObserveSchedulerRun(size_t overdue_events);
   // Commands issued by automatic policies.
   void ObservePolicyCommands(size_t commands);
+  // A call refused because its credentials were missing, malformed or not
+  // accepted (atgard_authentication_failures_total), whether or not its
+  // log line was held back.
+  void ObserveAuthenticationFailure();
 
   // The text exposition, for tests.
   std::string Render() const;
@@ -75,6 +79,7 @@ class Metrics {
   prometheus::Counter* scheduler_runs_;
   prometheus::Counter* overdue_events_;
   prometheus::Counter* policy_commands_;
+  prometheus::Counter* authentication_failures_;
 
   // Family::Add() builds a new series object before it looks for an
   // existing one, so per-RPC series are looked up here instead.
