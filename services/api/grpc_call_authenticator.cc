@@ -57,7 +57,7 @@ absl::StatusOr<domain::Principal> GrpcCallAuthenticator::Authenticate(
 void GrpcCallAuthenticator::LogRefusal(const grpc::ServerContextBase& context,
                                        const auth::AuthRequest& request,
                                        const absl::Status& status) const {
-  refusals_.fetch_add(1, std::memory_order_relaxed);
+  if (metrics_ != nullptr) metrics_->ObserveAuthenticationFailure();
   uint64_t suppressed = 0;
   if (!log::Enabled(log::Level::kWarn) || !refusal_log_.Admit(&suppressed)) {
     return;

@@ -14,11 +14,12 @@
 // of the token is logged. At most kRefusalLogPerSecond lines a second are
 // written (bursts of as many); the next line written after some were held
 // back carries their number as "suppressed", so a credential-guessing
-// flood cannot drown the log and still shows up in it.
+// flood cannot drown the log and still shows up in it. With Metrics, every
+// refusal, logged or not, also counts in
+// atgard_authentication_failures_total.
 #ifndef ATGARD_SERVICES_API_GRPC_CALL_AUTHENTICATOR_H_
 #define ATGARD_SERVICES_API_GRPC_CALL_AUTHENTICATOR_H_
 
-#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -27,6 +28,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "services/api/call_authenticator.h"
+#include "services/api/metrics.h"
 #include "services/auth/authenticator.h"
 #include "services/common/rate_limiter.h"
 
@@ -36,12 +38,14 @@ inline constexpr double kRefusalLogPerSecond = 10;
 
 class GrpcCallAuthenticator final : public CallAuthenticator {
  public:
-  // `authenticator` must not be null. `clock` paces the refusal log
-  // (absl::Now if empty).
+  // `authenticator` must not be null. `metrics`, if not null, counts the
+  // refusals and must outlive this object. `clock` paces the refusal log
+  // (a monotonic clock if empty; see RateLimiter).
   explicit GrpcCallAuthenticator(
       std::shared_ptr<const auth::Authenticator> authenticator,
-      std::function<absl::Time()> clock = {})
+      Metrics* metrics = nullptr, std::function<absl::Time()> clock = {})
       : authenticator_(std::move(authenticator)),
+        metrics_(metrics),
         refusal_log_(kRefusalLogPerSecond, kRefusalLogPerSecond,
                      std::move(clock)) {}
 
@@ -55,11 +59,6 @@ class GrpcCallAuthenticator final : public CallAuthenticator {
   // The authenticator in use.
   std::shared_ptr<const auth::Authenticator> current() const;
 
-  // Calls refused since the start, logged or not.
-  uint64_t refusals() const {
-    return refusals_.load(std::memory_order_relaxed);
-  }
-
  private:
   // Counts the refusal and logs it, within the rate limit.
   void LogRefusal(const grpc::ServerContextBase& context,
@@ -72,8 +71,8 @@ class GrpcCallAuthenticator final : public CallAuthenticator {
   mutable absl::Mutex mu_;
   std::shared_ptr<const auth::Authenticator> authenticator_
       ABSL_GUARDED_BY(mu_);
+  Metrics* const metrics_;
   mutable RateLimiter refusal_log_;
-  mutable std::atomic<uint64_t> refusals_{0};
 };
 
 }  // namespace atgard::api

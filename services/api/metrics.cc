@@ -146,6 +146,17 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                "data directory's file system is at the disk reserve.")
            .Register(*registry_)
            .Add({});
+  // Registered with its series, so that it reads 0 from the start and a
+  // rate over it works before the first refusal.
+  authentication_failures_ =
+      &prometheus::BuildCounter()
+           .Name("atgard_authentication_failures_total")
+           .Help(
+               "Calls refused as unauthenticated: no, malformed or invalid "
+               "credentials. Counted even when the refusal's log line is "
+               "rate-limited.")
+           .Register(*registry_)
+           .Add({});
 }
 
 Metrics::~Metrics() {
@@ -237,6 +248,10 @@ void Metrics::ObservePolicyCommands(size_t commands) {
 
 void Metrics::SetWritesRefused(bool refused) {
   writes_refused_->Set(refused ? 1 : 0);
+}
+
+void Metrics::ObserveAuthenticationFailure() {
+  authentication_failures_->Increment();
 }
 
 std::string Metrics::Render() const {

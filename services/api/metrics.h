@@ -56,6 +56,10 @@ class Metrics {
   void ObservePolicyCommands(size_t commands);
   // Whether the store refuses appends for its disk reserve.
   void SetWritesRefused(bool refused);
+  // A call refused because its credentials were missing, malformed or not
+  // accepted (atgard_authentication_failures_total), whether or not its
+  // log line was held back.
+  void ObserveAuthenticationFailure();
 
   // The text exposition, for tests.
   std::string Render() const;
@@ -78,6 +82,7 @@ class Metrics {
   prometheus::Counter* overdue_events_;
   prometheus::Counter* policy_commands_;
   prometheus::Gauge* writes_refused_;
+  prometheus::Counter* authentication_failures_;
 
   // Family::Add() builds a new series object before it looks for an
   // existing one, so per-RPC series are looked up here instead.

@@ -116,8 +116,9 @@ absl::StatusOr<std::unique_ptr<Authenticator>> Authenticator::Create(
     JwtVerifierConfig vc;
     vc.issuer = config.jwt_issuer;
     if (!config.jwt_claim_map_file.empty()) {
-      ASSIGN_OR_RETURN(vc.claim_map, ClaimMap::Load(config.jwt_claim_map_file,
-                                                    kFlagJwtClaimMap));
+      ASSIGN_OR_RETURN(vc.claim_map,
+                       ClaimMap::Load(config.jwt_claim_map_file,
+                                      kFlagJwtClaimMap, config.jwt_issuer));
     }
     vc.audience = config.jwt_audience;
     vc.leeway = config.jwt_leeway;

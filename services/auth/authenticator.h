@@ -122,7 +122,9 @@ class Authenticator {
   // a data directory, nothing configured at all, a leeway outside
   // [0, 10min]; NOT_FOUND / PERMISSION_DENIED naming flag and file if one
   // cannot be read; the errors of LoadOrCreateDevKey for --dev_auth and of
-  // ClaimMap::Load (naming --jwt_claim_map, the file and the entry).
+  // ClaimMap::Load (naming --jwt_claim_map, the file and the entry; among
+  // them a map that does not bind keys to issuers while --jwt_issuer or
+  // another map issuer is trusted too).
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<Authenticator>> Create(
       const AuthConfig& config);
 

@@ -39,10 +39,11 @@ absl::Status SourceMember(const json& rule, const char* name,
   return StringMember(value, "strip_prefix", at, &out->strip_prefix);
 }
 
-// An issuer from the configuration, quoted in full: unlike token values it
-// is trusted and operators need all of it to tell issuers apart.
-std::string QuoteIssuer(absl::string_view issuer) {
-  return absl::StrCat("\"", absl::CHexEscape(issuer), "\"");
+// A value from the configuration (an issuer, a key id, a prefix), quoted in
+// full: unlike token values it is trusted and operators need all of it to
+// tell issuers apart.
+std::string QuoteConfigured(absl::string_view value) {
+  return absl::StrCat("\"", absl::CHexEscape(value), "\"");
 }
 
 // True if claim `value` is the string `wanted` or an array containing it.
@@ -59,7 +60,7 @@ absl::Status Refuse(const ClaimMap::Issuer& issuer, size_t rule,
                     absl::string_view what) {
   return absl::UnauthenticatedError(
       absl::StrCat("claim-map rules[", rule, "] of issuer ",
-                   QuoteIssuer(issuer.issuer), " ", what));
+                   QuoteConfigured(issuer.issuer), " ", what));
 }
 
 // The value `source` gives for a token with `claims`.
@@ -88,13 +89,15 @@ absl::StatusOr<std::string> Resolve(const ClaimMap::Issuer& issuer, size_t rule,
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ClaimMap>> ClaimMap::Load(
-    absl::string_view path, absl::string_view flag) {
+    absl::string_view path, absl::string_view flag,
+    absl::string_view own_issuer) {
   ASSIGN_OR_RETURN(const std::string text, ReadFileToString(path, flag));
-  return Parse(text, absl::StrCat(flag, " ", path));
+  return Parse(text, absl::StrCat(flag, " ", path), own_issuer);
 }
 
 absl::StatusOr<std::unique_ptr<ClaimMap>> ClaimMap::Parse(
-    absl::string_view text, absl::string_view source) {
+    absl::string_view text, absl::string_view source,
+    absl::string_view own_issuer) {
   const json doc = json::parse(text.begin(), text.end(), nullptr,
                                /*allow_exceptions=*/false);
   if (doc.is_discarded()) return Invalid(source, "not valid JSON");
@@ -105,14 +108,16 @@ absl::StatusOr<std::unique_ptr<ClaimMap>> ClaimMap::Parse(
   RETURN_IF_ERROR(OnlyMembers(doc, {"issuers"}, source));
 
   auto map = std::unique_ptr<ClaimMap>(new ClaimMap());
+  map->source_ = std::string(source);
   const json& issuers = doc["issuers"];
   for (size_t i = 0; i < issuers.size(); ++i) {
     const std::string where = absl::StrCat(source, ": issuers[", i, "]");
     const json& item = issuers[i];
     if (!item.is_object()) return Invalid(where, "not an object");
-    RETURN_IF_ERROR(OnlyMembers(
-        item, {"issuer", "audience", "key_ids", "subject_claim", "rules"},
-        where));
+    RETURN_IF_ERROR(OnlyMembers(item,
+                                {"issuer", "audience", "key_ids",
+                                 "subject_prefix", "subject_claim", "rules"},
+                                where));
     Issuer entry;
     RETURN_IF_ERROR(RequiredStringMember(item, "issuer", where, &entry.issuer));
     RETURN_IF_ERROR(StringMember(item, "audience", where, &entry.audience));
@@ -128,9 +133,53 @@ absl::StatusOr<std::unique_ptr<ClaimMap>> ClaimMap::Parse(
       }
       for (const json& k : *it) entry.key_ids.push_back(k.get<std::string>());
     }
+    // A key listed by two issuers could sign for both: the binding that
+    // "key_ids" exists for would be void.
+    for (const std::string& kid : entry.key_ids) {
+      const auto owner = map->by_key_id_.find(kid);
+      if (owner != map->by_key_id_.end() && owner->second != i) {
+        return Invalid(where, absl::StrCat("key id ", QuoteConfigured(kid),
+                                           " is already listed by issuers[",
+                                           owner->second, "]"));
+      }
+      map->by_key_id_.emplace(kid, i);
+    }
+    RETURN_IF_ERROR(
+        StringMember(item, "subject_prefix", where, &entry.subject_prefix));
+    if (!entry.subject_prefix.empty()) {
+      if (entry.subject_prefix.size() > kMaxSubjectPrefixBytes) {
+        return Invalid(where, absl::StrCat("\"subject_prefix\" is longer than ",
+                                           kMaxSubjectPrefixBytes, " bytes"));
+      }
+      domain::Principal probe;
+      probe.subject = absl::StrCat(entry.subject_prefix, "subject");
+      probe.role = v1::ROLE_FOLLOW_UP_OFFICER;
+      probe.tenant = "0000";
+      if (absl::Status s = CheckPrincipal(probe); !s.ok()) {
+        return Invalid(where,
+                       absl::StrCat("\"subject_prefix\": ", s.message()));
+      }
+      // "a:" and "a:b:" would give "a:b:x" for "b:x" of the one and "x"
+      // of the other.
+      for (size_t j = 0; j < map->issuers_.size(); ++j) {
+        const std::string& other = map->issuers_[j].subject_prefix;
+        if (other.empty()) continue;
+        if (absl::StartsWith(entry.subject_prefix, other) ||
+            absl::StartsWith(other, entry.subject_prefix)) {
+          return Invalid(where,
+                         absl::StrCat("\"subject_prefix\" ",
+                                      QuoteConfigured(entry.subject_prefix),
+                                      " and that of issuers[", j, "], ",
+                                      QuoteConfigured(other),
+                                      ", would let their subjects collide: "
+                                      "neither may begin with the other"));
+        }
+      }
+    }
     if (map->by_issuer_.contains(entry.issuer)) {
-      return Invalid(where, absl::StrCat("issuer ", QuoteIssuer(entry.issuer),
-                                         " is listed twice"));
+      return Invalid(where,
+                     absl::StrCat("issuer ", QuoteConfigured(entry.issuer),
+                                  " is listed twice"));
     }
 
     const auto rules = item.find("rules");
@@ -194,7 +243,41 @@ absl::StatusOr<std::unique_ptr<ClaimMap>> ClaimMap::Parse(
     map->by_issuer_.emplace(entry.issuer, map->issuers_.size());
     map->issuers_.push_back(std::move(entry));
   }
+  RETURN_IF_ERROR(map->CheckKeyBinding(own_issuer));
   return map;
+}
+
+bool ClaimMap::BindsKeys(absl::string_view own_issuer) const {
+  const bool own_is_another =
+      !own_issuer.empty() && Find(own_issuer) == nullptr;
+  return issuers_.size() + (own_is_another ? 1 : 0) > 1;
+}
+
+absl::Status ClaimMap::CheckKeyBinding(absl::string_view own_issuer) const {
+  if (!BindsKeys(own_issuer)) return absl::OkStatus();
+  for (size_t i = 0; i < issuers_.size(); ++i) {
+    if (issuers_[i].key_ids.empty()) {
+      return Invalid(
+          absl::StrCat(source_, ": issuers[", i, "]"),
+          absl::StrCat(
+              "issuer ", QuoteConfigured(issuers_[i].issuer),
+              " must list its signing keys in \"key_ids\": with several "
+              "trusted issuers (",
+              issuers_.size(), " in the map",
+              own_issuer.empty() || Find(own_issuer) != nullptr
+                  ? ""
+                  : absl::StrCat(" and --jwt_issuer ",
+                                 QuoteConfigured(own_issuer)),
+              "), a key that is not bound to one issuer could sign tokens "
+              "in the name of any"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+const ClaimMap::Issuer* ClaimMap::KeyOwner(absl::string_view kid) const {
+  const auto it = by_key_id_.find(kid);
+  return it == by_key_id_.end() ? nullptr : &issuers_[it->second];
 }
 
 const ClaimMap::Issuer* ClaimMap::Find(absl::string_view issuer) const {
@@ -208,11 +291,12 @@ absl::StatusOr<domain::Principal> ClaimMap::Map(const Issuer& issuer,
   const auto subject = claims.find(issuer.subject_claim);
   if (subject == claims.end() || !subject->is_string() ||
       subject->get_ref<const std::string&>().empty()) {
-    return absl::UnauthenticatedError(
-        absl::StrCat("token has no string claim ", Quote(issuer.subject_claim),
-                     ", the subject for issuer ", QuoteIssuer(issuer.issuer)));
+    return absl::UnauthenticatedError(absl::StrCat(
+        "token has no string claim ", Quote(issuer.subject_claim),
+        ", the subject for issuer ", QuoteConfigured(issuer.issuer)));
   }
-  principal.subject = subject->get<std::string>();
+  principal.subject = absl::StrCat(issuer.subject_prefix,
+                                   subject->get_ref<const std::string&>());
 
   for (size_t r = 0; r < issuer.rules.size(); ++r) {
     const Rule& rule = issuer.rules[r];
@@ -241,9 +325,9 @@ absl::StatusOr<domain::Principal> ClaimMap::Map(const Issuer& issuer,
       looked_at.push_back(rule.claim);
     }
   }
-  return absl::UnauthenticatedError(
-      absl::StrCat("no claim-map rule of issuer ", QuoteIssuer(issuer.issuer),
-                   " matches the token's ", absl::StrJoin(looked_at, ", ")));
+  return absl::UnauthenticatedError(absl::StrCat(
+      "no claim-map rule of issuer ", QuoteConfigured(issuer.issuer),
+      " matches the token's ", absl::StrJoin(looked_at, ", ")));
 }
 
 }  // namespace atgard::auth

@@ -173,12 +173,18 @@ absl::StatusOr<std::unique_ptr<JwtVerifier>> JwtVerifier::Create(
     return absl::InvalidArgumentError(
         "the token leeway must be between 0 and 10 minutes");
   }
+  if (config.claim_map != nullptr) {
+    RETURN_IF_ERROR(config.claim_map->CheckKeyBinding(config.issuer));
+  }
   if (!config.clock) config.clock = [] { return absl::Now(); };
   return std::unique_ptr<JwtVerifier>(new JwtVerifier(std::move(config)));
 }
 
 JwtVerifier::JwtVerifier(JwtVerifierConfig config)
-    : config_(std::move(config)), cache_(config_.cache_capacity) {}
+    : config_(std::move(config)),
+      binds_keys_(config_.claim_map != nullptr &&
+                  config_.claim_map->BindsKeys(config_.issuer)),
+      cache_(config_.cache_capacity) {}
 
 absl::StatusOr<domain::Principal> JwtVerifier::Verify(
     absl::string_view token) const {
@@ -319,11 +325,31 @@ absl::StatusOr<domain::Principal> JwtVerifier::VerifyUncached(
                                " is neither the configured issuer nor one "
                                "of the claim map's"));
   }
-  if (mapped != nullptr && !mapped->key_ids.empty() &&
-      std::find(mapped->key_ids.begin(), mapped->key_ids.end(),
-                (*verified_by)->kid()) == mapped->key_ids.end()) {
-    return Refuse(absl::StrCat("token of issuer ", Quote(issuer),
-                               " is signed by a key outside its key_ids"));
+  // Keys are bound to issuers (claim_map.h): the key that verified the
+  // signature must be one of this issuer's.
+  const std::string& key_id = (*verified_by)->kid();
+  if (mapped != nullptr) {
+    if (binds_keys_ && kid.empty()) {
+      return Refuse(absl::StrCat(
+          "token of issuer ", Quote(issuer),
+          " has no \"kid\": with several trusted issuers, its tokens must "
+          "name one of its key_ids"));
+    }
+    if (!mapped->key_ids.empty() &&
+        std::find(mapped->key_ids.begin(), mapped->key_ids.end(), key_id) ==
+            mapped->key_ids.end()) {
+      return Refuse(absl::StrCat("token of issuer ", Quote(issuer),
+                                 " is signed by a key outside its key_ids"));
+    }
+  } else if (binds_keys_) {
+    if (const ClaimMap::Issuer* owner = config_.claim_map->KeyOwner(key_id);
+        owner != nullptr) {
+      return Refuse(absl::StrCat("token of issuer ", Quote(issuer),
+                                 " is signed by key ", Quote(key_id),
+                                 ", which is in the key_ids of the claim "
+                                 "map's issuer ",
+                                 Quote(owner->issuer)));
+    }
   }
   const std::string& audience = mapped != nullptr && !mapped->audience.empty()
                                     ? mapped->audience

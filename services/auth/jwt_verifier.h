@@ -15,7 +15,11 @@
 //  * "iss" equals the configured issuer or one of the claim map's issuers;
 //    "aud" (a string or an array of strings) contains the configured
 //    audience (or the claim map entry's own audience). If the claim map
-//    entry lists key ids, the key that verified the signature has one;
+//    entry lists key ids, the key that verified the signature has one.
+//    With more than one trusted issuer, keys are bound to issuers
+//    (claim_map.h): a map issuer's token must have a "kid" and be verified
+//    by one of its key_ids, and the configured issuer's by a key that no
+//    map issuer lists;
 //  * "exp" is present and now < exp + leeway; if present, now >= nbf -
 //    leeway and iat <= now + leeway (NumericDate: seconds since the epoch,
 //    integer or fractional, at most 1e11 in magnitude: larger values are
@@ -95,8 +99,10 @@ struct JwtVerifierConfig {
 class JwtVerifier {
  public:
   // INVALID_ARGUMENT if neither an issuer nor a claim map is given, the
-  // audience is empty, there is no key,
-  // two keys share a kid, or the leeway is outside [0, 10min].
+  // audience is empty, there is no key, two keys share a kid, the leeway
+  // is outside [0, 10min], or the claim map does not bind keys to issuers
+  // as trusting it together with `issuer` requires
+  // (ClaimMap::CheckKeyBinding).
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<JwtVerifier>> Create(
       JwtVerifierConfig config);
 
@@ -133,6 +139,9 @@ class JwtVerifier {
                                                    absl::Time* expires) const;
 
   const JwtVerifierConfig config_;
+  // Whether keys are bound to issuers: the map's issuers and `issuer` are
+  // more than one.
+  const bool binds_keys_;
   mutable TokenCache cache_;
 };
 

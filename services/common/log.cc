@@ -2,10 +2,14 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <nlohmann/json.hpp>
+#include <variant>
 
 #include "absl/strings/str_cat.h"
 #include "spdlog/sinks/stdout_sinks.h"
@@ -32,16 +36,19 @@ spdlog::level::level_enum ToSpd(Level level) {
   return spdlog::level::info;
 }
 
-// `s` as a JSON string. nlohmann's serializer escapes quotes, backslashes
-// and control characters and replaces invalid UTF-8 with U+FFFD, so a value
-// from a client can neither break the line nor make it invalid JSON. The
-// scratch value keeps its buffer, so a field costs one copy and one dump.
+// Quotes, backslashes and control characters are escaped and invalid UTF-8
+// becomes U+FFFD, so that a value from a client can neither break the line
+// nor make it invalid JSON.
+constexpr auto kReplaceInvalidUtf8 = nlohmann::json::error_handler_t::replace;
+
+// `s` as a JSON string. The scratch value keeps its buffer, so this costs
+// one copy and one dump.
 void AppendJsonString(std::string* out, absl::string_view s) {
   thread_local nlohmann::json scratch = std::string();
   std::string& text = scratch.get_ref<std::string&>();
   text.assign(s.data(), s.size());
-  out->append(scratch.dump(-1, ' ', /*ensure_ascii=*/false,
-                           nlohmann::json::error_handler_t::replace));
+  out->append(
+      scratch.dump(-1, ' ', /*ensure_ascii=*/false, kReplaceInvalidUtf8));
 }
 
 // Text values are quoted only when they would otherwise be ambiguous.
@@ -53,11 +60,107 @@ void AppendTextValue(std::string* out, absl::string_view s) {
   }
 }
 
+// A non-string value as the text format writes it.
+std::string NonStringText(const Field::Value& value) {
+  if (const auto* b = std::get_if<bool>(&value)) return *b ? "true" : "false";
+  if (const auto* i = std::get_if<int64_t>(&value)) return absl::StrCat(*i);
+  if (const auto* u = std::get_if<uint64_t>(&value)) return absl::StrCat(*u);
+  return absl::StrCat(std::get<double>(value));
+}
+
+// The JSON value of a field.
+nlohmann::ordered_json JsonValue(const Field::Value& value) {
+  if (const auto* s = std::get_if<std::string>(&value)) return *s;
+  if (const auto* b = std::get_if<bool>(&value)) return *b;
+  if (const auto* i = std::get_if<int64_t>(&value)) return *i;
+  if (const auto* u = std::get_if<uint64_t>(&value)) return *u;
+  const double d = std::get<double>(value);
+  // JSON has no infinity or NaN.
+  if (!std::isfinite(d)) return absl::StrCat(d);
+  return d;
+}
+
+// The key a field is written under: its own, unless the line's keys use it
+// (see log.h). Invalid UTF-8 is replaced here, not only when the line is
+// dumped, so that two keys that differ only in invalid bytes are seen to be
+// the same key before they are both written.
+std::string JsonKey(absl::string_view key) {
+  if (key == "ts" || key == "level" || key == "event") {
+    return absl::StrCat("field_", key);
+  }
+  const bool ascii = std::all_of(key.begin(), key.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x80;
+  });
+  if (ascii) return std::string(key);
+  std::string quoted;
+  AppendJsonString(&quoted, key);
+  return nlohmann::json::parse(quoted).get<std::string>();
+}
+
+// "2026-11-23T10:00:00.123Z" (UTC), as the text format's pattern writes
+// the time. The part up to the seconds changes once a second, so each
+// thread keeps its last one.
+std::string Timestamp(spdlog::log_clock::time_point time) {
+  thread_local std::time_t cached_second = -1;
+  thread_local char cached[32] = "";
+  const int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         time.time_since_epoch())
+                         .count();
+  const int64_t floor_seconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+  const std::time_t second = static_cast<std::time_t>(floor_seconds);
+  const int millis = static_cast<int>(ms - floor_seconds * 1000);
+  if (second != cached_second) {
+    std::tm utc;
+    gmtime_r(&second, &utc);
+    std::strftime(cached, sizeof(cached), "%Y-%m-%dT%H:%M:%S", &utc);
+    cached_second = second;
+  }
+  char out[48];
+  std::snprintf(out, sizeof(out), "%s.%03dZ", cached, millis);
+  return out;
+}
+
+// The JSON line: one object, dumped once.
+std::string JsonLine(spdlog::log_clock::time_point time,
+                     spdlog::level::level_enum level, absl::string_view event,
+                     std::initializer_list<Field> fields) {
+  // Reused per thread: clearing an object keeps its storage for the next
+  // line's members.
+  thread_local nlohmann::ordered_json line = nlohmann::ordered_json::object();
+  line.clear();
+  line.emplace("ts", Timestamp(time));
+  const spdlog::string_view_t level_name = spdlog::level::to_string_view(level);
+  line.emplace("level", std::string(level_name.data(), level_name.size()));
+  line.emplace("event", std::string(event));
+  for (const Field& f : fields) {
+    // emplace keeps the first of equal keys: no key is written twice.
+    line.emplace(JsonKey(f.key()), JsonValue(f.value()));
+  }
+  return line.dump(-1, ' ', /*ensure_ascii=*/false, kReplaceInvalidUtf8);
+}
+
+std::string TextLine(absl::string_view event,
+                     std::initializer_list<Field> fields) {
+  std::string line(event);
+  for (const Field& f : fields) {
+    line.push_back(' ');
+    line.append(f.key().data(), f.key().size());
+    line.push_back('=');
+    if (const auto* s = std::get_if<std::string>(&f.value())) {
+      AppendTextValue(&line, *s);
+    } else {
+      AppendTextValue(&line, NonStringText(f.value()));
+    }
+  }
+  return line;
+}
+
 std::shared_ptr<spdlog::logger> MakeLogger(bool json) {
   auto logger = std::make_shared<spdlog::logger>(
       "atgard", std::make_shared<spdlog::sinks::stdout_sink_mt>());
-  logger->set_pattern(json ? R"({"ts":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l",%v})"
-                           : "%Y-%m-%dT%H:%M:%S.%eZ %l %v",
+  // A JSON line is complete when it reaches spdlog (JsonLine); only text
+  // lines get their time and level from the pattern.
+  logger->set_pattern(json ? "%v" : "%Y-%m-%dT%H:%M:%S.%eZ %l %v",
                       spdlog::pattern_time_type::utc);
   // Every line is flushed: a crash or SIGKILL must not lose the last lines.
   logger->flush_on(spdlog::level::trace);
@@ -124,55 +227,35 @@ void Init(Level level, Format format) {
 }
 
 Field::Field(absl::string_view key, absl::string_view value)
-    : key_(key), value_(value), quoted_(true) {}
+    : key_(key), value_(std::string(value)) {}
 Field::Field(absl::string_view key, const char* value)
     : Field(key, absl::string_view(value)) {}
 Field::Field(absl::string_view key, const std::string& value)
     : Field(key, absl::string_view(value)) {}
-Field::Field(absl::string_view key, int64_t value)
-    : key_(key), value_(absl::StrCat(value)), quoted_(false) {}
+Field::Field(absl::string_view key, int64_t value) : key_(key), value_(value) {}
 Field::Field(absl::string_view key, int value)
     : Field(key, static_cast<int64_t>(value)) {}
 Field::Field(absl::string_view key, uint64_t value)
-    : key_(key), value_(absl::StrCat(value)), quoted_(false) {}
-Field::Field(absl::string_view key, double value)
-    : key_(key), value_(absl::StrCat(value)), quoted_(!std::isfinite(value)) {}
-Field::Field(absl::string_view key, bool value)
-    : key_(key), value_(value ? "true" : "false"), quoted_(false) {}
+    : key_(key), value_(value) {}
+Field::Field(absl::string_view key, double value) : key_(key), value_(value) {}
+Field::Field(absl::string_view key, bool value) : key_(key), value_(value) {}
 Field::Field(absl::string_view key, const absl::Status& status)
-    : key_(key), value_(status.ToString()), quoted_(true) {}
+    : key_(key), value_(status.ToString()) {}
 
 bool Enabled(Level level) { return Logger().should_log(ToSpd(level)); }
 
 void Log(Level level, absl::string_view event,
          std::initializer_list<Field> fields) {
   spdlog::logger& logger = Logger();
-  if (!logger.should_log(ToSpd(level))) return;
-  // The logger's pattern supplies the braces, time stamp and level.
-  std::string line;
-  if (g_json.load(std::memory_order_relaxed)) {
-    line.append("\"event\":");
-    AppendJsonString(&line, event);
-    for (const Field& f : fields) {
-      line.push_back(',');
-      AppendJsonString(&line, f.key());
-      line.push_back(':');
-      if (f.quoted()) {
-        AppendJsonString(&line, f.value());
-      } else {
-        line.append(f.value());
-      }
-    }
-  } else {
-    line.append(event.data(), event.size());
-    for (const Field& f : fields) {
-      line.push_back(' ');
-      line.append(f.key().data(), f.key().size());
-      line.push_back('=');
-      AppendTextValue(&line, f.value());
-    }
-  }
-  logger.log(ToSpd(level), "{}", line);
+  const spdlog::level::level_enum spd_level = ToSpd(level);
+  if (!logger.should_log(spd_level)) return;
+  // One reading of the clock for the JSON "ts" and spdlog's own record.
+  const spdlog::log_clock::time_point now = spdlog::log_clock::now();
+  const std::string line = g_json.load(std::memory_order_relaxed)
+                               ? JsonLine(now, spd_level, event, fields)
+                               : TextLine(event, fields);
+  logger.log(now, spdlog::source_loc{}, spd_level,
+             spdlog::string_view_t(line.data(), line.size()));
 }
 
 }  // namespace atgard::log

@@ -6,8 +6,18 @@
 // prints `{"ts":"2026-11-23T10:00:00.123Z","level":"info","event":
 // "server_started","listen":"127.0.0.1:50051","data_dir":"./data"}`.
 //
-// Every JSON line parses whatever the values hold: strings are escaped and
-// invalid UTF-8 in them becomes U+FFFD.
+// Every JSON line is one object, built and serialised by nlohmann-json, and
+// parses whatever the keys and values hold: strings are escaped and invalid
+// UTF-8 in them becomes U+FFFD. Its keys are unique: "ts" (UTC, to the
+// millisecond), "level" ("trace", "debug", "info", "warning" or "error")
+// and "event" come first, then the fields in the order given. A field
+// whose key is "ts", "level" or "event" is written as "field_ts",
+// "field_level" or "field_event" instead, so that it can neither hide nor
+// repeat the line's own; of fields whose keys are the same (after that
+// renaming and U+FFFD replacement) only the first is written.
+//
+// Text lines (for terminals) are "<ts> <level> <event> key=value ...",
+// with values quoted only where they would otherwise be ambiguous.
 //
 // Thread-safe. Init() should be called once at start-up before other
 // threads log; until then lines go to stdout with the default settings.
@@ -17,6 +27,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <string>
+#include <variant>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -35,10 +46,15 @@ enum class Format { kAuto, kJson, kText };
 // is a terminal.
 void Init(Level level, Format format);
 
-// One key and its value. Strings are quoted in JSON; numbers and booleans
-// are not.
+// One key and its value. In JSON, strings are strings and integers, finite
+// doubles and booleans are numbers and booleans; an infinite or NaN double
+// is the string "inf", "-inf" or "nan", which JSON has no number for.
 class Field {
  public:
+  // Numbers and booleans keep their type until a line is written, so JSON
+  // gets them as numbers and the text format as digits.
+  using Value = std::variant<std::string, int64_t, uint64_t, double, bool>;
+
   Field(absl::string_view key, absl::string_view value);
   Field(absl::string_view key, const char* value);
   Field(absl::string_view key, const std::string& value);
@@ -50,13 +66,11 @@ class Field {
   Field(absl::string_view key, const absl::Status& status);
 
   absl::string_view key() const { return key_; }
-  const std::string& value() const { return value_; }
-  bool quoted() const { return quoted_; }
+  const Value& value() const { return value_; }
 
  private:
   absl::string_view key_;
-  std::string value_;
-  bool quoted_;
+  Value value_;
 };
 
 // Logs `event` (a short snake_case name) with `fields` at `level`.

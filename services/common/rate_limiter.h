@@ -25,7 +25,11 @@ class RateLimiter {
   // Admits on average `per_second` events per second and at most `burst`
   // in a row; the bucket starts full. Both are clamped to at least 1 (a
   // limiter that never admits would hide that anything happened).
-  // `clock` gives the time (absl::Now if empty); tests inject their own.
+  // `clock` gives the time; only differences between its readings matter.
+  // If empty, a monotonic clock (std::chrono::steady_clock) is used, so
+  // that setting the wall clock neither stalls nor floods the log; tests
+  // inject their own. A reading earlier than the previous one counts as no
+  // time passed, and refilling goes on from the earlier reading.
   RateLimiter(double per_second, double burst,
               std::function<absl::Time()> clock = {});
 

@@ -299,8 +299,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   absl::StatusOr<std::unique_ptr<auth::Authenticator>> authenticator =
       auth::Authenticator::Create(parts->auth_config);
   RETURN_IF_ERROR(AsConfigurationError(authenticator.status()));
-  parts->call_authenticator =
-      std::make_unique<api::GrpcCallAuthenticator>(*std::move(authenticator));
+  parts->call_authenticator = std::make_unique<api::GrpcCallAuthenticator>(
+      *std::move(authenticator), &parts->metrics);
 
   if (!config.metrics_listen.empty()) {
     ASSIGN_OR_RETURN(parts->metrics_port,

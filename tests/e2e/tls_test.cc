@@ -1,8 +1,12 @@
 // Production authentication against the real server: TLS with client
 // certificates made by deploy/tls/make-certs.sh and mapped to principals by
 // --mtls_principals, and bearer JWTs verified against a JWKS file.
+#include <arpa/inet.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <cstdio>
@@ -13,7 +17,11 @@
 #include <sstream>
 #include <string>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "atgard/v1/diagnostics_service.grpc.pb.h"
 #include "gmock/gmock.h"
@@ -71,6 +79,38 @@ grpc::Status Ping(const std::shared_ptr<grpc::Channel>& channel,
       GrpcClient::ContextWithAuthorization(authorization, absl::Seconds(10));
   return v1::DiagnosticsService::NewStub(channel)->Ping(
       context.get(), v1::PingRequest(), response);
+}
+
+// The value of the unlabelled series `name` on the server's /metrics page
+// (fetched with HTTP/1.0 on loopback); -1 if the page or the series is
+// missing.
+double MetricValue(const ServerProcess& server, absl::string_view name) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return -1;
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(server.metrics_port()));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string response;
+  const std::string request = "GET /metrics HTTP/1.0\r\n\r\n";
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) ==
+          0 &&
+      write(fd, request.data(), request.size()) ==
+          static_cast<ssize_t>(request.size())) {
+    char buffer[8192];
+    for (ssize_t n; (n = read(fd, buffer, sizeof(buffer))) > 0;) {
+      response.append(buffer, n);
+    }
+  }
+  close(fd);
+  for (absl::string_view line : absl::StrSplit(response, '\n')) {
+    double value;
+    if (absl::ConsumePrefix(&line, name) && absl::ConsumePrefix(&line, " ") &&
+        absl::SimpleAtod(absl::StripAsciiWhitespace(line), &value)) {
+      return value;
+    }
+  }
+  return -1;
 }
 
 TEST(Tls, MutualTlsMapsClientCertificatesToPrincipals) {
@@ -168,6 +208,9 @@ TEST(Tls, BearerTokensAreVerifiedAgainstTheJwks) {
     EXPECT_EQ(pong.subject(), "anna");
     EXPECT_EQ(pong.role(), v1::ROLE_FOLLOW_UP_OFFICER);
     EXPECT_EQ(pong.tenant(), "0780");
+    // The count of refused calls is exported from the start, so that a
+    // rate over it works before the first refusal.
+    EXPECT_EQ(MetricValue(**server, "atgard_authentication_failures_total"), 0);
 
     nlohmann::json expired = ValidClaims(now - absl::Hours(3));
     nlohmann::json other_audience = ValidClaims(now);
@@ -197,6 +240,9 @@ TEST(Tls, BearerTokensAreVerifiedAgainstTheJwks) {
     status = Ping(channel, &pong, absl::StrCat("Bearer ", *dev_token));
     EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED)
         << Describe(status);
+    // Every refused call counts, logged or not.
+    EXPECT_EQ(MetricValue(**server, "atgard_authentication_failures_total"),
+              static_cast<double>(bad.size() + 1));
   }
   EXPECT_EQ((*server)->Stop()->exit_code, 0);
 }
@@ -211,10 +257,6 @@ bool Eventually(const std::function<bool()>& done) {
   return done();
 }
 
-// Key rotation without a restart: SIGHUP re-reads the JWKS file. A new key
-// is trusted once the file lists it, a removed one no longer (tokens it
-// signed that were verified before are not remembered past the reload),
-// and a broken file changes nothing.
 // Tokens of a municipality's identity provider (here shaped like Entra
 // ID's) carry its own claims; --jwt_claim_map turns them into a principal,
 // and a token it cannot map is refused and logged without the token.
@@ -291,6 +333,10 @@ TEST(Tls, ClaimMapTurnsEntraTokensIntoPrincipals) {
   EXPECT_THAT(output, Not(HasSubstr(refused_token.substr(0, 40))));
 }
 
+// Key rotation without a restart: SIGHUP re-reads the JWKS file. A new key
+// is trusted once the file lists it, a removed one no longer (tokens it
+// signed that were verified before are not remembered past the reload),
+// and a broken file changes nothing.
 TEST(Tls, SighupReadsTheJwksAgain) {
   TempDir tmp;
   const std::string jwks = tmp.Join("jwks.json");

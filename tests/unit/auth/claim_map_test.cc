@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/auth/authenticator.h"
 #include "services/auth/jwt_verifier.h"
+#include "services/auth/principal_rules.h"
 #include "tests/support/auth_tokens.h"
 #include "tests/support/temp_dir.h"
 
@@ -19,6 +20,7 @@ using ::testing::AllOf;
 using testing::EcKey;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using testing::OtherRsaKey;
 using testing::RsaKey;
 using testing::SignToken;
 
@@ -39,6 +41,7 @@ json Map() {
       {
         "issuer": "https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555/v2.0",
         "audience": "66666666-7777-8888-9999-000000000000",
+        "key_ids": ["entra-1"],
         "subject_claim": "oid",
         "rules": [
           {"when": {"claim": "roles", "value": "Atgard.Operator"},
@@ -100,24 +103,27 @@ json IneraClaims() {
 class ClaimMapTest : public ::testing::Test {
  protected:
   static std::unique_ptr<ClaimMap> Parse(const json& doc) {
-    absl::StatusOr<std::unique_ptr<ClaimMap>> map =
-        ClaimMap::Parse(doc.dump(), "--jwt_claim_map map.json");
+    absl::StatusOr<std::unique_ptr<ClaimMap>> map = ClaimMap::Parse(
+        doc.dump(), "--jwt_claim_map map.json", testing::kTestIssuer);
     EXPECT_TRUE(map.ok()) << map.status();
     return map.ok() ? std::move(*map) : nullptr;
   }
   static absl::Status ParseError(const json& doc) {
-    return ClaimMap::Parse(doc.dump(), "--jwt_claim_map map.json").status();
+    return ClaimMap::Parse(doc.dump(), "--jwt_claim_map map.json",
+                           testing::kTestIssuer)
+        .status();
   }
 
   // A verifier trusting the map's issuers and kTestIssuer; the RSA key
-  // has id "entra-1", the EC key "inera-1".
+  // has id "entra-1", the EC key "inera-1" and kTestIssuer's "kommun-1".
   std::unique_ptr<JwtVerifier> Verifier(const json& doc = Map()) {
     JwtVerifierConfig config;
     config.issuer = testing::kTestIssuer;
     config.audience = testing::kTestAudience;
     config.claim_map = Parse(doc);
     config.keys = {RsaKey().public_key("entra-1"),
-                   EcKey().public_key("inera-1")};
+                   EcKey().public_key("inera-1"),
+                   OtherRsaKey().public_key("kommun-1")};
     config.clock = [] { return kNow; };
     absl::StatusOr<std::unique_ptr<JwtVerifier>> v =
         JwtVerifier::Create(std::move(config));
@@ -247,8 +253,8 @@ TEST_F(ClaimMapTest, IssuerNotInTheMapIsRefused) {
 
 TEST_F(ClaimMapTest, ConfiguredIssuerKeepsAtgardsOwnClaims) {
   auto v = Verifier();
-  absl::StatusOr<domain::Principal> p =
-      v->Verify(SignToken(RsaKey(), testing::ValidClaims(kNow), "entra-1"));
+  absl::StatusOr<domain::Principal> p = v->Verify(
+      SignToken(OtherRsaKey(), testing::ValidClaims(kNow), "kommun-1"));
   ASSERT_TRUE(p.ok()) << p.status();
   EXPECT_EQ(p->subject, "anna");
 }
@@ -292,6 +298,25 @@ TEST_F(ClaimMapTest, MalformedMapsAreRefusedNamingTheEntry) {
        },
        "issuers[1].rules[1].tenant: unknown member \"c\""},
       {[](json& m) { m["issuers"] = json::array(); }, "expected {\"issuers\""},
+      {[](json& m) {
+         m["issuers"][1]["key_ids"] = {"inera-1", "entra-1"};
+       },
+       "issuers[1]: key id \"entra-1\" is already listed by issuers[0]"},
+      {[](json& m) { m["issuers"][0].erase("key_ids"); }, "issuers[0]: issuer"},
+      {[](json& m) { m["issuers"][0]["subject_prefix"] = "entra:\n"; },
+       "issuers[0]: \"subject_prefix\": subject must be UTF-8"},
+      {[](json& m) {
+         m["issuers"][0]["subject_prefix"] =
+             std::string(kMaxSubjectPrefixBytes + 1, 'e');
+       },
+       "issuers[0]: \"subject_prefix\" is longer than 64 bytes"},
+      {[](json& m) {
+         m["issuers"][0]["subject_prefix"] = "hsa:";
+         m["issuers"][1]["subject_prefix"] = "hsa:inera:";
+       },
+       "issuers[1]: \"subject_prefix\" \"hsa:inera:\" and that of issuers[0]"},
+      {[](json& m) { m["issuers"][0]["subject_prefix"] = 7; },
+       "issuers[0]: \"subject_prefix\""},
   };
   for (const Case& c : cases) {
     json doc = Map();
@@ -301,7 +326,7 @@ TEST_F(ClaimMapTest, MalformedMapsAreRefusedNamingTheEntry) {
     EXPECT_THAT(s.message(), AllOf(HasSubstr("--jwt_claim_map map.json"),
                                    HasSubstr(c.fragment)));
   }
-  EXPECT_THAT(ClaimMap::Parse("{", "src").status().message(),
+  EXPECT_THAT(ClaimMap::Parse("{", "src", "").status().message(),
               HasSubstr("not valid JSON"));
 }
 
@@ -356,12 +381,154 @@ TEST_F(ClaimMapTest, AuthenticatorLoadsTheMapAndReportsBadFiles) {
               HasSubstr("--jwt_claim_map"));
 }
 
+// An authenticator trusting `map` and, if not empty, `jwt_issuer`, with a
+// JWKS of Entra's key ("entra-1"), Inera's ("inera-1") and the
+// --jwt_issuer's own ("kommun-1"); the map is written to `*map_file`.
+absl::StatusOr<std::unique_ptr<Authenticator>> AuthenticatorFor(
+    const testing::TempDir& dir, const json& map, const std::string& jwt_issuer,
+    std::string* map_file) {
+  const std::string jwks = dir.Join("jwks.json");
+  testing::WriteTestFile(
+      jwks, testing::JwksOf({RsaKey().public_key("entra-1"),
+                             EcKey().public_key("inera-1"),
+                             OtherRsaKey().public_key("kommun-1")}));
+  *map_file = dir.Join("claim-map.json");
+  testing::WriteTestFile(*map_file, map.dump());
+  AuthConfig config;
+  config.jwt_issuer = jwt_issuer;
+  config.jwt_audience = testing::kTestAudience;
+  config.jwt_jwks_file = jwks;
+  config.jwt_claim_map_file = *map_file;
+  config.clock = [] { return kNow; };
+  return Authenticator::Create(config);
+}
+
+absl::StatusOr<domain::Principal> Call(const Authenticator& a,
+                                       const std::string& token) {
+  absl::StatusOr<Authentication> r =
+      a.Authenticate({.authorization = {absl::StrCat("Bearer ", token)}});
+  if (!r.ok()) return r.status();
+  return r->principal;
+}
+
+// With more than one trusted issuer, a key that any of them may use could
+// vouch for the others' users: the map must bind every key to one issuer.
+TEST_F(ClaimMapTest, SeveralTrustedIssuersMustEachNameTheirOwnKeys) {
+  testing::TempDir dir;
+  std::string file;
+  json unpinned = Map();
+  unpinned["issuers"][0].erase("key_ids");
+  for (const std::string& jwt_issuer :
+       {std::string(testing::kTestIssuer), std::string()}) {
+    SCOPED_TRACE(jwt_issuer);
+    const absl::Status s =
+        AuthenticatorFor(dir, unpinned, jwt_issuer, &file).status();
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(s.message(),
+                AllOf(HasSubstr(absl::StrCat("--jwt_claim_map ", file)),
+                      HasSubstr("issuers[0]"), HasSubstr("\"key_ids\"")));
+  }
+
+  json shared = Map();
+  shared["issuers"][0]["key_ids"] = {"entra-1", "inera-1"};
+  const absl::Status s =
+      AuthenticatorFor(dir, shared, testing::kTestIssuer, &file).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(),
+              AllOf(HasSubstr(absl::StrCat("--jwt_claim_map ", file)),
+                    HasSubstr("issuers[1]"), HasSubstr("\"inera-1\""),
+                    HasSubstr("issuers[0]")));
+
+  // One trusted issuer needs no key ids: there is no other to vouch for.
+  json alone = Map();
+  alone["issuers"].erase(1);
+  alone["issuers"][0].erase("key_ids");
+  EXPECT_TRUE(AuthenticatorFor(dir, alone, "", &file).ok());
+  EXPECT_TRUE(AuthenticatorFor(dir, alone, kEntra, &file).ok());
+}
+
+TEST_F(ClaimMapTest, AKeySignsOnlyForTheIssuerItIsBoundTo) {
+  testing::TempDir dir;
+  std::string file;
+  absl::StatusOr<std::unique_ptr<Authenticator>> a =
+      AuthenticatorFor(dir, Map(), testing::kTestIssuer, &file);
+  ASSERT_TRUE(a.ok()) << a.status();
+  const json operator_claims = EntraClaims(json::array(), {"Atgard.Operator"});
+  ASSERT_TRUE(Call(**a, Entra(operator_claims)).ok());
+
+  // Inera's key, or the --jwt_issuer's, cannot make an Entra operator.
+  for (const std::string& forged :
+       {SignToken(EcKey(), operator_claims, "inera-1"),
+        SignToken(OtherRsaKey(), operator_claims, "kommun-1")}) {
+    absl::StatusOr<domain::Principal> p = Call(**a, forged);
+    EXPECT_EQ(p.status().code(), absl::StatusCode::kUnauthenticated);
+    EXPECT_THAT(p.status().message(),
+                HasSubstr("signed by a key outside its key_ids"));
+  }
+  // Nor can a token without "kid" that Entra's own key signed: its issuer
+  // is known only once a key has verified it.
+  absl::StatusOr<domain::Principal> p =
+      Call(**a, SignToken(RsaKey(), operator_claims));
+  EXPECT_EQ(p.status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_THAT(p.status().message(), HasSubstr("has no \"kid\""));
+
+  // The --jwt_issuer's tokens need a key no map issuer names, with or
+  // without "kid".
+  const json own = testing::ValidClaims(kNow);
+  EXPECT_TRUE(Call(**a, SignToken(OtherRsaKey(), own, "kommun-1")).ok());
+  EXPECT_TRUE(Call(**a, SignToken(OtherRsaKey(), own)).ok());
+  for (const std::string& forged :
+       {SignToken(RsaKey(), own, "entra-1"), SignToken(RsaKey(), own),
+        SignToken(EcKey(), own, "inera-1")}) {
+    p = Call(**a, forged);
+    EXPECT_EQ(p.status().code(), absl::StatusCode::kUnauthenticated);
+    EXPECT_THAT(p.status().message(), HasSubstr("key_ids of the claim map"));
+  }
+}
+
+TEST_F(ClaimMapTest, SubjectPrefixSeparatesTheIssuersSubjects) {
+  testing::TempDir dir;
+  std::string file;
+  json map = Map();
+  map["issuers"][0]["subject_prefix"] = "entra:";
+  map["issuers"][1]["subject_prefix"] = "inera:";
+  absl::StatusOr<std::unique_ptr<Authenticator>> a =
+      AuthenticatorFor(dir, map, testing::kTestIssuer, &file);
+  ASSERT_TRUE(a.ok()) << a.status();
+  absl::StatusOr<domain::Principal> p =
+      Call(**a, Entra(EntraClaims({kOfficers})));
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->subject, "entra:0f6c0a0e-5a43-4b8e-9d7f-2f4a1c9e8b11");
+  p = Call(**a, Inera(IneraClaims()));
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->subject, "inera:SE2321000016-E123");
+  // The --jwt_issuer's subjects are as its tokens say.
+  p = Call(**a,
+           SignToken(OtherRsaKey(), testing::ValidClaims(kNow), "kommun-1"));
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->subject, "anna");
+
+  // The prefix counts towards kMaxSubjectBytes.
+  json claims = EntraClaims({kOfficers});
+  claims["oid"] = std::string(kMaxSubjectBytes - 6, 'a');
+  EXPECT_TRUE(Call(**a, Entra(claims)).ok());
+  claims["oid"] = std::string(kMaxSubjectBytes - 5, 'a');
+  p = Call(**a, Entra(claims));
+  EXPECT_EQ(p.status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_THAT(p.status().message(), HasSubstr("subject is longer than"));
+}
+
 TEST_F(ClaimMapTest, ShippedExampleLoads) {
   absl::StatusOr<std::unique_ptr<ClaimMap>> map = ClaimMap::Load(
       absl::StrCat(ATGARD_SOURCE_DIR, "/deploy/claim-map.example.json"),
-      "--jwt_claim_map");
+      "--jwt_claim_map", testing::kTestIssuer);
   ASSERT_TRUE(map.ok()) << map.status();
   EXPECT_EQ((*map)->issuers().size(), 2u);
+  // It shows what several issuers need: keys bound, subjects apart.
+  for (const ClaimMap::Issuer& issuer : (*map)->issuers()) {
+    EXPECT_FALSE(issuer.key_ids.empty()) << issuer.issuer;
+    EXPECT_FALSE(issuer.subject_prefix.empty()) << issuer.issuer;
+  }
 }
 
 }  // namespace

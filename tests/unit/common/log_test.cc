@@ -42,9 +42,28 @@ std::vector<std::string> CaptureLines(Body body) {
   return absl::StrSplit(text, '\n', absl::SkipEmpty());
 }
 
+// The number of keys of every object in `line`, counted as the parser
+// reads them: a parser keeps only one of two equal keys, so comparing this
+// with the parsed object's size finds duplicates.
+size_t KeysRead(const std::string& line) {
+  size_t keys = 0;
+  const json parsed = json::parse(
+      line,
+      [&keys](int /*depth*/, json::parse_event_t event, json& /*parsed*/) {
+        if (event == json::parse_event_t::key) ++keys;
+        return true;
+      },
+      /*allow_exceptions=*/false);
+  return parsed.is_discarded() ? 0 : keys;
+}
+
+// The line as an object; a failure if it is not one or repeats a key.
 json ParseLine(const std::string& line) {
   json value = json::parse(line, nullptr, /*allow_exceptions=*/false);
   EXPECT_TRUE(value.is_object()) << "not a JSON object: " << line;
+  if (value.is_object()) {
+    EXPECT_EQ(KeysRead(line), value.size()) << "a key repeats: " << line;
+  }
   return value;
 }
 
@@ -63,6 +82,64 @@ TEST_F(LogTest, LineIsAnObjectWithTimeLevelEventAndFields) {
   EXPECT_EQ(line["level"], "info");
   EXPECT_EQ(line["event"], "server_started");
   EXPECT_EQ(line["listen"], "127.0.0.1:1");
+}
+
+TEST_F(LogTest, TimeIsUtcToTheMillisecondAndLevelNamesAreSpdlogs) {
+  const std::vector<std::string> lines = CaptureLines([] {
+    Warn("w");
+    Error("e");
+  });
+  ASSERT_EQ(lines.size(), 2u);
+  const json warn = ParseLine(lines[0]);
+  EXPECT_THAT(warn["ts"].get<std::string>(),
+              ::testing::MatchesRegex(
+                  "20[0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:"
+                  "[0-6][0-9]\\.[0-9][0-9][0-9]Z"));
+  EXPECT_EQ(warn["level"], "warning");
+  EXPECT_EQ(ParseLine(lines[1])["level"], "error");
+  // The line's own keys come first, in this order.
+  EXPECT_THAT(lines[0], ::testing::StartsWith("{\"ts\":\""));
+  EXPECT_THAT(lines[0], ::testing::EndsWith("\"level\":\"warning\","
+                                            "\"event\":\"w\"}"));
+}
+
+TEST_F(LogTest, FieldsNamedLikeTheLinesOwnKeysAreRenamed) {
+  const std::vector<std::string> lines = CaptureLines([] {
+    Info("real_event", {{"ts", "forged"},
+                        {"level", "error"},
+                        {"event", "forged_event"},
+                        {"after", 1}});
+  });
+  ASSERT_EQ(lines.size(), 1u);
+  const json line = ParseLine(lines[0]);
+  EXPECT_NE(line["ts"], "forged");
+  EXPECT_EQ(line["level"], "info");
+  EXPECT_EQ(line["event"], "real_event");
+  EXPECT_EQ(line["field_ts"], "forged");
+  EXPECT_EQ(line["field_level"], "error");
+  EXPECT_EQ(line["field_event"], "forged_event");
+  // Fields keep their order, after the line's own keys.
+  EXPECT_THAT(lines[0],
+              ::testing::EndsWith("\"field_ts\":\"forged\",\"field_level\":"
+                                  "\"error\",\"field_event\":\"forged_event\","
+                                  "\"after\":1}"));
+}
+
+TEST_F(LogTest, AKeyGivenTwiceIsWrittenOnce) {
+  const std::vector<std::string> lines = CaptureLines([] {
+    Info("twice", {{"k", "first"},
+                   {"k", "second"},
+                   {"field_ts", "explicit"},
+                   {"ts", "renamed"},
+                   {std::string("x\xff"), "a"},
+                   {std::string("x\xfe"), "b"}});
+  });
+  ASSERT_EQ(lines.size(), 1u);
+  const json line = ParseLine(lines[0]);
+  EXPECT_EQ(line["k"], "first");
+  EXPECT_EQ(line["field_ts"], "explicit");
+  // Both keys become "x\uFFFD"; the first stays.
+  EXPECT_EQ(line["x\xEF\xBF\xBD"], "a");
 }
 
 TEST_F(LogTest, NumbersAndBooleansAreNotStrings) {
@@ -130,6 +207,21 @@ TEST_F(LogTest, EveryByteValueGivesValidJson) {
   });
   ASSERT_EQ(lines.size(), all.size());
   for (const std::string& l : lines) ParseLine(l);
+  // Keys that are the line's own, among bytes that are not UTF-8.
+  const std::vector<std::string> more = CaptureLines([&] {
+    for (size_t i = 0; i < all.size(); ++i) {
+      Info(all.substr(i, 1), {{"event", all.substr(i, 1)},
+                              {all.substr(i, 1), "x"},
+                              {"ts", all.substr(i, 1)},
+                              {std::string(1, all[255 - i]), "y"},
+                              {"level", 1.5}});
+    }
+  });
+  ASSERT_EQ(more.size(), all.size());
+  for (const std::string& l : more) {
+    const json line = ParseLine(l);
+    EXPECT_EQ(line["level"], "info") << l;
+  }
 }
 
 TEST_F(LogTest, LevelThresholdApplies) {

@@ -61,6 +61,20 @@ TEST_F(RateLimiterTest, ClockGoingBackwardsNeitherRefillsNorBreaks) {
   EXPECT_TRUE(limiter.Admit());
 }
 
+// A step back counts as no time passed; the bucket refills from the new
+// reading on, not only once the clock is back where it was, so the refusal
+// log is not silent for the size of the step.
+TEST_F(RateLimiterTest, ClockSteppingBackKeepsRefillingFromThere) {
+  RateLimiter limiter(1, 1, Clock());
+  EXPECT_TRUE(limiter.Admit());
+  now_ -= absl::Hours(1);
+  EXPECT_FALSE(limiter.Admit());
+  now_ += absl::Seconds(1);
+  uint64_t suppressed = 0;
+  ASSERT_TRUE(limiter.Admit(&suppressed));
+  EXPECT_EQ(suppressed, 1u);
+}
+
 TEST_F(RateLimiterTest, RatesBelowOneAreClamped) {
   RateLimiter limiter(0, 0, Clock());
   EXPECT_TRUE(limiter.Admit());
