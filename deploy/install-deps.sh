@@ -44,10 +44,10 @@ test_packages=(systemd mmdebstrap)
 # expects, until this one matches; e2e.runtime_root proves it on a fresh
 # Debian root.
 runtime_libraries=(
-  libabsl20220623 libbz2-1.0 libc6 libfmt9 libgcc-s1 libgrpc++1.51 libgrpc29
-  liblz4-1 libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0 libprotobuf32
-  libsnappy1v5 libspdlog1.10 libssl3 libstdc++6 libsystemd0 libtcmalloc-minimal4
-  libzstd1 zlib1g
+  libabsl20220623 libbz2-1.0 libc6 libgcc-s1 libgrpc++1.51 libgrpc29
+  liblz4-1 libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0
+  libprotobuf32 libsnappy1v5 libspdlog1.10 libssl3 libstdc++6 libsystemd0
+  libtcmalloc-minimal4 libzstd1 zlib1g
 )
 # Run-time needs that are not linked libraries:
 #   tzdata  the domain's dates are in Europe/Stockholm, loaded from
