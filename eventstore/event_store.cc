@@ -417,6 +417,17 @@ class StoreCore {
 
   const std::string& path() const { return path_; }
   const Options& options() const { return options_; }
+
+  // Tells Options::on_data_loss of a read that met damaged data; returns
+  // `result` unchanged.
+  template <typename T>
+  T Noticed(T result) const {
+    if (!result.ok() && absl::IsDataLoss(result.status()) &&
+        options_.on_data_loss) {
+      options_.on_data_loss(result.status());
+    }
+    return result;
+  }
   const RecoveryReport& recovery() const { return recovery_; }
 
   // Sequentially consistent: Register() relies on it.
@@ -1933,8 +1944,8 @@ absl::StatusOr<std::vector<v1::EventEnvelope>> Subscription::ReadAvailable(
     if (core_->failed()) return core_->Health();
     return std::vector<v1::EventEnvelope>();
   }
-  absl::StatusOr<ReadAllResult> read =
-      core_->ReadRange(next_position_, max_count, filter_, kMaxScanPerPoll);
+  absl::StatusOr<ReadAllResult> read = core_->Noticed(
+      core_->ReadRange(next_position_, max_count, filter_, kMaxScanPerPoll));
   if (!read.ok()) return read.status();
   next_position_ = read->next_position;
   return std::move(read->events);
@@ -2364,7 +2375,8 @@ absl::StatusOr<std::vector<v1::EventEnvelope>> EventStore::ReadStream(
   if (max_count == 0) {
     return absl::InvalidArgumentError("max_count must be at least 1");
   }
-  return core_->ReadStream(stream_id, from_version, max_count, direction);
+  return core_->Noticed(
+      core_->ReadStream(stream_id, from_version, max_count, direction));
 }
 
 absl::StatusOr<ReadAllResult> EventStore::ReadAll(
@@ -2373,8 +2385,8 @@ absl::StatusOr<ReadAllResult> EventStore::ReadAll(
   if (max_count == 0) {
     return absl::InvalidArgumentError("max_count must be at least 1");
   }
-  return core_->ReadRange(from_position, max_count, filter,
-                          std::numeric_limits<size_t>::max());
+  return core_->Noticed(core_->ReadRange(from_position, max_count, filter,
+                                         std::numeric_limits<size_t>::max()));
 }
 
 absl::StatusOr<ScanResult> EventStore::ScanAll(
@@ -2386,7 +2398,7 @@ absl::StatusOr<ScanResult> EventStore::ScanAll(
   // One envelope, parsed into again and again: its fields keep their
   // buffers, so a long scan allocates next to nothing.
   v1::EventEnvelope event;
-  return core_->Scan(
+  return core_->Noticed(core_->Scan(
       from_position, max_count, filter, std::numeric_limits<size_t>::max(),
       [&](uint64_t position, absl::string_view value) {
         if (!event.ParseFromArray(value.data(),
@@ -2394,7 +2406,7 @@ absl::StatusOr<ScanResult> EventStore::ScanAll(
           return core_->UnparsableEvent(position);
         }
         return visit(event) ? absl::OkStatus() : absl::CancelledError();
-      });
+      }));
 }
 
 absl::StatusOr<std::unique_ptr<Subscription>> EventStore::Subscribe(
@@ -2413,7 +2425,7 @@ absl::StatusOr<StreamInfo> EventStore::GetStreamInfo(
     return absl::InvalidArgumentError(
         "stream_id must be non-empty and contain no NUL byte");
   }
-  return core_->GetStreamInfo(stream_id);
+  return core_->Noticed(core_->GetStreamInfo(stream_id));
 }
 
 absl::Status EventStore::Health() const { return core_->Health(); }

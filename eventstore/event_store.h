@@ -128,6 +128,13 @@ struct Options {
   // taken again (OK). Must be quick and must not call into the store.
   std::function<void(const absl::Status&)> on_disk_reserve;
 
+  // Called when a read meets damaged data (the DATA_LOSS it answers, which
+  // names the positions or the stream), so that the damage is reported
+  // where operators look and not only to the one caller. May run on any
+  // reading thread, concurrently; must be quick and must not call into
+  // the store.
+  std::function<void(const absl::Status&)> on_data_loss;
+
   // Called after each successful group commit with its number of appends,
   // of events, and the time the synced write took (for metrics). Runs on
   // the store's notifier thread; must be quick and must not call into the

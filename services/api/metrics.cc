@@ -146,6 +146,14 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                "data directory's file system is at the disk reserve.")
            .Register(*registry_)
            .Add({});
+  data_loss_reads_ =
+      &prometheus::BuildCounter()
+           .Name("atgard_data_loss_reads_total")
+           .Help(
+               "Reads that met damaged data in the event store (DATA_LOSS). "
+               "Any is a reason to stop and verify the store.")
+           .Register(*registry_)
+           .Add({});
   // Registered with its series, so that it reads 0 from the start and a
   // rate over it works before the first refusal.
   authentication_failures_ =
@@ -249,6 +257,8 @@ void Metrics::ObservePolicyCommands(size_t commands) {
 void Metrics::SetWritesRefused(bool refused) {
   writes_refused_->Set(refused ? 1 : 0);
 }
+
+void Metrics::ObserveDataLoss() { data_loss_reads_->Increment(); }
 
 void Metrics::ObserveAuthenticationFailure() {
   authentication_failures_->Increment();

@@ -56,6 +56,8 @@ class Metrics {
   void ObservePolicyCommands(size_t commands);
   // Whether the store refuses appends for its disk reserve.
   void SetWritesRefused(bool refused);
+  // A read met damaged data (atgard_data_loss_reads_total).
+  void ObserveDataLoss();
   // A call refused because its credentials were missing, malformed or not
   // accepted (atgard_authentication_failures_total), whether or not its
   // log line was held back.
@@ -82,6 +84,7 @@ class Metrics {
   prometheus::Counter* overdue_events_;
   prometheus::Counter* policy_commands_;
   prometheus::Gauge* writes_refused_;
+  prometheus::Counter* data_loss_reads_;
   prometheus::Counter* authentication_failures_;
 
   // Family::Add() builds a new series object before it looks for an

@@ -40,6 +40,7 @@
 #include "services/auth/dev_tokens.h"
 #include "services/common/files.h"
 #include "services/common/log.h"
+#include "services/common/rate_limiter.h"
 #include "services/common/serial_executor.h"
 #include "services/common/status_macros.h"
 #include "services/domain/calendar.h"
@@ -197,11 +198,77 @@ absl::Status AsConfigurationError(const absl::Status& status) {
 
 }  // namespace
 
+// What the health service reports, on both ports. Beside the whole server
+// ("") and each service by its full name, two conditions the store
+// signals from its own threads are named entries, so that a monitor can
+// ask for them (Health/Check with service "atgard.writes" or
+// "atgard.integrity") while probes, which ask for "", keep seeing a server
+// that still serves reads:
+//   atgard.writes     NOT_SERVING while appends are refused for the disk
+//                     reserve (they resume by themselves);
+//   atgard.integrity  NOT_SERVING once a read met damaged data, until the
+//                     server is restarted (run atgardctl verify).
+// The log and the metrics say why. Thread-safe.
+class HealthState {
+ public:
+  static constexpr char kWrites[] = "atgard.writes";
+  static constexpr char kIntegrity[] = "atgard.integrity";
+
+  // Reports to `server`'s health service from now on, with `names`.
+  void Attach(grpc::Server* server, const std::vector<std::string>& names) {
+    absl::MutexLock lock(&mu_);
+    servers_.push_back(server);
+    names_ = names;
+    PublishLocked();
+  }
+  // No server is touched afterwards (they are about to go away).
+  void Detach() {
+    absl::MutexLock lock(&mu_);
+    servers_.clear();
+  }
+  void SetServing(bool serving) { Set(&serving_, serving); }
+  void SetWritesRefused(bool refused) { Set(&writes_refused_, refused); }
+  void SetDamageSeen() { Set(&damage_seen_, true); }
+
+ private:
+  void Set(bool* field, bool value) {
+    absl::MutexLock lock(&mu_);
+    if (*field == value) return;
+    *field = value;
+    PublishLocked();
+  }
+  void PublishLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    for (grpc::Server* server : servers_) {
+      grpc::HealthCheckServiceInterface* health =
+          server->GetHealthCheckService();
+      // The whole server first: it sets every named entry too.
+      health->SetServingStatus(serving_);
+      if (!serving_) continue;
+      for (const std::string& name : names_) {
+        health->SetServingStatus(name, true);
+      }
+      health->SetServingStatus(kWrites, !writes_refused_);
+      health->SetServingStatus(kIntegrity, !damage_seen_);
+    }
+  }
+
+  absl::Mutex mu_;
+  std::vector<grpc::Server*> servers_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::string> names_ ABSL_GUARDED_BY(mu_);
+  bool serving_ ABSL_GUARDED_BY(mu_) = false;
+  bool writes_refused_ ABSL_GUARDED_BY(mu_) = false;
+  bool damage_seen_ ABSL_GUARDED_BY(mu_) = false;
+};
+
 // Declared in dependency order: destroyed in reverse, so that nothing
-// outlives what it uses.
+// outlives what it uses. What the store's callbacks reach (health, metrics)
+// comes before the store, which may call them until it is closed.
 struct Server::Parts {
-  std::unique_ptr<eventstore::EventStore> store;
+  HealthState health;
   api::Metrics metrics;
+  // Reads that met damaged data are logged at most this often.
+  RateLimiter data_loss_log{/*per_second=*/1, /*burst=*/5};
+  std::unique_ptr<eventstore::EventStore> store;
   // What the authenticator was built from, to build it again on reload.
   auth::AuthConfig auth_config;
   std::unique_ptr<api::GrpcCallAuthenticator> call_authenticator;
@@ -223,20 +290,9 @@ struct Server::Parts {
   int health_port = 0;
   bool stopped = false;
 
-  // Health of the whole server and of each service by name, on both ports.
-  void SetServing(bool serving) {
-    for (grpc::Server* server : {grpc_server.get(), health_server.get()}) {
-      if (server == nullptr) continue;
-      grpc::HealthCheckServiceInterface* health =
-          server->GetHealthCheckService();
-      health->SetServingStatus(serving);
-      if (serving) {
-        for (const std::string& name : service_names) {
-          health->SetServingStatus(name, true);
-        }
-      }
-    }
-  }
+  // Before any member goes: the store may still call into health while it
+  // closes, and the gRPC servers health reports to go first.
+  ~Parts() { health.Detach(); }
 };
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(
@@ -264,14 +320,36 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   // which may use part of the reserve) go on, and appends resume by
   // themselves once space is freed. So health stays SERVING (the health
   // service has no field for "read-only"); the log and the metric say it.
-  store_options.on_disk_reserve =
-      [metrics, data_dir = config.data_dir](const absl::Status& status) {
-        metrics->SetWritesRefused(!status.ok());
-        if (status.ok()) {
-          log::Info("writes_resumed", {{"data_dir", data_dir}});
-        } else {
-          log::Error("writes_refused_disk_reserve",
-                     {{"data_dir", data_dir}, {"error", status}});
+  HealthState* health = &parts->health;
+  store_options.on_disk_reserve = [metrics, health, data_dir = config.data_dir](
+                                      const absl::Status& status) {
+    metrics->SetWritesRefused(!status.ok());
+    health->SetWritesRefused(!status.ok());
+    if (status.ok()) {
+      log::Info("writes_resumed", {{"data_dir", data_dir}});
+    } else {
+      log::Error("writes_refused_disk_reserve",
+                 {{"data_dir", data_dir}, {"error", status}});
+    }
+  };
+  // Damage that only a read meets (inside a table block) is not found at
+  // start: every read that meets it says so to its caller, and here to the
+  // operator, through the log, a metric and health's atgard.integrity.
+  RateLimiter* data_loss_log = &parts->data_loss_log;
+  store_options.on_data_loss =
+      [metrics, health, data_loss_log,
+       data_dir = config.data_dir](const absl::Status& status) {
+        metrics->ObserveDataLoss();
+        health->SetDamageSeen();
+        uint64_t suppressed = 0;
+        if (data_loss_log->Admit(&suppressed)) {
+          log::Error("store_data_loss",
+                     {{"data_dir", data_dir},
+                      {"error", status},
+                      {"suppressed", suppressed},
+                      {"action",
+                       "stop the server, copy the data directory aside, run "
+                       "atgardctl verify --data_dir; see deploy/README.md"}});
         }
       };
   store_options.on_commit = [metrics](size_t appends, size_t events,
@@ -381,14 +459,17 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   }
   // Storage is open before the server starts, so the first health answer
   // can already be SERVING; a failed store turns it off for good.
-  parts->SetServing(true);
+  parts->health.Attach(parts->grpc_server.get(), parts->service_names);
+  if (parts->health_server != nullptr) {
+    parts->health.Attach(parts->health_server.get(), parts->service_names);
+  }
+  parts->health.SetServing(true);
   // A store whose write or sync failed acknowledges nothing more until the
   // server restarts: load balancers must stop sending at once. The store
   // calls this once, from its writer thread.
-  Parts* serving = parts.get();
-  parts->store->OnFailure([serving](const absl::Status& status) {
+  parts->store->OnFailure([health](const absl::Status& status) {
     log::Error("store_failed", {{"error", status}});
-    serving->SetServing(false);
+    health->SetServing(false);
   });
 
   parts->deadlines = std::make_unique<scheduler::DeadlineScheduler>(
@@ -453,7 +534,7 @@ int Server::health_port() const { return parts_->health_port; }
 void Server::Shutdown(absl::Duration drain_delay, absl::Duration grace) {
   if (parts_ == nullptr || parts_->stopped) return;
   parts_->stopped = true;
-  parts_->SetServing(false);
+  parts_->health.SetServing(false);
   if (drain_delay > absl::ZeroDuration()) absl::SleepFor(drain_delay);
   // Stops accepting, lets in-flight calls finish until the deadline, then
   // cancels what is left.

@@ -5,6 +5,8 @@
 // space is freed, and after another restart holds every command it
 // acknowledged, once. Needs root (to mount); skipped otherwise.
 #include <fcntl.h>
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
 #include <sched.h>
 #include <sys/mount.h>
 #include <unistd.h>
@@ -25,6 +27,7 @@
 #include "services/domain/calendar.h"
 #include "tests/support/domain_fixtures.h"
 #include "tests/support/grpc_client.h"
+#include "tests/support/health_client.h"
 #include "tests/support/remote_case.h"
 #include "tests/support/server_process.h"
 #include "tests/support/temp_dir.h"
@@ -140,6 +143,12 @@ TEST(DiskFull, RefusedBeforeFullServedWhileFullResumedWhenFreed) {
     EXPECT_EQ(CountEvents(client, acknowledged.front()), 1);
     EXPECT_TRUE(
         absl::StrContains((*server)->Output(), "writes_refused_disk_reserve"));
+    // Health says so by name, while the server as a whole still serves.
+    auto channel = grpc::CreateChannel((*server)->address(),
+                                       grpc::InsecureChannelCredentials());
+    EXPECT_EQ(*CheckHealth(channel, "atgard.writes"),
+              ServingStatus::kNotServing);
+    EXPECT_EQ(*CheckHealth(channel), ServingStatus::kServing);
   }
   // A restart on the full disk works (the memtable flush at start had its
   // room kept) and the server still refuses, answering.
@@ -168,6 +177,11 @@ TEST(DiskFull, RefusedBeforeFullServedWhileFullResumedWhenFreed) {
     }
     ASSERT_TRUE(outcome.ok()) << Describe(outcome.status);
     acknowledged.push_back(outcome.result.stream_id());
+    EXPECT_EQ(
+        *CheckHealth(grpc::CreateChannel((*server)->address(),
+                                         grpc::InsecureChannelCredentials()),
+                     "atgard.writes"),
+        ServingStatus::kServing);
     for (int n = 0; n < 50; ++n) {
       outcome =
           client.Run(FollowUpOfficer(),

@@ -7,10 +7,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -18,11 +21,13 @@
 #include "absl/time/clock.h"
 #include "atgard/v1/diagnostics_service.grpc.pb.h"
 #include "atgard/v1/event_store_service.grpc.pb.h"
+#include "eventstore/event_store.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/domain/calendar.h"
 #include "tests/support/domain_fixtures.h"
 #include "tests/support/grpc_client.h"
+#include "tests/support/health_client.h"
 #include "tests/support/remote_case.h"
 #include "tests/support/server_process.h"
 #include "tests/support/temp_dir.h"
@@ -251,6 +256,82 @@ TEST(Metrics, ScrapeShowsTheServersWork) {
     if (open != 0) absl::SleepFor(absl::Milliseconds(50));
   }
   EXPECT_EQ(open, 0);
+}
+
+// Damage inside a table block is not looked for at start (that would read
+// the whole log): the first read that meets it answers DATA_LOSS, and the
+// operator learns of it too, from the log, the metric and health's
+// atgard.integrity, while the server goes on serving what it can read.
+TEST(Metrics, AReadThatMeetsDamagedDataIsReportedToTheOperator) {
+  TempDir tmp;
+  const std::string data_dir = tmp.Join("data");
+  const std::string stream = absl::StrCat(kTenant, "/case/damaged");
+  constexpr int kEvents = 2000;
+  {
+    absl::StatusOr<std::unique_ptr<eventstore::EventStore>> store =
+        eventstore::EventStore::Open({.path = data_dir});
+    ASSERT_TRUE(store.ok()) << store.status();
+    for (int i = 0; i < kEvents; ++i) {
+      v1::EventMetadata meta;
+      meta.set_actor_subject("e2e");
+      meta.set_actor_role("FOLLOW_UP_OFFICER");
+      const std::vector<eventstore::NewEvent> events = {
+          {.event_type = "TestRecorded",
+           .payload = absl::StrCat("payload ", i, std::string(150, 'x'))}};
+      absl::StatusOr<eventstore::AppendResult> appended =
+          (*store)->Append(stream, eventstore::ExpectedVersion::Any(), events,
+                           /*command_id=*/"", meta);
+      ASSERT_TRUE(appended.ok()) << appended.status();
+    }
+    ASSERT_TRUE((*store)->CompactAll().ok());
+  }
+  // One byte a third into the table, among the events' blocks: the keys
+  // the store reads at start (its format, head and stop record) lie in
+  // the first block and the recorded head's event in a later one.
+  std::string table;
+  for (const auto& entry : std::filesystem::directory_iterator(data_dir)) {
+    if (absl::EndsWith(entry.path().string(), ".sst")) {
+      table = entry.path().string();
+    }
+  }
+  ASSERT_FALSE(table.empty());
+  {
+    std::fstream file(table, std::ios::in | std::ios::out | std::ios::binary);
+    const auto at =
+        static_cast<std::streamoff>(std::filesystem::file_size(table) / 3);
+    file.seekg(at);
+    char byte = 0;
+    file.read(&byte, 1);
+    byte ^= 0x01;
+    file.seekp(at);
+    file.write(&byte, 1);
+  }
+
+  auto server =
+      ServerProcess::Start({.data_dir = data_dir, .work_dir = tmp.path()});
+  ASSERT_TRUE(server.ok()) << server.status();
+  GrpcClient client((*server)->address(), data_dir);
+  auto stub = v1::EventStoreService::NewStub(client.channel());
+  v1::ReadStreamRequest request;
+  request.set_stream_id(stream);
+  request.set_max_count(1000);
+  v1::ReadStreamResponse response;
+  const grpc::Status status = stub->ReadStream(
+      client.Context(FollowUpOfficer()).get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::DATA_LOSS)
+      << status.error_message();
+
+  absl::StatusOr<std::string> text = Scrape((*server)->metrics_port());
+  ASSERT_TRUE(text.ok()) << text.status();
+  EXPECT_GE(Value(Parse(*text), "atgard_data_loss_reads_total"), 1);
+  EXPECT_EQ(*CheckHealth(client.channel(), "atgard.integrity"),
+            ServingStatus::kNotServing);
+  EXPECT_EQ(*CheckHealth(client.channel()), ServingStatus::kServing);
+  EXPECT_EQ(*CheckHealth(client.channel(), "atgard.writes"),
+            ServingStatus::kServing);
+  auto stopped = (*server)->Stop();
+  ASSERT_TRUE(stopped.ok()) << stopped.status();
+  EXPECT_THAT(stopped->output, ::testing::HasSubstr("\"store_data_loss\""));
 }
 
 }  // namespace
