@@ -147,6 +147,20 @@ absl::Status CheckDirectory(const fs::path& dir, bool create, bool writable,
   return absl::OkStatus();
 }
 
+// An iterator over the stream index alone (with `options`), positioned at
+// its first entry.
+std::unique_ptr<rocksdb::Iterator> NewStreamIndexIterator(
+    rocksdb::DB& db, rocksdb::ReadOptions options) {
+  // The bound must outlive every iterator that uses it.
+  static const std::string* const kUpper =
+      new std::string(keys::SpaceUpperBound(keys::Space::kStreamIndex));
+  static const rocksdb::Slice* const kUpperSlice = new rocksdb::Slice(*kUpper);
+  options.iterate_upper_bound = kUpperSlice;
+  std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(options));
+  it->Seek(std::string(1, static_cast<char>(keys::Space::kStreamIndex)));
+  return it;
+}
+
 absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
   if (s.ok()) return absl::OkStatus();
   const std::string msg = s.ToString();
@@ -1695,15 +1709,9 @@ absl::StatusOr<VerifyReport> StoreCore::Verify(uint64_t from,
       ++last_bad;
     }
     std::vector<std::string> affected;
-    const std::string lower_key(1,
-                                static_cast<char>(keys::Space::kStreamIndex));
-    const std::string upper_key =
-        keys::SpaceUpperBound(keys::Space::kStreamIndex);
-    const rocksdb::Slice index_upper(upper_key);
-    rocksdb::ReadOptions index_options = scan_options;
-    index_options.iterate_upper_bound = &index_upper;
-    std::unique_ptr<rocksdb::Iterator> ix(db_->NewIterator(index_options));
-    for (ix->Seek(lower_key); ix->Valid(); ix->Next()) {
+    std::unique_ptr<rocksdb::Iterator> ix =
+        NewStreamIndexIterator(*db_, scan_options);
+    for (; ix->Valid(); ix->Next()) {
       if (ix->value().size() != 8) continue;
       const uint64_t position = keys::DecodeFixed64(ix->value().data());
       absl::string_view id;
@@ -1731,15 +1739,9 @@ absl::StatusOr<VerifyReport> StoreCore::Verify(uint64_t from,
   uint64_t index_entries = 0;
   uint64_t stray_position = 0;
   {
-    const std::string lower_key(1,
-                                static_cast<char>(keys::Space::kStreamIndex));
-    const std::string upper_key =
-        keys::SpaceUpperBound(keys::Space::kStreamIndex);
-    const rocksdb::Slice index_upper(upper_key);
-    rocksdb::ReadOptions index_options = scan_options;
-    index_options.iterate_upper_bound = &index_upper;
-    std::unique_ptr<rocksdb::Iterator> ix(db_->NewIterator(index_options));
-    for (ix->Seek(lower_key); ix->Valid(); ix->Next()) {
+    std::unique_ptr<rocksdb::Iterator> ix =
+        NewStreamIndexIterator(*db_, scan_options);
+    for (; ix->Valid(); ix->Next()) {
       if (ix->value().size() != 8) {
         return bad(0, absl::StrCat("malformed stream index entry under ",
                                    ToView(ix->key()).substr(1)));
