@@ -9,39 +9,33 @@
 // it (a personnummer in field 99 of a Deficiency passes every check of the
 // known fields).
 //
-// Bounds: every repeated field reachable from a request has its maximum in
-// RequestLimits() (keyed by full field name, stated next to the field in
-// the .proto); every string field is at most kMaxRequestStringBytes unless
-// the table says less. The domain checks narrower rules per field (ids,
-// names, texts); these bounds make sure nothing is unbounded.
+// Bounds: the .proto files are their only source. Every string (and bytes)
+// field reachable from a request declares its maximum size with the field
+// option (atgard.v1.max_bytes), every repeated field its maximum number of
+// elements with (atgard.v1.max_items), and a repeated string both (the
+// byte bound then holds for each element); see proto/atgard/v1/
+// limits.proto. CheckRequest reads them from the field descriptors. A field
+// that lacks the bound it needs is refused whenever it is set (its bound
+// counts as 0), so nothing is ever unbounded; UndeclaredBounds() finds such
+// fields from the schema alone, and the tests require it to find none. The
+// domain checks narrower rules per field (ids, names, texts); these bounds
+// are the most it accepts.
 #ifndef ATGARD_SERVICES_API_REQUEST_CHECKS_H_
 #define ATGARD_SERVICES_API_REQUEST_CHECKS_H_
 
-#include <cstddef>
 #include <string>
+#include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 
 namespace atgard::api {
 
-// A string field of a request holds at most this many bytes, unless
-// RequestLimits() gives a smaller bound. The longest texts the domain
-// accepts are 10,000 bytes.
-inline constexpr size_t kMaxRequestStringBytes = 10'000;
-
 // The largest serialized request the server accepts (gRPC answers
 // RESOURCE_EXHAUSTED naming this size above it).
 inline constexpr int kMaxRequestBytes = 1024 * 1024;
-
-// Maximum number of elements of each repeated field (and maximum bytes of
-// a string field, where smaller than kMaxRequestStringBytes) a request may
-// carry, by full field name (e.g. "atgard.v1.RecordFollowUpActivity.
-// unit_ids"). A repeated field reachable from a request that is missing
-// here is refused whatever its size, so that no list is ever unbounded.
-const absl::flat_hash_map<std::string, size_t>& RequestLimits();
 
 // OK, or INVALID_ARGUMENT naming the first problem found, depth first:
 //   "request has an unknown field 99 in atgard.v1.Deficiency
@@ -51,6 +45,14 @@ const absl::flat_hash_map<std::string, size_t>& RequestLimits();
 // Field paths start below the request ("command.deficiency").
 [[nodiscard]] absl::Status CheckRequest(
     const google::protobuf::Message& request);
+
+// The fields reachable from `request` (its own and those of every message
+// type within it, each type once) that lack a bound CheckRequest needs:
+// "atgard.v1.RecordFollowUpActivity.unit_ids has no (atgard.v1.max_items)".
+// Empty when every field declares its bounds. The walk is over the schema,
+// so it covers fields no request has set.
+[[nodiscard]] std::vector<std::string> UndeclaredBounds(
+    const google::protobuf::Descriptor& request);
 
 // OK, or the path and number of the first unknown field in `message` or
 // any message within it, as "an unknown field 99 in atgard.v1.Deficiency

@@ -196,6 +196,23 @@ TEST_F(RequestHygiene, RepeatedFieldsAreBounded) {
               HasSubstr("command.unit_ids: must have at most 50 elements"));
 }
 
+// The bounds the .proto declares (case ids: (max_bytes) = 64) hold at the
+// edge, before the workflow looks at the request, for commands and reads.
+TEST_F(RequestHygiene, StringFieldsAreBoundedAsTheProtoDeclares) {
+  const std::string id(65, 'a');
+  const grpc::Status status =
+      Raw(kRegisterCase, RegisterCaseBytes(id), FollowUpOfficer());
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << Describe(status);
+  EXPECT_THAT(status.error_message(),
+              HasSubstr("command.case_id: must be at most 64 bytes (is 65)"));
+  const grpc::Status read = GetCase(id);
+  EXPECT_EQ(read.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << Describe(read);
+  EXPECT_THAT(read.error_message(),
+              HasSubstr("case_id: must be at most 64 bytes (is 65)"));
+}
+
 TEST_F(RequestHygiene, OversizedRequestIsRefusedNamingTheLimit) {
   const std::string bytes =
       LengthDelimited(1, std::string(2 * 1024 * 1024, 'a'));

@@ -1,24 +1,31 @@
-// The request bounds table and the unknown-field check that guards the
-// append path.
+// The request bounds declared in the .proto files (field options) and the
+// unknown-field check that guards the append path.
 #include "services/api/request_checks.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
+#include "absl/strings/match.h"
 #include "atgard/v1/care_plan_service.pb.h"
 #include "atgard/v1/case_service.pb.h"
 #include "atgard/v1/contract_service.pb.h"
 #include "atgard/v1/diagnostics_service.pb.h"
 #include "atgard/v1/event_store_service.pb.h"
 #include "atgard/v1/events.pb.h"
+#include "atgard/v1/limits.pb.h"
 #include "atgard/v1/measurement_service.pb.h"
 #include "atgard/v1/operator_service.pb.h"
 #include "atgard/v1/provider_service.pb.h"
 #include "google/protobuf/descriptor.h"
+#include "google/protobuf/descriptor.pb.h"
+#include "google/protobuf/dynamic_message.h"
 #include "google/protobuf/unknown_field_set.h"
+#include "services/domain/validation.h"
 
 namespace atgard::api {
 namespace {
@@ -26,21 +33,8 @@ namespace {
 namespace pb = google::protobuf;
 using ::testing::HasSubstr;
 
-// Every repeated field reachable from a request of `service`.
-void CollectRepeated(const pb::Descriptor* message,
-                     std::set<const pb::Descriptor*>* seen,
-                     std::set<std::string>* out) {
-  if (!seen->insert(message).second) return;
-  for (int i = 0; i < message->field_count(); ++i) {
-    const pb::FieldDescriptor* field = message->field(i);
-    if (field->is_repeated()) out->insert(field->full_name());
-    if (field->message_type() != nullptr) {
-      CollectRepeated(field->message_type(), seen, out);
-    }
-  }
-}
-
-TEST(RequestLimits, EveryRepeatedFieldOfEveryRequestHasABound) {
+// Every method of every service of the API.
+std::vector<const pb::MethodDescriptor*> ApiMethods() {
   // Links every service's file into the generated pool.
   for (const pb::Descriptor* d :
        {v1::RegisterContractRequest::descriptor(),
@@ -49,10 +43,9 @@ TEST(RequestLimits, EveryRepeatedFieldOfEveryRequestHasABound) {
         v1::PingRequest::descriptor(), v1::VerifyLogRequest::descriptor(),
         v1::ReadAllRequest::descriptor(), v1::GetCaseRequest::descriptor(),
         v1::GetProviderRequest::descriptor()}) {
-    ASSERT_NE(d, nullptr);
+    EXPECT_NE(d, nullptr);
   }
-  std::set<std::string> repeated;
-  std::set<const pb::Descriptor*> seen;
+  std::vector<const pb::MethodDescriptor*> methods;
   const pb::DescriptorPool* pool = pb::DescriptorPool::generated_pool();
   for (const char* name :
        {"atgard.v1.ProviderService", "atgard.v1.ContractService",
@@ -60,21 +53,187 @@ TEST(RequestLimits, EveryRepeatedFieldOfEveryRequestHasABound) {
         "atgard.v1.CarePlanService", "atgard.v1.EventStoreService",
         "atgard.v1.DiagnosticsService", "atgard.v1.OperatorService"}) {
     const pb::ServiceDescriptor* service = pool->FindServiceByName(name);
-    ASSERT_NE(service, nullptr) << name;
+    EXPECT_NE(service, nullptr) << name;
+    if (service == nullptr) continue;
     for (int i = 0; i < service->method_count(); ++i) {
-      CollectRepeated(service->method(i)->input_type(), &seen, &repeated);
+      methods.push_back(service->method(i));
     }
   }
-  ASSERT_FALSE(repeated.empty());
-  for (const std::string& field : repeated) {
-    EXPECT_TRUE(RequestLimits().contains(field))
-        << field << " has no bound in RequestLimits()";
+  return methods;
+}
+
+// Every string field reachable from a request of the API, once.
+void CollectStrings(const pb::Descriptor* message,
+                    std::set<const pb::Descriptor*>* seen,
+                    std::vector<const pb::FieldDescriptor*>* out) {
+  if (!seen->insert(message).second) return;
+  for (int i = 0; i < message->field_count(); ++i) {
+    const pb::FieldDescriptor* field = message->field(i);
+    if (field->type() == pb::FieldDescriptor::TYPE_STRING)
+      out->push_back(field);
+    if (field->message_type() != nullptr) {
+      CollectStrings(field->message_type(), seen, out);
+    }
   }
-  // And the table names only fields that exist.
-  for (const auto& [field, limit] : RequestLimits()) {
-    EXPECT_NE(pool->FindFieldByName(field), nullptr) << field;
-    EXPECT_GT(limit, 0u) << field;
+}
+
+std::vector<const pb::FieldDescriptor*> RequestStringFields() {
+  std::set<const pb::Descriptor*> seen;
+  std::vector<const pb::FieldDescriptor*> out;
+  for (const pb::MethodDescriptor* method : ApiMethods()) {
+    CollectStrings(method->input_type(), &seen, &out);
   }
+  return out;
+}
+
+uint32_t MaxBytesOf(absl::string_view field) {
+  const pb::FieldDescriptor* descriptor =
+      pb::DescriptorPool::generated_pool()->FindFieldByName(std::string(field));
+  EXPECT_NE(descriptor, nullptr) << field;
+  return descriptor == nullptr
+             ? 0
+             : descriptor->options().GetExtension(v1::max_bytes);
+}
+
+// The proto files are the one source of the bounds: a string or repeated
+// field that a request can carry and that has no (max_bytes) or
+// (max_items) fails here, by name, before it can reach a server (which
+// would refuse it whenever it is set).
+TEST(RequestBounds, EveryFieldOfEveryRequestDeclaresItsBound) {
+  const std::vector<const pb::MethodDescriptor*> methods = ApiMethods();
+  ASSERT_GE(methods.size(), 30u);
+  for (const pb::MethodDescriptor* method : methods) {
+    for (const std::string& problem : UndeclaredBounds(*method->input_type())) {
+      ADD_FAILURE() << problem << " (reachable from " << method->full_name()
+                    << "): declare its bound in the .proto, see "
+                       "proto/atgard/v1/limits.proto";
+    }
+  }
+}
+
+// The walk is not vacuous: on a schema without options it names every
+// field that needs a bound, at any depth, and CheckRequest refuses such a
+// field as soon as it is set.
+TEST(RequestBounds, FieldsWithoutOptionsAreNamedAndRefused) {
+  pb::FileDescriptorProto file;
+  file.set_name("probe.proto");
+  file.set_package("probe");
+  file.set_syntax("proto3");
+  pb::DescriptorProto* inner = file.add_message_type();
+  inner->set_name("Inner");
+  pb::FieldDescriptorProto* numbers = inner->add_field();
+  numbers->set_name("numbers");
+  numbers->set_number(1);
+  numbers->set_label(pb::FieldDescriptorProto::LABEL_REPEATED);
+  numbers->set_type(pb::FieldDescriptorProto::TYPE_INT32);
+  pb::DescriptorProto* outer = file.add_message_type();
+  outer->set_name("Outer");
+  pb::FieldDescriptorProto* text = outer->add_field();
+  text->set_name("text");
+  text->set_number(1);
+  text->set_label(pb::FieldDescriptorProto::LABEL_OPTIONAL);
+  text->set_type(pb::FieldDescriptorProto::TYPE_STRING);
+  pb::FieldDescriptorProto* bounded = outer->add_field();
+  *bounded = *text;
+  bounded->set_name("bounded");
+  bounded->set_number(2);
+  bounded->mutable_options()->SetExtension(v1::max_bytes, 3);
+  pb::FieldDescriptorProto* ids = outer->add_field();
+  ids->set_name("ids");
+  ids->set_number(3);
+  ids->set_label(pb::FieldDescriptorProto::LABEL_REPEATED);
+  ids->set_type(pb::FieldDescriptorProto::TYPE_STRING);
+  ids->mutable_options()->SetExtension(v1::max_items, 2);
+  pb::FieldDescriptorProto* nested = outer->add_field();
+  nested->set_name("inner");
+  nested->set_number(4);
+  nested->set_label(pb::FieldDescriptorProto::LABEL_OPTIONAL);
+  nested->set_type(pb::FieldDescriptorProto::TYPE_MESSAGE);
+  nested->set_type_name(".probe.Inner");
+
+  pb::DescriptorPool pool;
+  ASSERT_NE(pool.BuildFile(file), nullptr);
+  const pb::Descriptor* type = pool.FindMessageTypeByName("probe.Outer");
+  ASSERT_NE(type, nullptr);
+  EXPECT_THAT(UndeclaredBounds(*type),
+              ::testing::UnorderedElementsAre(
+                  "probe.Outer.text has no (atgard.v1.max_bytes)",
+                  "probe.Outer.ids has no (atgard.v1.max_bytes)",
+                  "probe.Inner.numbers has no (atgard.v1.max_items)"));
+
+  pb::DynamicMessageFactory factory(&pool);
+  std::unique_ptr<pb::Message> message(factory.GetPrototype(type)->New());
+  const pb::Reflection* reflection = message->GetReflection();
+  reflection->SetString(message.get(), type->FindFieldByName("bounded"), "abc");
+  reflection->AddString(message.get(), type->FindFieldByName("ids"), "");
+  EXPECT_TRUE(CheckRequest(*message).ok()) << CheckRequest(*message);
+  reflection->SetString(message.get(), type->FindFieldByName("bounded"),
+                        "abcd");
+  EXPECT_EQ(CheckRequest(*message).message(),
+            "bounded: must be at most 3 bytes (is 4)");
+  reflection->SetString(message.get(), type->FindFieldByName("bounded"), "");
+  reflection->SetString(message.get(), type->FindFieldByName("text"), "x");
+  EXPECT_EQ(CheckRequest(*message).message(),
+            "text: must be at most 0 bytes (is 1)");
+  reflection->ClearField(message.get(), type->FindFieldByName("text"));
+  reflection->SetRepeatedString(message.get(), type->FindFieldByName("ids"), 0,
+                                "x");
+  EXPECT_EQ(CheckRequest(*message).message(),
+            "ids[0]: must be at most 0 bytes (is 1)");
+}
+
+// The declared bounds are the most the domain accepts for each kind of
+// field (services/domain/validation.h): nothing the workflow takes is
+// refused at the edge, and nothing much larger reaches the workflow.
+TEST(RequestBounds, AgreeWithTheDomainsRules) {
+  // Every caller-chosen id, and every list of them.
+  int ids = 0;
+  for (const pb::FieldDescriptor* field : RequestStringFields()) {
+    const std::string& name = field->name();
+    if (absl::EndsWith(name, "_id") || absl::EndsWith(name, "_ids")) {
+      ++ids;
+      const std::string full = field->full_name();
+      const uint32_t max = field->options().GetExtension(v1::max_bytes);
+      if (full == "atgard.v1.CommandOptions.command_id" ||
+          full == "atgard.v1.CommandOptions.correlation_id") {
+        EXPECT_EQ(max, 128u) << full;  // command_handler.cc
+      } else if (full == "atgard.v1.ReadStreamRequest.stream_id") {
+        EXPECT_EQ(max, 512u) << full;  // the store's stream ids
+      } else if (full == "atgard.v1.RegisterUnit.hsa_id") {
+        EXPECT_EQ(max, 31u) << full;  // ValidateHsaId
+      } else {
+        EXPECT_EQ(max, domain::kMaxIdBytes) << full;
+      }
+    }
+  }
+  EXPECT_GE(ids, 40);
+  EXPECT_EQ(MaxBytesOf("atgard.v1.EventFilter.event_types"),
+            domain::kMaxIdBytes);
+  // Names and short texts (CheckName).
+  for (const char* field :
+       {"atgard.v1.RegisterProvider.name", "atgard.v1.RegisterUnit.name",
+        "atgard.v1.ResponsiblePerson.name", "atgard.v1.ResponsiblePerson.role",
+        "atgard.v1.ResponsiblePerson.contact",
+        "atgard.v1.Decision.decision_maker",
+        "atgard.v1.Decision.delegation_basis",
+        "atgard.v1.Measurement.indicator_name"}) {
+    EXPECT_EQ(MaxBytesOf(field), domain::kMaxShortTextBytes) << field;
+  }
+  // References (ValidateReference).
+  for (const char* field : {"atgard.v1.Decision.reference_number",
+                            "atgard.v1.ContractTerms.reference",
+                            "atgard.v1.CarePlanReview.client_reference"}) {
+    EXPECT_EQ(MaxBytesOf(field), domain::kMaxReferenceBytes) << field;
+  }
+  // No string is longer than the longest text the domain accepts, except
+  // the stream ids of the log, which the store bounds.
+  for (const pb::FieldDescriptor* field : RequestStringFields()) {
+    const uint32_t max = field->options().GetExtension(v1::max_bytes);
+    if (max == 512u) continue;
+    EXPECT_LE(max, domain::kMaxLongTextBytes) << field->full_name();
+  }
+  EXPECT_EQ(MaxBytesOf("atgard.v1.RecordFollowUpActivity.summary"),
+            domain::kMaxLongTextBytes);
 }
 
 TEST(CheckRequest, RefusesListsBeyondTheirBoundNamingPathAndLimit) {
@@ -90,13 +249,35 @@ TEST(CheckRequest, RefusesListsBeyondTheirBoundNamingPathAndLimit) {
 
 TEST(CheckRequest, RefusesStringsBeyondTheirBound) {
   v1::RecordFollowUpActivityRequest request;
-  request.mutable_command()->set_summary(
-      std::string(kMaxRequestStringBytes, 'a'));
+  request.mutable_command()->set_summary(std::string(10'000, 'a'));
   EXPECT_TRUE(CheckRequest(request).ok());
-  request.mutable_command()->set_summary(
-      std::string(kMaxRequestStringBytes + 1, 'a'));
-  EXPECT_THAT(CheckRequest(request).message(),
-              HasSubstr("command.summary: must be at most 10000 bytes"));
+  request.mutable_command()->set_summary(std::string(10'001, 'a'));
+  EXPECT_EQ(CheckRequest(request).message(),
+            "command.summary: must be at most 10000 bytes (is 10001)");
+}
+
+// Each element of a repeated string has the field's byte bound.
+TEST(CheckRequest, RefusesListElementsBeyondTheirBound) {
+  v1::RecordFollowUpActivityRequest request;
+  request.mutable_command()->add_unit_ids(std::string(64, 'u'));
+  request.mutable_command()->add_unit_ids(std::string(65, 'u'));
+  const absl::Status s = CheckRequest(request);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(),
+            "command.unit_ids[1]: must be at most 64 bytes (is 65)");
+}
+
+// Bounds of shared types hold wherever they are used, at any depth.
+TEST(CheckRequest, RefusesNestedStringsBeyondTheirBound) {
+  v1::SubmitPlanRequest request;
+  v1::PlannedAction* action =
+      request.mutable_command()->mutable_plan()->add_actions();
+  action->mutable_responsible()->set_name(std::string(200, 'n'));
+  EXPECT_TRUE(CheckRequest(request).ok());
+  action->mutable_responsible()->set_name(std::string(201, 'n'));
+  EXPECT_EQ(CheckRequest(request).message(),
+            "command.plan.actions[0].responsible.name: must be at most 200 "
+            "bytes (is 201)");
 }
 
 TEST(CheckRequest, RefusesUnknownFieldsAtAnyDepth) {
