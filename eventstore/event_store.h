@@ -498,9 +498,9 @@ class EventStore {
   //                        at the last clean stop or after the last synced
   //                        commit, or the hash-chain head and the log
   //                        disagree. Nothing is changed: restore a backup
-  //                        or salvage deliberately (Salvage()). (A torn log tail that
-  //                        was never acknowledged is dropped, see
-  //                        Recovery().)
+  //                        or salvage deliberately (Salvage()). (A
+  //                        torn log tail that was never acknowledged is
+  //                        dropped, see Recovery().)
   //   INVALID_ARGUMENT     an option is out of range;
   //   other                RocksDB could not open or recover the database.
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<EventStore>> Open(

@@ -323,6 +323,51 @@ TEST(Salvage, IntactStoreLosesNothing) {
   EXPECT_EQ(again->last_position, 3u);
 }
 
+// Without CURRENT the point-in-time open fails; best-efforts recovery
+// finds the MANIFEST by itself (on a scratch copy, removed afterwards).
+TEST(Salvage, MissingCurrentFallsBackToBestEfforts) {
+  TempDir tmp;
+  const std::string dir = tmp.Join("store");
+  {
+    auto store = OpenOrDie({.path = dir});
+    ASSERT_NE(store, nullptr);
+    Fill(*store, 1, 100);
+  }
+  ASSERT_TRUE(fs::remove(fs::path(dir) / "CURRENT"));
+  const SalvageReport r = SalvageAndCheck(dir, tmp.Join("salvaged"));
+  EXPECT_THAT(r.recovery, HasSubstr("best-efforts"));
+  EXPECT_FALSE(fs::exists(fs::path(tmp.Join("salvaged")) / ".salvage-scratch"));
+  EXPECT_EQ(r.kept_head, 100u);
+  EXPECT_EQ(r.given_up.first, 0u);
+  EXPECT_FALSE(r.lost());
+}
+
+// A MANIFEST cut short still opens, as the older version it describes,
+// which here holds no table: nothing is kept, and every acknowledged
+// position is reported as given up rather than silently missing. (The
+// events are still in the copy's tables; rebuilding a MANIFEST from them
+// is a restore's job, not this salvage's.)
+TEST(Salvage, TruncatedManifestGivesUpWhatItNoLongerNames) {
+  TempDir tmp;
+  const std::string dir = tmp.Join("store");
+  {
+    auto store = OpenOrDie({.path = dir});
+    ASSERT_NE(store, nullptr);
+    Fill(*store, 1, 100);
+  }
+  const fs::path manifest = Newest(dir, Kind::kManifest);
+  ASSERT_FALSE(manifest.empty());
+  std::string bytes = ReadFile(manifest);
+  bytes.resize(bytes.size() / 2);
+  WriteFile(manifest, bytes);
+  ASSERT_FALSE(EventStore::Open({.path = dir}).ok());
+
+  const SalvageReport r = SalvageAndCheck(dir, tmp.Join("salvaged"));
+  EXPECT_EQ(r.given_up, (PositionRange{r.kept_head + 1, 100}));
+  EXPECT_THAT(r.acknowledged_sources, Contains("ACKNOWLEDGED witness 100"));
+  EXPECT_TRUE(r.lost());
+}
+
 TEST(Salvage, RefusesBadTargetsAndSources) {
   TempDir tmp;
   const std::string dir = tmp.Join("store");
