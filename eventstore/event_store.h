@@ -393,6 +393,98 @@ class Subscription {
 [[nodiscard]] absl::Status CreatePrivateDirectory(const std::string& path,
                                                   absl::string_view what);
 
+// What EventStore::Salvage() works on.
+struct SalvageOptions {
+  // The damaged store's directory. Only read: not a byte of it changes, and
+  // it must not be open elsewhere (a server must be stopped first).
+  std::string damaged_path;
+  // Where the salvaged store is built: missing or empty; created with mode
+  // 0700 (CreatePrivateDirectory).
+  std::string target_path;
+  // Clock for the report's time stamp. Defaults to absl::Now.
+  std::function<absl::Time()> clock;
+};
+
+// An inclusive range of positions.
+struct PositionRange {
+  uint64_t first = 0;
+  uint64_t last = 0;
+  friend bool operator==(const PositionRange&, const PositionRange&) = default;
+};
+
+// What a salvage kept and what it gave up; also written, as JSON, into the
+// salvaged store's directory (SalvageReport::kFileName).
+struct SalvageReport {
+  static constexpr char kFileName[] = "SALVAGE-REPORT.json";
+  // The verbatim copy of the damaged directory's files inside the salvaged
+  // store's directory.
+  static constexpr char kCopyDirName[] = "damaged-copy";
+
+  std::string damaged_path;
+  std::string target_path;
+  // How RocksDB recovered the copy, e.g. "point-in-time replay of the
+  // write-ahead log".
+  std::string recovery;
+
+  // Positions 1..kept_head are in the salvaged store: the longest prefix of
+  // the hash chain that verifies from position 1. 0 if none.
+  uint64_t kept_head = 0;
+  // Why the chain ends at kept_head (empty if it ends where the damaged
+  // store's log ended and nothing is missing).
+  std::string chain_end;
+
+  // The highest position the damaged store is known to have acknowledged,
+  // and the records that said so ("clean-stop record 300", "ACKNOWLEDGED
+  // witness 450", "hash-chain head 319", ...). 0 if none was readable.
+  uint64_t acknowledged_head = 0;
+  std::vector<std::string> acknowledged_sources;
+
+  // Every position given up: kept_head + 1 up to the higher of
+  // acknowledged_head and the last position present in the damaged store.
+  // Empty (first == 0) if nothing was given up.
+  PositionRange given_up;
+  // Within (or beyond) given_up: positions that were still readable in the
+  // damaged store but follow a gap or a broken link, so they cannot be
+  // trusted as part of the chain (they remain in the copy, as evidence),
+  // and positions whose table blocks could not be read.
+  std::vector<PositionRange> present_but_unreachable;
+  std::vector<PositionRange> unreadable;
+  // False if the log was damaged after kept_head and no record of a higher
+  // acknowledged head survived: acknowledged events may have followed.
+  bool extent_known = true;
+  // Streams of given-up positions, as far as the events and the stream
+  // index can tell.
+  std::vector<std::string> affected_streams;
+
+  // Each damaged file with what was found, e.g. "000009.log: dropping 4128
+  // bytes; checksum mismatch".
+  std::vector<std::string> damaged_files;
+  // Reader checkpoints beyond kept_head, lowered to it: those readers'
+  // results include given-up events and must be rebuilt.
+  std::vector<std::string> checkpoints_lowered;
+  // Idempotency records of given-up appends, dropped so that a retried
+  // command is appended again instead of answered with a lost position.
+  uint64_t command_records_dropped = 0;
+  // True if some idempotency records could not be read (a repeated command
+  // id among them would be appended again).
+  bool command_records_unreadable = false;
+
+  // Each file copied from the damaged directory, with its size and SHA-256
+  // (lower-case hex), so that the copy can be matched to the original.
+  struct CopiedFile {
+    std::string name;
+    uint64_t bytes = 0;
+    std::string sha256;
+  };
+  std::vector<CopiedFile> copied_files;
+  // Entries of the damaged directory that were not copied (subdirectories,
+  // other non-regular files): not part of the store.
+  std::vector<std::string> not_copied;
+
+  // True if anything acknowledged may be lost: exit code 1 for tools.
+  bool lost() const { return given_up.first != 0 || !extent_known; }
+};
+
 class EventStore {
  public:
   // Opens the store in `options.path`, creating an empty store in a missing
@@ -413,13 +505,47 @@ class EventStore {
   //                        at the last clean stop or after the last synced
   //                        commit, or the hash-chain head and the log
   //                        disagree. Nothing is changed: restore a backup
-  //                        or salvage deliberately. (A torn log tail that
-  //                        was never acknowledged is dropped, see
-  //                        Recovery().)
+  //                        or salvage deliberately (Salvage()). (A
+  //                        torn log tail that was never acknowledged is
+  //                        dropped, see Recovery().)
   //   INVALID_ARGUMENT     an option is out of range;
   //   other                RocksDB could not open or recover the database.
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<EventStore>> Open(
       const Options& options);
+
+  // Salvages a store that Open() refuses for damaged acknowledged data,
+  // deliberately and on record, instead of restoring a backup:
+  //   1. copies every file of `damaged_path` verbatim (with its SHA-256)
+  //      into `target_path`/damaged-copy; `damaged_path` is only read;
+  //   2. opens that copy read-only, replaying the write-ahead log to the
+  //      last record before the first damaged one (RocksDB's
+  //      kPointInTimeRecovery); if the MANIFEST or CURRENT is damaged, a
+  //      scratch copy is opened with best-efforts recovery instead (the
+  //      newest consistent set of tables; the log is then not replayed);
+  //   3. keeps the longest prefix of the hash chain that verifies from
+  //      position 1 (each event's bytes, hash, link and stream version);
+  //      a gap, a broken link or an unreadable block ends it, and nothing
+  //      after that can be trusted as part of the chain;
+  //   4. writes a new store into `target_path` holding that prefix, its
+  //      stream index and heads, the idempotency records and checkpoints
+  //      that refer to it, and a chain head, clean-stop record and
+  //      ACKNOWLEDGED witness at the kept head, so that it opens normally
+  //      and appends continue at kept_head + 1;
+  //   5. opens and verifies it, and writes the report (what was kept, every
+  //      position given up, the damaged files) as SALVAGE-REPORT.json there.
+  // A salvage that loses nothing still succeeds (lost() is false). The
+  // kept positions are never renumbered; given-up positions are reused by
+  // later appends, which the report records.
+  //
+  // Errors: NOT_FOUND if damaged_path is missing or holds no store;
+  // FAILED_PRECONDITION if target_path is not empty, lies inside
+  // damaged_path (or is it), or damaged_path is locked by a running store;
+  // PERMISSION_DENIED if a directory cannot be read or created; DATA_LOSS if
+  // not even the copy's tables can be opened; INTERNAL if the salvaged
+  // store does not verify or a write fails. On an error target_path may
+  // hold a partial copy without a report: empty it before trying again.
+  [[nodiscard]] static absl::StatusOr<SalvageReport> Salvage(
+      const SalvageOptions& options);
 
   EventStore(const EventStore&) = delete;
   EventStore& operator=(const EventStore&) = delete;

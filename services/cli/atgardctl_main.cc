@@ -30,7 +30,7 @@ int Main(int argc, char** argv) {
   // Every subcommand; a new one is a new Add…Command and a new row.
   std::vector<Subcommand> commands;
   for (auto add : {AddDevTokenCommand, AddVerifyCommand, AddBackupCommand,
-                   AddRestoreCommand}) {
+                   AddRestoreCommand, AddSalvageCommand}) {
     CommandRunner run = add(app);
     const std::vector<CLI::App*> declared =
         app.get_subcommands([](CLI::App*) { return true; });

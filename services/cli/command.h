@@ -29,6 +29,7 @@ CommandRunner AddDevTokenCommand(CLI::App& app);
 CommandRunner AddVerifyCommand(CLI::App& app);
 CommandRunner AddBackupCommand(CLI::App& app);
 CommandRunner AddRestoreCommand(CLI::App& app);
+CommandRunner AddSalvageCommand(CLI::App& app);
 
 }  // namespace atgard::cli
 

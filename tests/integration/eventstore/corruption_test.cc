@@ -9,18 +9,15 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "eventstore/event_store.h"
+#include "tests/integration/eventstore/damage_util.h"
 #include "tests/integration/eventstore/store_test_util.h"
 #include "tests/support/temp_dir.h"
 
@@ -28,9 +25,15 @@ namespace atgard::eventstore {
 namespace {
 
 namespace fs = std::filesystem;
-using ::atgard::eventstore::testing::Event;
-using ::atgard::eventstore::testing::Meta;
+using ::atgard::eventstore::testing::CopyDirectory;
+using ::atgard::eventstore::testing::Fill;
+using ::atgard::eventstore::testing::IsKind;
+using ::atgard::eventstore::testing::Kind;
+using ::atgard::eventstore::testing::Newest;
 using ::atgard::eventstore::testing::OpenOrDie;
+using ::atgard::eventstore::testing::Payload;
+using ::atgard::eventstore::testing::ReadFile;
+using ::atgard::eventstore::testing::WriteFile;
 using ::atgard::testing::TempDir;
 using ::testing::HasSubstr;
 
@@ -39,46 +42,7 @@ using ::testing::HasSubstr;
 constexpr uint64_t kInTables = 300;
 constexpr uint64_t kTotal = 450;
 
-std::string Payload(uint64_t position) {
-  // Long enough that records span the log's 32 KiB blocks and tables hold
-  // several data blocks.
-  return absl::StrFormat("payload %06d %s", position, std::string(120, 'x'));
-}
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-void WriteFile(const fs::path& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
-
-// Appends kTotal events; the first kInTables go into a table.
-void Fill(EventStore& store, uint64_t from, uint64_t to) {
-  for (uint64_t p = from; p <= to; ++p) {
-    auto r = store.Append(absl::StrCat("case-", p % 7), ExpectedVersion::Any(),
-                          {Event("Happened", Payload(p))},
-                          absl::StrCat("cmd-", p), Meta());
-    ASSERT_TRUE(r.ok()) << r.status();
-    ASSERT_EQ(r->last_position, p);
-  }
-}
-
-// Copies every file of `from` into the new directory `to`: what a power cut
-// right now would leave on disk, since every acknowledged append is synced.
-void CopyDirectory(const std::string& from, const std::string& to) {
-  fs::create_directories(to);
-  fs::permissions(to, fs::perms::owner_all);
-  for (const auto& entry : fs::directory_iterator(from)) {
-    if (entry.path().filename() == "LOCK") continue;
-    fs::copy_file(entry.path(), fs::path(to) / entry.path().filename());
-  }
-}
-
 enum class Stop { kClean, kCrash };
-enum class Kind { kWal, kTable, kManifest, kOptions, kCurrent };
 enum class Damage { kFlip, kTruncate, kDelete };
 
 struct Case {
@@ -95,35 +59,6 @@ std::string Name(const Case& c) {
   return absl::StrCat(kStops[static_cast<int>(c.stop)],
                       kKinds[static_cast<int>(c.kind)],
                       kDamages[static_cast<int>(c.damage)]);
-}
-
-bool IsKind(const std::string& name, Kind kind) {
-  switch (kind) {
-    case Kind::kWal:
-      return absl::EndsWith(name, ".log");
-    case Kind::kTable:
-      return absl::EndsWith(name, ".sst");
-    case Kind::kManifest:
-      return absl::StartsWith(name, "MANIFEST-");
-    case Kind::kOptions:
-      return absl::StartsWith(name, "OPTIONS-");
-    case Kind::kCurrent:
-      return name == "CURRENT";
-  }
-  return false;
-}
-
-// The newest file of `kind` (file numbers are zero-padded, so the greatest
-// name); empty if there is none.
-fs::path Newest(const std::string& dir, Kind kind) {
-  std::vector<fs::path> found;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    if (IsKind(entry.path().filename().string(), kind)) {
-      found.push_back(entry.path());
-    }
-  }
-  if (found.empty()) return {};
-  return *std::max_element(found.begin(), found.end());
 }
 
 void Apply(const fs::path& file, Kind kind, Damage damage) {

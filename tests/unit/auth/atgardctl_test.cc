@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <memory>
 #include <sstream>
 
 #include "absl/strings/match.h"
@@ -14,8 +16,10 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "eventstore/event_store.h"
 #include "services/auth/dev_tokens.h"
 #include "services/auth/jwt_verifier.h"
+#include "tests/integration/eventstore/damage_util.h"
 #include "tests/support/temp_dir.h"
 
 #ifndef ATGARD_ATGARDCTL_PATH
@@ -137,7 +141,8 @@ TEST(Atgardctl, HelpListsTheCommands) {
   for (const char* help : {"--help", "help"}) {
     const CommandResult run = Atgardctl(dir, {help});
     EXPECT_EQ(run.exit_code, 0) << help;
-    for (const char* command : {"dev-token", "verify", "backup", "restore"}) {
+    for (const char* command :
+         {"dev-token", "verify", "backup", "restore", "salvage"}) {
       EXPECT_THAT(run.out, HasSubstr(command)) << help;
     }
     EXPECT_THAT(run.out, HasSubstr("Usage: atgardctl [OPTIONS]")) << help;
@@ -205,6 +210,100 @@ TEST(Atgardctl, VerifyRefusesADirectoryWithoutAStore) {
   run = Atgardctl(dir, {"verify"});
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_THAT(run.err, HasSubstr("--server or --data_dir"));
+}
+
+// Every file of `dir` with its contents, to tell that nothing changed.
+std::map<std::string, std::string> Contents(const std::string& dir) {
+  std::map<std::string, std::string> files;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    files[e.path().filename().string()] =
+        eventstore::testing::ReadFile(e.path());
+  }
+  return files;
+}
+
+// A crash image of a store with positions 1..60 in its log, the record of
+// 40 damaged: the salvage keeps 1..39, says so, exits 1 for the loss, and
+// the salvaged store verifies.
+TEST(Atgardctl, SalvageNamesWhatWasGivenUpAndExitsOne) {
+  using eventstore::testing::Kind;
+  testing::TempDir dir;
+  const std::string image = dir.Join("image");
+  {
+    absl::StatusOr<std::unique_ptr<eventstore::EventStore>> store =
+        eventstore::EventStore::Open({.path = dir.Join("store")});
+    ASSERT_TRUE(store.ok()) << store.status();
+    eventstore::testing::Fill(**store, 1, 60);
+    eventstore::testing::CopyDirectory(dir.Join("store"), image);
+  }
+  const std::filesystem::path wal =
+      eventstore::testing::Newest(image, Kind::kWal);
+  std::string bytes = eventstore::testing::ReadFile(wal);
+  const size_t at = bytes.find(eventstore::testing::Payload(40).substr(0, 14));
+  ASSERT_NE(at, std::string::npos);
+  bytes[at + 10] ^= 0x01;
+  eventstore::testing::WriteFile(wal, bytes);
+  const auto before = Contents(image);
+
+  const std::string salvaged = dir.Join("salvaged");
+  CommandResult run =
+      Atgardctl(dir, {"salvage", "--data_dir=" + image, "--into=" + salvaged});
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  EXPECT_THAT(run.out, HasSubstr("kept: positions 1..39"));
+  EXPECT_THAT(run.out, HasSubstr("GIVEN UP: positions 40..60 (21 events)"));
+  EXPECT_THAT(run.out, HasSubstr("ACKNOWLEDGED witness 60"));
+  EXPECT_THAT(run.out, HasSubstr(wal.filename().string()));
+  EXPECT_THAT(run.out, HasSubstr("EVIDENCE LOST"));
+  EXPECT_EQ(Contents(image), before) << "the damaged store was changed";
+  EXPECT_TRUE(std::filesystem::exists(salvaged + "/SALVAGE-REPORT.json"));
+
+  run = Atgardctl(dir, {"verify", "--data_dir=" + salvaged});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("ok: 39 events verified"));
+}
+
+TEST(Atgardctl, SalvageOfAnIntactStoreExitsZero) {
+  testing::TempDir dir;
+  {
+    absl::StatusOr<std::unique_ptr<eventstore::EventStore>> store =
+        eventstore::EventStore::Open({.path = dir.Join("store")});
+    ASSERT_TRUE(store.ok()) << store.status();
+    eventstore::testing::Fill(**store, 1, 20);
+  }
+  const CommandResult run =
+      Atgardctl(dir, {"salvage", "--data_dir=" + dir.Join("store"),
+                      "--into=" + dir.Join("salvaged")});
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_THAT(run.out, HasSubstr("kept: positions 1..20"));
+  EXPECT_THAT(run.out, HasSubstr("given up: nothing"));
+  EXPECT_THAT(run.out, Not(HasSubstr("EVIDENCE LOST")));
+}
+
+TEST(Atgardctl, SalvageUsageErrorsExitTwo) {
+  testing::TempDir dir;
+  {
+    absl::StatusOr<std::unique_ptr<eventstore::EventStore>> store =
+        eventstore::EventStore::Open({.path = dir.Join("store")});
+    ASSERT_TRUE(store.ok()) << store.status();
+  }
+  ASSERT_TRUE(std::filesystem::create_directory(dir.Join("busy")));
+  eventstore::testing::WriteFile(dir.Join("busy") + "/file", "x");
+  const std::pair<std::vector<std::string>, const char*> cases[] = {
+      {{"salvage", "--data_dir=" + dir.Join("store")}, "--into is required"},
+      {{"salvage", "--data_dir=" + dir.Join("missing"),
+        "--into=" + dir.Join("out")},
+       "does not exist"},
+      {{"salvage", "--data_dir=" + dir.Join("store"),
+        "--into=" + dir.Join("busy")},
+       "is not empty"},
+  };
+  for (const auto& [args, fragment] : cases) {
+    const CommandResult run = Atgardctl(dir, args);
+    EXPECT_EQ(run.exit_code, 2) << absl::StrJoin(args, " ");
+    EXPECT_EQ(run.out, "");
+    EXPECT_THAT(run.err, HasSubstr(fragment));
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir.Join("out")));
 }
 
 }  // namespace
