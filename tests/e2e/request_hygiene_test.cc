@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "atgard/v1/case_service.grpc.pb.h"
 #include "atgard/v1/event_store_service.grpc.pb.h"
@@ -291,6 +292,60 @@ TEST_F(RequestHygiene, RefusedCrossTenantReadRecordsWhatWasAsked) {
   for (const v1::AccessRecorded& r : AccessRecords()) {
     EXPECT_THAT(r.resource(), Not(HasSubstr("1212")));
   }
+}
+
+// An accepted read's filter (up to 20 prefixes of 512 bytes, any bytes
+// after the tenant) is recorded escaped and bounded like a refused one's,
+// by ReadAll and by both records of a subscription.
+TEST_F(RequestHygiene, AcceptedFiltersAreRecordedEscapedAndBounded) {
+  v1::EventFilter filter;
+  for (int i = 0; i < 20; ++i) {
+    filter.add_stream_prefixes(
+        absl::StrCat("0780/\n\x01\x1b[31m", std::string(490, 'a')));
+  }
+  v1::ReadAllRequest read;
+  *read.mutable_filter() = filter;
+  v1::ReadAllResponse response;
+  const grpc::Status status =
+      v1::EventStoreService::NewStub(client_->channel())
+          ->ReadAll(client_->Context(Auditor()).get(), read, &response);
+  ASSERT_TRUE(status.ok()) << Describe(status);
+  {
+    v1::SubscribeRequest subscribe;
+    subscribe.set_from_position(1);
+    *subscribe.mutable_filter() = filter;
+    std::unique_ptr<grpc::ClientContext> context = client_->Context(Auditor());
+    auto reader = v1::EventStoreService::NewStub(client_->channel())
+                      ->Subscribe(context.get(), subscribe);
+    v1::SubscribeResponse caught_up;
+    ASSERT_TRUE(reader->Read(&caught_up));
+    EXPECT_TRUE(caught_up.has_caught_up());
+    context->TryCancel();
+    (void)reader->Finish();
+  }
+  int read_all = 0;
+  int subscribe = 0;
+  for (int i = 0; i < 50 && subscribe < 2; ++i) {
+    read_all = 0;
+    subscribe = 0;
+    for (const v1::AccessRecorded& r : AccessRecords()) {
+      if (!absl::StrContains(r.resource(), "\\x1b[31m")) continue;
+      if (r.method() == "/atgard.v1.EventStoreService/ReadAll") ++read_all;
+      if (r.method() == "/atgard.v1.EventStoreService/Subscribe") ++subscribe;
+      // The subscriber's cancel ends the subscription.
+      EXPECT_EQ(r.outcome(), r.ended() ? "CANCELLED" : "OK");
+      EXPECT_TRUE(absl::StartsWith(r.resource(), "0780/\\n\\x01\\x1b[31maaa"))
+          << r.resource();
+      EXPECT_LE(r.resource().size(), 240u) << r.resource();
+      EXPECT_THAT(r.resource(), HasSubstr("... from "));
+      for (char c : r.resource()) {
+        EXPECT_GE(static_cast<unsigned char>(c), 0x20) << r.resource();
+      }
+    }
+    if (subscribe < 2) absl::SleepFor(absl::Milliseconds(100));
+  }
+  EXPECT_EQ(read_all, 1);
+  EXPECT_EQ(subscribe, 2) << "an opening and a closing record";
 }
 
 TEST_F(RequestHygiene, SubscriptionRecordsWhatItDeliveredWhenItEnds) {
