@@ -116,15 +116,15 @@ class EventStoreServiceImpl final
       v1::ReadStreamResponse* response) override {
     auto call = std::make_shared<UnaryCall>(
         services_, context, "/atgard.v1.EventStoreService/ReadStream");
-    absl::StatusOr<domain::Principal> principal = call->Admit(*request);
+    // Every read by a known principal is recorded, refused ones too.
+    absl::Status outcome;
+    absl::StatusOr<domain::Principal> principal =
+        call->AdmitRead(*request, RequireReader, &outcome);
     if (!principal.ok()) {
       call->Finish(principal.status());
       return call->reactor();
     }
-    const absl::Status valid_id =
-        CheckStreamId(*principal, request->stream_id());
-    absl::Status outcome = RequireReader(*principal);
-    if (outcome.ok()) outcome = valid_id;
+    if (outcome.ok()) outcome = CheckStreamId(*principal, request->stream_id());
     if (outcome.ok()) outcome = ReadStreamInto(*principal, *request, response);
     // What was asked for, refused or not (escaped, bounded, and withheld
     // if it holds a personnummer): a refused cross-tenant read names the
@@ -145,14 +145,16 @@ class EventStoreServiceImpl final
                                     v1::ReadAllResponse* response) override {
     auto call = std::make_shared<UnaryCall>(
         services_, context, "/atgard.v1.EventStoreService/ReadAll");
-    absl::StatusOr<domain::Principal> principal = call->Admit(*request);
+    absl::Status outcome;
+    absl::StatusOr<domain::Principal> principal =
+        call->AdmitRead(*request, RequireLogReader, &outcome);
     if (!principal.ok()) {
       call->Finish(principal.status());
       return call->reactor();
     }
     absl::StatusOr<eventstore::ReadAllFilter> filter =
-        StoreFilter(*principal, request->filter());
-    absl::Status outcome = RequireLogReader(*principal);
+        outcome.ok() ? StoreFilter(*principal, request->filter())
+                     : absl::StatusOr<eventstore::ReadAllFilter>(outcome);
     if (outcome.ok()) outcome = filter.status();
     absl::StatusOr<size_t> max_count = MaxCount(request->max_count());
     if (outcome.ok()) outcome = max_count.status();
@@ -441,12 +443,14 @@ class RefusedSubscribe final
 grpc::ServerWriteReactor<v1::SubscribeResponse>*
 EventStoreServiceImpl::Subscribe(grpc::CallbackServerContext* context,
                                  const v1::SubscribeRequest* request) {
-  absl::StatusOr<domain::Principal> principal =
-      AdmitRequest(*services_.authenticator, *context, *request);
+  // Every subscription by a known principal is recorded, refused ones too.
+  absl::Status outcome;
+  absl::StatusOr<domain::Principal> principal = AdmitReadRequest(
+      *services_.authenticator, *context, *request, RequireLogReader, &outcome);
   if (!principal.ok()) return new RefusedSubscribe(principal.status());
   absl::StatusOr<eventstore::ReadAllFilter> filter =
-      StoreFilter(*principal, request->filter());
-  absl::Status outcome = RequireLogReader(*principal);
+      outcome.ok() ? StoreFilter(*principal, request->filter())
+                   : absl::StatusOr<eventstore::ReadAllFilter>(outcome);
   if (outcome.ok()) outcome = filter.status();
   eventstore::SubscriptionStart start = eventstore::SubscriptionStart::Now();
   if (request->start_case() == v1::SubscribeRequest::kFromPosition) {

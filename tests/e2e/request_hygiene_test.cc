@@ -264,6 +264,88 @@ TEST_F(RequestHygiene, ReadOnlyRolesAreRefusedBeforeValidation) {
   }
 }
 
+// Reads and operator RPCs check the role before the request too: a role
+// that may not call them gets PERMISSION_DENIED for a request CheckRequest
+// would refuse, and a refused read is still recorded.
+TEST_F(RequestHygiene, RolesAreRefusedBeforeValidationForReadsAndOperatorRpcs) {
+  const std::string unknown = LengthDelimited(99, "x");
+  for (const char* method : {"/atgard.v1.OperatorService/VerifyLog",
+                             "/atgard.v1.OperatorService/CreateBackup"}) {
+    for (const domain::Principal& role : {Auditor(), FollowUpOfficer()}) {
+      const grpc::Status status = Raw(method, unknown, role);
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED)
+          << method << " as " << domain::RoleName(role.role) << ": "
+          << Describe(status);
+    }
+  }
+  for (const char* method : {"/atgard.v1.EventStoreService/ReadAll",
+                             "/atgard.v1.EventStoreService/ReadStream",
+                             "/atgard.v1.CaseService/GetCase"}) {
+    const grpc::Status status = Raw(method, unknown, Operator());
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED)
+        << method << ": " << Describe(status);
+  }
+  int recorded = 0;
+  for (const v1::AccessRecorded& r : AccessRecords()) {
+    if (r.role() == v1::ROLE_OPERATOR) {
+      ++recorded;
+      EXPECT_EQ(r.outcome(), "PERMISSION_DENIED") << r.method();
+    }
+  }
+  EXPECT_EQ(recorded, 3);
+}
+
+// A read refused by the request's checks, after authentication, is
+// recorded with what was asked and why it was refused.
+TEST_F(RequestHygiene, ReadsRefusedByTheRequestChecksAreRecorded) {
+  v1::ReadStreamRequest request;
+  request.set_stream_id("0780/case/okand\x01");
+  const grpc::Status status =
+      Raw("/atgard.v1.EventStoreService/ReadStream",
+          request.SerializeAsString() + LengthDelimited(99, "x"), Auditor());
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << Describe(status);
+  v1::GetCaseRequest get;
+  get.set_case_id(std::string(65, 'a'));
+  ASSERT_EQ(Raw("/atgard.v1.CaseService/GetCase", get.SerializeAsString(),
+                FollowUpOfficer())
+                .error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  v1::SubscribeRequest subscribe;
+  subscribe.set_from_now(true);
+  subscribe.mutable_filter()->add_stream_prefixes("0780/\x02");
+  // A server-streaming call, sent raw: refused before its first message.
+  const grpc::Status refused =
+      Raw("/atgard.v1.EventStoreService/Subscribe",
+          subscribe.SerializeAsString() + LengthDelimited(98, "y"), Auditor());
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << Describe(refused);
+
+  bool read_stream = false;
+  bool get_case = false;
+  bool subscribed = false;
+  for (const v1::AccessRecorded& r : AccessRecords()) {
+    if (r.outcome() != "INVALID_ARGUMENT") continue;
+    if (r.method() == "/atgard.v1.EventStoreService/ReadStream") {
+      read_stream = true;
+      EXPECT_EQ(r.resource(), "0780/case/okand\\x01");
+      EXPECT_THAT(r.reason(), HasSubstr("unknown field 99"));
+    }
+    if (r.method() == "/atgard.v1.CaseService/GetCase") {
+      get_case = true;
+      EXPECT_THAT(r.reason(), HasSubstr("at most 64 bytes"));
+    }
+    if (r.method() == "/atgard.v1.EventStoreService/Subscribe") {
+      subscribed = true;
+      EXPECT_EQ(r.resource(), "0780/\\x02");
+      EXPECT_THAT(r.reason(), HasSubstr("unknown field 98"));
+    }
+  }
+  EXPECT_TRUE(read_stream);
+  EXPECT_TRUE(get_case);
+  EXPECT_TRUE(subscribed);
+}
+
 TEST_F(RequestHygiene, RefusedCrossTenantReadRecordsWhatWasAsked) {
   v1::ReadStreamRequest request;
   request.set_stream_id("0180/case/annan-kommun\n\"x\"");
