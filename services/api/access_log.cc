@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "atgard/v1/events.pb.h"
 #include "eventstore/event_store.h"
+#include "services/api/request_checks.h"
 #include "services/common/log.h"
 #include "services/domain/calendar.h"
 #include "services/domain/dates.h"
@@ -99,12 +100,20 @@ void AccessLog::Append(const domain::Principal& principal,
     e->set_reason(Bounded(std::string(outcome.message()), kMaxReasonBytes));
   }
 
+  absl::StatusOr<std::string> payload = EventPayload(event, "AccessRecorded");
+  if (!payload.ok()) {
+    done(absl::UnavailableError(absl::StrCat(
+        "the read could not be recorded in the access log, so it is not "
+        "served: ",
+        payload.status().message())));
+    return;
+  }
   eventstore::AppendRequest append;
   append.stream_id = StreamFor(principal.tenant, clock_());
   append.expected = eventstore::ExpectedVersion::Any();
   append.events.push_back({.event_type = "AccessRecorded",
                            .schema_version = 1,
-                           .payload = event.SerializeAsString()});
+                           .payload = *std::move(payload)});
   append.metadata.set_actor_subject(principal.subject);
   append.metadata.set_actor_role(std::string(domain::RoleName(principal.role)));
   append.metadata.set_tenant(principal.tenant);
