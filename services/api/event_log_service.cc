@@ -301,6 +301,11 @@ class SubscribeCall final
 
   void OnWriteDone(bool ok) override {
     if (!ok) cancelled_ = true;
+    // Counted once gRPC has taken the event for the stream, not when the
+    // write was started: a write that fails was not delivered.
+    if (ok && writing_event_) {
+      delivered_.fetch_add(1, std::memory_order_relaxed);
+    }
     writing_ = false;
     Wake();
   }
@@ -395,11 +400,11 @@ class SubscribeCall final
     }
     response_.Clear();
     *response_.mutable_event() = *std::move(recorded);
-    delivered_.fetch_add(1, std::memory_order_relaxed);
     Write();
   }
 
   void Write() {
+    writing_event_ = response_.has_event();
     writing_ = true;
     StartWrite(&response_);
   }
@@ -425,6 +430,9 @@ class SubscribeCall final
   bool finished_ = false;
   // Set from gRPC threads.
   std::atomic<bool> writing_{false};
+  // Whether the write under way carries an event (not caught_up); set
+  // before it starts, read in its OnWriteDone.
+  std::atomic<bool> writing_event_{false};
   std::atomic<bool> cancelled_{false};
   std::atomic<bool> done_{false};
 };
