@@ -12,6 +12,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "atgard/v1/case_service.grpc.pb.h"
 #include "atgard/v1/event_store_service.grpc.pb.h"
 #include "atgard/v1/events.pb.h"
@@ -172,6 +173,32 @@ TEST_F(RequestHygiene, InvalidUtf8IsInvalidArgumentNamingTheField) {
                         "atgard.v1.GetCaseRequest"));
   EXPECT_THAT(status.error_message(),
               HasSubstr("atgard.v1.GetCaseRequest.case_id is not valid UTF-8"));
+}
+
+// Protobuf logs a line for every request it cannot parse, before the
+// caller is authenticated: the lines are rate-limited, and the next one
+// let through says how many were held back.
+TEST_F(RequestHygiene, UnparseableRequestsDoNotFloodTheLog) {
+  const std::string bytes = LengthDelimited(1, "\xff\xfe-arende");
+  for (int i = 0; i < 60; ++i) {
+    ASSERT_EQ(Raw("/atgard.v1.CaseService/GetCase", bytes, FollowUpOfficer())
+                  .error_code(),
+              grpc::StatusCode::INVALID_ARGUMENT);
+  }
+  absl::SleepFor(absl::Milliseconds(1200));
+  ASSERT_EQ(Raw("/atgard.v1.CaseService/GetCase", bytes, FollowUpOfficer())
+                .error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  int lines = 0;
+  bool told = false;
+  for (absl::string_view line : absl::StrSplit(server_->Output(), '\n')) {
+    if (!absl::StrContains(line, "\"event\":\"protobuf\"")) continue;
+    ++lines;
+    if (!absl::StrContains(line, "\"suppressed\":0")) told = true;
+  }
+  EXPECT_GE(lines, 2);
+  EXPECT_LT(lines, 40);
+  EXPECT_TRUE(told) << server_->Output();
 }
 
 TEST_F(RequestHygiene, TruncatedRequestIsInvalidArgument) {
