@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "atgard/v1/events.pb.h"
 #include "eventstore/event_store.h"
+#include "services/api/request_checks.h"
 #include "services/common/log.h"
 #include "services/domain/calendar.h"
 #include "services/domain/dates.h"
@@ -22,16 +23,27 @@ std::string AccessLog::StreamFor(absl::string_view tenant, absl::Time at) {
 
 namespace {
 
+// The one cut of text going into a record: at most `max` bytes, then "..."
+// if anything was cut. Never inside an escape ("\n", "\xNN": CHexEscape
+// output) or a UTF-8 sequence (messages).
 std::string Bounded(std::string text, size_t max) {
   if (text.size() <= max) return text;
-  // Not in the middle of an escape or a UTF-8 sequence: CHexEscape output
-  // is ASCII, and messages are cut at a character boundary.
-  size_t cut = max;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xc0) == 0x80) {
-    --cut;
+  size_t cut = 0;
+  while (cut < text.size()) {
+    size_t unit = 1;
+    if (text[cut] == '\\') {
+      unit = cut + 1 < text.size() && text[cut + 1] == 'x' ? 4 : 2;
+    } else {
+      while (cut + unit < text.size() &&
+             (static_cast<unsigned char>(text[cut + unit]) & 0xc0) == 0x80) {
+        ++unit;
+      }
+    }
+    if (cut + unit > max) break;
+    cut += unit;
   }
   text.resize(cut);
-  text.append("…");
+  text.append("...");
   return text;
 }
 
@@ -43,16 +55,7 @@ std::string AccessLog::Requested(absl::string_view field,
     return absl::StrCat("(", field,
                         " withheld: it holds a personal identity number)");
   }
-  std::string escaped = absl::CHexEscape(requested);
-  if (escaped.size() > kMaxResourceBytes) {
-    size_t cut = kMaxResourceBytes;
-    // Never end inside a "\xNN" escape.
-    const size_t slash = escaped.rfind('\\', cut);
-    if (slash != std::string::npos && cut - slash < 4) cut = slash;
-    escaped.resize(cut);
-    escaped.append("...");
-  }
-  return escaped;
+  return Bounded(absl::CHexEscape(requested), kMaxResourceBytes);
 }
 
 void AccessLog::Record(const domain::Principal& principal,
@@ -84,7 +87,11 @@ void AccessLog::Append(const domain::Principal& principal,
   e->set_role(principal.role);
   e->set_provider_id(principal.provider_id);
   e->set_method(std::string(method));
-  e->set_resource(std::string(resource));
+  // Callers pass what was asked for through Requested(); the server's own
+  // additions (" from 17") are short. The cut here only keeps a record
+  // bounded whatever a caller passes.
+  e->set_resource(
+      Bounded(std::string(resource), kMaxResourceBytes + kMaxResourceSuffix));
   e->set_outcome(outcome.ok() ? "OK"
                               : absl::StatusCodeToString(outcome.code()));
   e->set_items(items);
@@ -93,12 +100,20 @@ void AccessLog::Append(const domain::Principal& principal,
     e->set_reason(Bounded(std::string(outcome.message()), kMaxReasonBytes));
   }
 
+  absl::StatusOr<std::string> payload = EventPayload(event, "AccessRecorded");
+  if (!payload.ok()) {
+    done(absl::UnavailableError(absl::StrCat(
+        "the read could not be recorded in the access log, so it is not "
+        "served: ",
+        payload.status().message())));
+    return;
+  }
   eventstore::AppendRequest append;
   append.stream_id = StreamFor(principal.tenant, clock_());
   append.expected = eventstore::ExpectedVersion::Any();
   append.events.push_back({.event_type = "AccessRecorded",
                            .schema_version = 1,
-                           .payload = event.SerializeAsString()});
+                           .payload = *std::move(payload)});
   append.metadata.set_actor_subject(principal.subject);
   append.metadata.set_actor_role(std::string(domain::RoleName(principal.role)));
   append.metadata.set_tenant(principal.tenant);

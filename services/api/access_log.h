@@ -25,6 +25,8 @@ class EventStore;
 namespace atgard::api {
 
 inline constexpr size_t kMaxResourceBytes = 200;
+// What the server may add to a Requested() text (" from <position>").
+inline constexpr size_t kMaxResourceSuffix = 40;
 inline constexpr size_t kMaxReasonBytes = 300;
 
 class AccessLog {
@@ -47,9 +49,11 @@ class AccessLog {
                  absl::string_view resource, const absl::Status& outcome,
                  uint64_t items);
 
-  // `requested` (a stream id, a prefix: text the caller sent) as it may
-  // appear in a record: C-escaped, cut to kMaxResourceBytes, or a
-  // placeholder naming `field` if it holds a personal identity number.
+  // `requested` (a stream id, a filter: text the caller sent) as it may
+  // appear in a record: C-escaped, cut to kMaxResourceBytes (then "..."),
+  // or a placeholder naming `field` if it holds a personal identity
+  // number. Every resource a read records passes through here, accepted
+  // or refused.
   static std::string Requested(absl::string_view field,
                                absl::string_view requested);
 

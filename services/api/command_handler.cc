@@ -286,16 +286,15 @@ void CommandHandler::Attempt(std::shared_ptr<Call> call) {
   for (const v1::Event& e : *events) {
     // The log keeps whatever it is given for ever: an event carrying fields
     // its schema does not declare is a bug upstream, never written.
-    if (absl::Status s = CheckNoUnknownFields(e, "event"); !s.ok()) {
+    absl::StatusOr<std::string> payload = EventPayload(e, domain::EventType(e));
+    if (!payload.ok()) {
       give_back();
-      Finish(call,
-             absl::InternalError(absl::StrCat(
-                 domain::EventType(e), " was not written: ", s.message())));
+      Finish(call, payload.status());
       return;
     }
     append.events.push_back({.event_type = domain::EventType(e),
                              .schema_version = 1,
-                             .payload = Deterministic(e)});
+                             .payload = *std::move(payload)});
   }
   append.command_id = call->store_command_id;
   append.request_digest = call->digest;

@@ -85,12 +85,14 @@ absl::StatusOr<eventstore::ReadAllFilter> StoreFilter(
   return out;
 }
 
+// A filter as an access record names it: escaped and bounded like anything
+// else the caller sent (20 prefixes of 512 bytes are not kept for ever).
 std::string DescribeFilter(const eventstore::ReadAllFilter& filter) {
   std::string out = absl::StrJoin(filter.stream_prefixes, ",");
   if (!filter.event_types.empty()) {
     absl::StrAppend(&out, " types ", absl::StrJoin(filter.event_types, ","));
   }
-  return out;
+  return AccessLog::Requested("filter", out);
 }
 
 // A filter that was refused, as the caller gave it.
@@ -114,15 +116,15 @@ class EventStoreServiceImpl final
       v1::ReadStreamResponse* response) override {
     auto call = std::make_shared<UnaryCall>(
         services_, context, "/atgard.v1.EventStoreService/ReadStream");
-    absl::StatusOr<domain::Principal> principal = call->Admit(*request);
+    // Every read by a known principal is recorded, refused ones too.
+    absl::Status outcome;
+    absl::StatusOr<domain::Principal> principal =
+        call->AdmitRead(*request, RequireReader, &outcome);
     if (!principal.ok()) {
       call->Finish(principal.status());
       return call->reactor();
     }
-    const absl::Status valid_id =
-        CheckStreamId(*principal, request->stream_id());
-    absl::Status outcome = RequireReader(*principal);
-    if (outcome.ok()) outcome = valid_id;
+    if (outcome.ok()) outcome = CheckStreamId(*principal, request->stream_id());
     if (outcome.ok()) outcome = ReadStreamInto(*principal, *request, response);
     // What was asked for, refused or not (escaped, bounded, and withheld
     // if it holds a personnummer): a refused cross-tenant read names the
@@ -143,14 +145,16 @@ class EventStoreServiceImpl final
                                     v1::ReadAllResponse* response) override {
     auto call = std::make_shared<UnaryCall>(
         services_, context, "/atgard.v1.EventStoreService/ReadAll");
-    absl::StatusOr<domain::Principal> principal = call->Admit(*request);
+    absl::Status outcome;
+    absl::StatusOr<domain::Principal> principal =
+        call->AdmitRead(*request, RequireLogReader, &outcome);
     if (!principal.ok()) {
       call->Finish(principal.status());
       return call->reactor();
     }
     absl::StatusOr<eventstore::ReadAllFilter> filter =
-        StoreFilter(*principal, request->filter());
-    absl::Status outcome = RequireLogReader(*principal);
+        outcome.ok() ? StoreFilter(*principal, request->filter())
+                     : absl::StatusOr<eventstore::ReadAllFilter>(outcome);
     if (outcome.ok()) outcome = filter.status();
     absl::StatusOr<size_t> max_count = MaxCount(request->max_count());
     if (outcome.ok()) outcome = max_count.status();
@@ -297,6 +301,11 @@ class SubscribeCall final
 
   void OnWriteDone(bool ok) override {
     if (!ok) cancelled_ = true;
+    // Counted once gRPC has taken the event for the stream, not when the
+    // write was started: a write that fails was not delivered.
+    if (ok && writing_event_) {
+      delivered_.fetch_add(1, std::memory_order_relaxed);
+    }
     writing_ = false;
     Wake();
   }
@@ -391,11 +400,11 @@ class SubscribeCall final
     }
     response_.Clear();
     *response_.mutable_event() = *std::move(recorded);
-    delivered_.fetch_add(1, std::memory_order_relaxed);
     Write();
   }
 
   void Write() {
+    writing_event_ = response_.has_event();
     writing_ = true;
     StartWrite(&response_);
   }
@@ -421,6 +430,9 @@ class SubscribeCall final
   bool finished_ = false;
   // Set from gRPC threads.
   std::atomic<bool> writing_{false};
+  // Whether the write under way carries an event (not caught_up); set
+  // before it starts, read in its OnWriteDone.
+  std::atomic<bool> writing_event_{false};
   std::atomic<bool> cancelled_{false};
   std::atomic<bool> done_{false};
 };
@@ -439,12 +451,14 @@ class RefusedSubscribe final
 grpc::ServerWriteReactor<v1::SubscribeResponse>*
 EventStoreServiceImpl::Subscribe(grpc::CallbackServerContext* context,
                                  const v1::SubscribeRequest* request) {
-  absl::StatusOr<domain::Principal> principal =
-      AdmitRequest(*services_.authenticator, *context, *request);
+  // Every subscription by a known principal is recorded, refused ones too.
+  absl::Status outcome;
+  absl::StatusOr<domain::Principal> principal = AdmitReadRequest(
+      *services_.authenticator, *context, *request, RequireLogReader, &outcome);
   if (!principal.ok()) return new RefusedSubscribe(principal.status());
   absl::StatusOr<eventstore::ReadAllFilter> filter =
-      StoreFilter(*principal, request->filter());
-  absl::Status outcome = RequireLogReader(*principal);
+      outcome.ok() ? StoreFilter(*principal, request->filter())
+                   : absl::StatusOr<eventstore::ReadAllFilter>(outcome);
   if (outcome.ok()) outcome = filter.status();
   eventstore::SubscriptionStart start = eventstore::SubscriptionStart::Now();
   if (request->start_case() == v1::SubscribeRequest::kFromPosition) {

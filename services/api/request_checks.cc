@@ -7,6 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "atgard/v1/limits.pb.h"
 #include "google/protobuf/descriptor.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/unknown_field_set.h"
 
 namespace atgard::api {
@@ -141,6 +143,21 @@ std::vector<std::string> UndeclaredBounds(const Descriptor& request) {
 absl::Status CheckNoUnknownFields(const Message& message,
                                   absl::string_view what) {
   return Walk(message, "", what, /*check_bounds=*/false);
+}
+
+absl::StatusOr<std::string> EventPayload(const Message& event,
+                                         absl::string_view type) {
+  if (absl::Status s = CheckNoUnknownFields(event, "event"); !s.ok()) {
+    return absl::InternalError(
+        absl::StrCat(type, " was not written: ", s.message()));
+  }
+  std::string out;
+  google::protobuf::io::StringOutputStream stream(&out);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.SetSerializationDeterministic(true);
+  event.SerializeToCodedStream(&coded);
+  coded.Trim();
+  return out;
 }
 
 }  // namespace atgard::api

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
@@ -60,6 +61,17 @@ inline constexpr int kMaxRequestBytes = 1024 * 1024;
 // to be stored.
 [[nodiscard]] absl::Status CheckNoUnknownFields(
     const google::protobuf::Message& message, absl::string_view what);
+
+// The payload an application append stores for `event` of `type`:
+// serialized deterministically, once CheckNoUnknownFields() has found
+// nothing in it. Else INTERNAL ("<type> was not written: event has an
+// unknown field ..."): an event carrying fields its schema does not
+// declare is a bug upstream (e.g. copied from stored state), and the log
+// would keep it for ever. Every application append (the command handler,
+// the deadline scheduler, the access log; the policy runner goes through
+// the command handler) builds its payloads here and nowhere else.
+[[nodiscard]] absl::StatusOr<std::string> EventPayload(
+    const google::protobuf::Message& event, absl::string_view type);
 
 }  // namespace atgard::api
 

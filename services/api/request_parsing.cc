@@ -9,11 +9,15 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/stubs/logging.h"
 #include "services/common/log.h"
+#include "services/common/rate_limiter.h"
 
 namespace atgard::api {
 namespace {
 
 using grpc::experimental::InterceptionHookPoints;
+
+// Lines protobuf may log per second (and in a row).
+constexpr double kProtobufLogPerSecond = 10;
 
 // The last thing protobuf logged on this thread while parsing, consumed by
 // the interceptor of the call whose request failed to parse.
@@ -37,10 +41,19 @@ void LogFromProtobuf(google::protobuf::LogLevel level, const char* filename,
       ours = log::Level::kError;
       break;
   }
-  log::Log(ours, "protobuf",
-           {{"message", message},
-            {"source",
-             absl::StrCat(filename == nullptr ? "" : filename, ":", line)}});
+  // Protobuf logs an ERROR for every request it cannot parse, before the
+  // caller is authenticated: anyone could flood the log. As many lines as
+  // the refused credentials (grpc_call_authenticator.h); the next line
+  // admitted says how many were held back.
+  static RateLimiter* const limiter =
+      new RateLimiter(kProtobufLogPerSecond, kProtobufLogPerSecond);
+  uint64_t suppressed = 0;
+  if (!log::Enabled(ours) || !limiter->Admit(&suppressed)) return;
+  log::Log(
+      ours, "protobuf",
+      {{"message", message},
+       {"source", absl::StrCat(filename == nullptr ? "" : filename, ":", line)},
+       {"suppressed", suppressed}});
 }
 
 // "String field 'atgard.v1.Deficiency.description' contains invalid UTF-8

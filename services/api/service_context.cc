@@ -24,23 +24,37 @@ absl::StatusOr<domain::Principal> UnaryCall::Admit(
   return AdmitRequest(*authenticator_, *context_, request, authorize);
 }
 
+absl::StatusOr<domain::Principal> UnaryCall::AdmitRead(
+    const google::protobuf::Message& request, Authorize authorize,
+    absl::Status* refusal) const {
+  return AdmitReadRequest(*authenticator_, *context_, request, authorize,
+                          refusal);
+}
+
+absl::StatusOr<domain::Principal> AdmitReadRequest(
+    const CallAuthenticator& authenticator,
+    const grpc::ServerContextBase& context,
+    const google::protobuf::Message& request, Authorize authorize,
+    absl::Status* refusal) {
+  // Authentication first: an unknown caller learns nothing about what the
+  // server accepts. Then the role, before the request is looked at.
+  absl::StatusOr<domain::Principal> principal =
+      authenticator.Authenticate(context);
+  *refusal = absl::OkStatus();
+  if (!principal.ok()) return principal;
+  if (authorize != nullptr) *refusal = authorize(*principal);
+  if (refusal->ok()) *refusal = CheckRequest(request);
+  return principal;
+}
+
 absl::StatusOr<domain::Principal> AdmitRequest(
     const CallAuthenticator& authenticator,
     const grpc::ServerContextBase& context,
     const google::protobuf::Message& request, Authorize authorize) {
-  // Authentication first: an unknown caller learns nothing about what the
-  // server accepts.
+  absl::Status refusal;
   absl::StatusOr<domain::Principal> principal =
-      authenticator.Authenticate(context);
-  if (!principal.ok()) return principal;
-  if (authorize != nullptr) {
-    if (absl::Status allowed = authorize(*principal); !allowed.ok()) {
-      return allowed;
-    }
-  }
-  if (absl::Status checked = CheckRequest(request); !checked.ok()) {
-    return checked;
-  }
+      AdmitReadRequest(authenticator, context, request, authorize, &refusal);
+  if (!refusal.ok()) return refusal;
   return principal;
 }
 
@@ -67,6 +81,13 @@ absl::Status RequireReader(const domain::Principal& principal) {
           "", absl::StrCat("role ", domain::RoleName(principal.role),
                            " does not read workflow data"));
   }
+}
+
+absl::Status RequireOperator(const domain::Principal& principal) {
+  if (principal.role == v1::ROLE_OPERATOR) return absl::OkStatus();
+  return domain::PermissionDenied(
+      "", absl::StrCat("role ", domain::RoleName(principal.role),
+                       " does not run the store (allowed: OPERATOR)"));
 }
 
 absl::Status RequireLogReader(const domain::Principal& principal) {

@@ -72,6 +72,13 @@ class UnaryCall {
       const google::protobuf::Message& request,
       Authorize authorize = nullptr) const;
 
+  // Admit() for reads, which are recorded refused or not: the caller's
+  // principal once authenticated (else the status to finish with), and in
+  // *refusal why `authorize` or CheckRequest() refused it (OK if not).
+  absl::StatusOr<domain::Principal> AdmitRead(
+      const google::protobuf::Message& request, Authorize authorize,
+      absl::Status* refusal) const;
+
   void Finish(const absl::Status& status) const;
 
  private:
@@ -90,9 +97,20 @@ class UnaryCall {
     const grpc::ServerContextBase& context,
     const google::protobuf::Message& request, Authorize authorize = nullptr);
 
+// What UnaryCall::AdmitRead does, for calls that are not unary.
+[[nodiscard]] absl::StatusOr<domain::Principal> AdmitReadRequest(
+    const CallAuthenticator& authenticator,
+    const grpc::ServerContextBase& context,
+    const google::protobuf::Message& request, Authorize authorize,
+    absl::Status* refusal);
+
 // Roles that read workflow data (everyone but OPERATOR and SYSTEM; a
 // PROVIDER only its own). PERMISSION_DENIED otherwise.
 [[nodiscard]] absl::Status RequireReader(const domain::Principal& principal);
+
+// OPERATOR alone: the role that runs the store. PERMISSION_DENIED
+// otherwise.
+[[nodiscard]] absl::Status RequireOperator(const domain::Principal& principal);
 
 // Roles that read the event log across streams: the commissioners, the
 // medical officers, auditors and supervisors.

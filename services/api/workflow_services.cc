@@ -61,7 +61,11 @@ grpc::ServerUnaryReactor* RunRead(const ServiceContext& services,
                                   const google::protobuf::Message& request,
                                   const AggregateRead& read, Fill fill) {
   auto call = std::make_shared<UnaryCall>(services, context, method);
-  absl::StatusOr<domain::Principal> principal = call->Admit(request);
+  // Every attempt by a known principal is recorded, refused ones too: by
+  // its role or its request's checks as much as later.
+  absl::Status outcome;
+  absl::StatusOr<domain::Principal> principal =
+      call->AdmitRead(request, RequireReader, &outcome);
   if (!principal.ok()) {
     call->Finish(principal.status());
     return call->reactor();
@@ -74,7 +78,6 @@ grpc::ServerUnaryReactor* RunRead(const ServiceContext& services,
       valid_id.ok() ? domain::StreamId(principal->tenant,
                                        {.kind = read.kind, .id = read.id})
                     : AccessLog::Requested(read.id_field, read.id);
-  absl::Status outcome = RequireReader(*principal);
   if (outcome.ok()) outcome = valid_id;
   absl::StatusOr<LoadedAggregate> loaded;
   if (outcome.ok()) {

@@ -6,6 +6,7 @@
 #include "eventstore/event_store.h"
 #include "services/api/aggregate_repository.h"
 #include "services/api/metrics.h"
+#include "services/api/request_checks.h"
 #include "services/common/log.h"
 #include "services/common/status_macros.h"
 #include "services/domain/calendar.h"
@@ -152,7 +153,10 @@ absl::StatusOr<size_t> DeadlineScheduler::RunOnce() {
       uint64_t version = loaded.version;
       for (const v1::Event& event : due) {
         const std::string type = domain::EventType(event);
-        const std::string payload = event.SerializeAsString();
+        // Built from stored state, which may carry what a schema does not
+        // declare: checked like every other append.
+        ASSIGN_OR_RETURN(const std::string payload,
+                         api::EventPayload(event, type));
         eventstore::AppendRequest append;
         append.stream_id = stream_id;
         append.expected = eventstore::ExpectedVersion::Exact(version);

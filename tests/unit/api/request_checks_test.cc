@@ -309,5 +309,28 @@ TEST(CheckNoUnknownFields, FindsThemInsideEvents) {
             "(case_registered.deficiency)");
 }
 
+// The one function every application append builds its payloads with
+// refuses such an event, and serializes a clean one as the log reads it.
+TEST(EventPayload, RefusesUnknownFieldsAndSerializesTheRest) {
+  v1::Event event;
+  event.mutable_case_registered()->set_case_id("arende-1");
+  absl::StatusOr<std::string> payload = EventPayload(event, "CaseRegistered");
+  ASSERT_TRUE(payload.ok()) << payload.status();
+  v1::Event parsed;
+  ASSERT_TRUE(parsed.ParseFromString(*payload));
+  EXPECT_EQ(parsed.case_registered().case_id(), "arende-1");
+
+  pb::Message* deficiency =
+      event.mutable_case_registered()->mutable_deficiency();
+  deficiency->GetReflection()
+      ->MutableUnknownFields(deficiency)
+      ->AddLengthDelimited(99, "19121212-1212");
+  payload = EventPayload(event, "CaseRegistered");
+  EXPECT_EQ(payload.status().code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(payload.status().message(),
+            "CaseRegistered was not written: event has an unknown field 99 "
+            "in atgard.v1.Deficiency (case_registered.deficiency)");
+}
+
 }  // namespace
 }  // namespace atgard::api
