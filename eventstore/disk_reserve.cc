@@ -178,6 +178,16 @@ std::string FormatMiB(uint64_t bytes) {
   return absl::StrFormat("%.1f MiB", mib);
 }
 
+uint64_t CompactionBound(uint64_t reserve_bytes) {
+  if (reserve_bytes == 0) return 0;
+  return std::max<uint64_t>(reserve_bytes / 4, 64 * kMiB);
+}
+
+uint64_t MinimumSensibleReserve(uint64_t reserve_bytes,
+                                uint64_t write_buffer_bytes) {
+  return 2 * write_buffer_bytes + CompactionBound(reserve_bytes);
+}
+
 namespace internal {
 namespace {
 

@@ -30,6 +30,7 @@
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/options.h"
 #include "rocksdb/slice_transform.h"
+#include "rocksdb/sst_file_manager.h"
 #include "rocksdb/table.h"
 #include "rocksdb/utilities/backup_engine.h"
 #include "rocksdb/write_batch.h"
@@ -358,6 +359,43 @@ class HeadCache {
 // Most events one ReadAvailable() examines, so that a filtered subscription
 // far behind does not hold its caller for long.
 constexpr size_t kMaxScanPerPoll = 4096;
+
+// Keeps RocksDB's background writes within the disk reserve (see
+// disk_reserve.h): one compaction may read no more than CompactionBound()
+// of it, and the SstFileManager holds back compactions that would leave
+// less than the reserve once RocksDB has met a full disk (and lets it try
+// to recover from one by itself). Tells Options::on_disk_reserve_sizing when
+// the reserve cannot hold a flush and a compaction together.
+void ConfigureForDiskReserve(const Options& options,
+                             rocksdb::Options* db_options) {
+  if (options.read_only || options.disk_reserve.off()) return;
+  const absl::StatusOr<DiskSpace> space = options.disk_space_probe
+                                              ? options.disk_space_probe()
+                                              : ProbeDiskSpace(options.path);
+  // The guard leaves a file system that cannot say its size alone, too.
+  if (!space.ok()) return;
+  const uint64_t reserve = options.disk_reserve.BytesOf(space->total_bytes);
+  if (reserve == 0) return;
+  const uint64_t bound = CompactionBound(reserve);
+  db_options->max_compaction_bytes = bound;
+  std::shared_ptr<rocksdb::SstFileManager> tables(
+      rocksdb::NewSstFileManager(db_options->env));
+  tables->SetCompactionBufferSize(reserve);
+  db_options->sst_file_manager = std::move(tables);
+  const uint64_t minimum =
+      MinimumSensibleReserve(reserve, db_options->write_buffer_size);
+  if (reserve < minimum && options.on_disk_reserve_sizing) {
+    options.on_disk_reserve_sizing(absl::StrCat(
+        "the disk reserve of ", FormatMiB(reserve), " on ", options.path,
+        " is smaller than ", FormatMiB(minimum),
+        ", what a memtable flush (2 x ",
+        FormatMiB(db_options->write_buffer_size),
+        ") and one compaction (up to ", FormatMiB(bound),
+        ") may write together: even a full reserve may not hold them; raise "
+        "the reserve to at least ",
+        FormatMiB(minimum)));
+  }
+}
 
 }  // namespace
 
@@ -2016,6 +2054,7 @@ absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   table.block_cache = rocksdb::NewLRUCache(64 << 20);
   db_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  ConfigureForDiskReserve(options, &db_options);
   // A torn tail (an incomplete last record: a write cut off by a crash) is
   // dropped; a record that fails its checksum fails the open. The default,
   // kPointInTimeRecovery, would drop everything from the damage on and
