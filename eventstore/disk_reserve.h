@@ -22,11 +22,14 @@
 //     recover from such an error by itself when space is freed; neither is
 //     relied on to keep the disk from filling.
 //   - reader checkpoints and the read log, which may use half the reserve.
+// Backups into a directory on the same file system are refused unless they
+// leave the reserve free (EventStore::CreateBackup).
 //
 // What the operator sizes: a reserve of at least
 // MinimumSensibleReserve() (2 x write_buffer_size + the compaction bound;
 // Open() warns through Options::on_disk_reserve_sizing when it is
-// smaller).
+// smaller), and, for backups on the data directory's file system, room
+// for a full copy of the store above the reserve.
 #ifndef ATGARD_EVENTSTORE_DISK_RESERVE_H_
 #define ATGARD_EVENTSTORE_DISK_RESERVE_H_
 
@@ -143,6 +146,7 @@ class DiskGuard {
   explicit DiskGuard(Config config);
 
   bool off() const { return config_.reserve.off(); }
+  const DiskReserve& reserve() const { return config_.reserve; }
   absl::Duration interval() const { return config_.interval; }
 
   // OK if about `bytes` may be written now; RESOURCE_EXHAUSTED naming the

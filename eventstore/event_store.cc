@@ -638,6 +638,10 @@ class StoreCore {
       Direction direction) const ABSL_SHARED_LOCKS_REQUIRED(db_mu_);
   absl::StatusOr<VerifyReport> Verify(uint64_t from, uint64_t to) const;
   absl::Status CreateBackup(absl::string_view backup_dir);
+  // OK if `backup_dir`'s file system has room for a full copy of the
+  // store, and the disk reserve too if it is the data directory's.
+  absl::Status CheckBackupSpace(const std::string& backup_dir)
+      ABSL_SHARED_LOCKS_REQUIRED(db_mu_);
   absl::Status CompactAll();
 
   // Subscriptions.
@@ -1896,6 +1900,9 @@ absl::Status StoreCore::CreateBackup(absl::string_view backup_dir) {
       !s.ok()) {
     return s;
   }
+  if (absl::Status s = CheckBackupSpace(std::string(backup_dir)); !s.ok()) {
+    return s;
+  }
   rocksdb::BackupEngine* raw = nullptr;
   rocksdb::IOStatus s = rocksdb::BackupEngine::Open(
       db_->GetEnv(), rocksdb::BackupEngineOptions(std::string(backup_dir)),
@@ -1911,6 +1918,54 @@ absl::Status StoreCore::CreateBackup(absl::string_view backup_dir) {
   if (!s.ok()) return FromRocks(s, what);
   s = engine->VerifyBackup(id, /*verify_with_checksum=*/true);
   return FromRocks(s, what);
+}
+
+absl::Status StoreCore::CheckBackupSpace(const std::string& backup_dir) {
+  const absl::StatusOr<DiskSpace> space =
+      options_.backup_disk_space_probe
+          ? options_.backup_disk_space_probe(backup_dir)
+          : ProbeDiskSpace(backup_dir);
+  // A file system that cannot say how full it is is left to the copy.
+  if (!space.ok()) return absl::OkStatus();
+  // What a backup copies: the live tables, the write-ahead log and the
+  // small files, as the backup engine will list them (without a flush).
+  // Tables a previous backup in the directory holds already are not
+  // copied again, so this is the most a backup takes.
+  rocksdb::LiveFilesStorageInfoOptions list;
+  list.wal_size_for_flush = std::numeric_limits<uint64_t>::max();
+  std::vector<rocksdb::LiveFileStorageInfo> files;
+  if (const rocksdb::Status s = db_->GetLiveFilesStorageInfo(list, &files);
+      !s.ok()) {
+    return FromRocks(
+        s, absl::StrCat("listing the files to back up into ", backup_dir));
+  }
+  uint64_t live = 0;
+  for (const rocksdb::LiveFileStorageInfo& file : files) {
+    live += file.size;
+  }
+  // On the data directory's file system the backup may not take the
+  // reserve: RocksDB would meet the full disk, not the backup.
+  uint64_t reserve = 0;
+  struct stat target {};
+  struct stat data {};
+  if (stat(backup_dir.c_str(), &target) == 0 &&
+      stat(path_.c_str(), &data) == 0 && target.st_dev == data.st_dev) {
+    reserve = disk_.reserve().BytesOf(space->total_bytes);
+  }
+  if (space->available_bytes >= live &&
+      space->available_bytes - live >= reserve) {
+    return absl::OkStatus();
+  }
+  std::string needed =
+      absl::StrCat("the store's live size of ", FormatMiB(live));
+  if (reserve > 0) {
+    absl::StrAppend(&needed, " plus the disk reserve of ", FormatMiB(reserve),
+                    " (it is the data directory's file system)");
+  }
+  return absl::ResourceExhaustedError(absl::StrCat(
+      "backup directory ", backup_dir, ": ", FormatMiB(space->available_bytes),
+      " free, less than ", needed,
+      "; free space there or back up to another file system"));
 }
 
 absl::Status StoreCore::CompactAll() {

@@ -132,6 +132,9 @@ struct Options {
   // memtable flush and one compaction may need together
   // (MinimumSensibleReserve() in disk_reserve.h), with what it should be.
   std::function<void(const std::string&)> on_disk_reserve_sizing;
+  // For tests: replaces statvfs(2) of a backup directory in CreateBackup().
+  std::function<absl::StatusOr<DiskSpace>(const std::string& path)>
+      backup_disk_space_probe;
 
   // Called when a read meets damaged data (the DATA_LOSS it answers, which
   // names the positions or the stream), so that the damage is reported
@@ -735,7 +738,11 @@ class EventStore {
   // directory may hold several backups) while appends continue. The backup
   // holds a consistent prefix of the log, at least every append
   // acknowledged before the call.
-  // Errors: INTERNAL (RocksDB's message) or UNAVAILABLE if closing.
+  // Errors: RESOURCE_EXHAUSTED (naming the directory, its free space and
+  // the store's live size) if the backup's file system has less free space
+  // than the store's live size, plus the disk reserve when it is the data
+  // directory's file system; INTERNAL (RocksDB's message) or UNAVAILABLE if
+  // closing.
   [[nodiscard]] absl::Status CreateBackup(absl::string_view backup_dir);
 
   // Restores the latest backup in `backup_dir` into `target_dir`, which
