@@ -21,7 +21,9 @@
 //     that would leave less), and the manager is what lets RocksDB try to
 //     recover from such an error by itself when space is freed; neither is
 //     relied on to keep the disk from filling.
-//   - reader checkpoints and the read log, which may use half the reserve.
+//   - reader checkpoints and the read log, which may use half the reserve;
+//     checkpoints are counted in the guard's spending estimate like
+//     appends.
 // Backups into a directory on the same file system are refused unless they
 // leave the reserve free (EventStore::CreateBackup).
 //
@@ -156,6 +158,13 @@ class DiskGuard {
   // memtables still to be flushed.
   absl::Status Admit(rocksdb::DB* db, uint64_t bytes, bool use_reserve);
 
+  // Counts `bytes` written outside the writer thread (reader checkpoints)
+  // in what the next Admit() subtracts from the free space;
+  // twice, like appends: write-ahead log and table. Any thread.
+  void Spend(uint64_t bytes) {
+    pending_.fetch_add(2 * bytes, std::memory_order_relaxed);
+  }
+
   // While refusing: looks at the disk again once the interval has passed,
   // so that the end of the refusals is noticed without an append.
   void Recheck(rocksdb::DB* db);
@@ -188,6 +197,9 @@ class DiskGuard {
   uint64_t reserve_ = 0;
   // Counted since the last probe.
   uint64_t spent_ = 0;
+
+  // Spent by other threads since the writer thread last looked (Spend()).
+  std::atomic<uint64_t> pending_{0};
 
   std::atomic<bool> refusing_{false};
   std::atomic<bool> exhausted_{false};

@@ -1587,10 +1587,13 @@ absl::Status StoreCore::PutCheckpoint(absl::string_view name,
   if (db_ == nullptr) return ClosedError();
   std::string value;
   keys::PutFixed64(&value, position);
+  const std::string key = keys::CheckpointKey(name);
+  // Counted like an append (with the record's overhead), so that many
+  // checkpoints cannot spend the reserve unseen between two probes.
+  disk_.Spend(key.size() + value.size() + 64);
   // Not synced: a checkpoint lost in a crash only means that its reader
   // processes a few events again, which it must tolerate anyway.
-  const rocksdb::Status s =
-      db_->Put(rocksdb::WriteOptions(), keys::CheckpointKey(name), value);
+  const rocksdb::Status s = db_->Put(rocksdb::WriteOptions(), key, value);
   if (!s.ok()) return FromRocks(s, "writing a checkpoint");
   return absl::OkStatus();
 }

@@ -351,5 +351,29 @@ TEST_F(DiskReserveTest, CompactionsAreBoundedByTheReserve) {
                                      tmp_.path(), " is smaller than 192 MiB")));
 }
 
+// Reader checkpoints are written outside the writer thread; what they
+// write is counted like appends, so that between two looks at the disk
+// they cannot spend the room above the reserve unseen.
+TEST_F(DiskReserveTest, CheckpointsAreCountedAgainstTheReserve) {
+  Options options = StoreOptions();
+  // One look at the disk, at the first append; counting from then on.
+  options.disk_check_interval = absl::Hours(1);
+  available_ = kReserve + 48 * kMiB;
+  auto store = OpenOrDie(options);
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(AppendId(*store, "before").ok());
+  // About 2 x 25 MiB with the write-ahead log and the table.
+  for (int i = 0; i < 100; ++i) {
+    ASSERT_TRUE(
+        store->PutCheckpoint(absl::StrCat(i, std::string(256 << 10, 'r')), 1)
+            .ok());
+  }
+  auto refused = AppendId(*store, "after");
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kResourceExhausted)
+      << refused.status();
+  EXPECT_THAT(refused.status().message(), HasSubstr("reserve of 64.0 MiB"));
+  ExpectEveryAcknowledgedEvent(*store);
+}
+
 }  // namespace
 }  // namespace atgard::eventstore
