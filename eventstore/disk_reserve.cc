@@ -178,6 +178,16 @@ std::string FormatMiB(uint64_t bytes) {
   return absl::StrFormat("%.1f MiB", mib);
 }
 
+uint64_t CompactionBound(uint64_t reserve_bytes) {
+  if (reserve_bytes == 0) return 0;
+  return std::max<uint64_t>(reserve_bytes / 4, 64 * kMiB);
+}
+
+uint64_t MinimumSensibleReserve(uint64_t reserve_bytes,
+                                uint64_t write_buffer_bytes) {
+  return 2 * write_buffer_bytes + CompactionBound(reserve_bytes);
+}
+
 namespace internal {
 namespace {
 
@@ -195,6 +205,9 @@ DiskGuard::DiskGuard(Config config) : config_(std::move(config)) {}
 void DiskGuard::Probe(rocksdb::DB* db, absl::Time now) {
   last_probe_ = now;
   spent_ = 0;
+  // What others wrote so far is in the free space the probe sees (their
+  // log records) or in the memtables' size (their flush).
+  pending_.store(0, std::memory_order_relaxed);
   absl::StatusOr<DiskSpace> space =
       config_.probe ? config_.probe() : ProbeDiskSpace(config_.path);
   // A file system that cannot say how full it is is left to fail, if it
@@ -248,6 +261,7 @@ absl::Status DiskGuard::Admit(rocksdb::DB* db, uint64_t bytes,
   const absl::Time now = absl::Now();
   if (now - last_probe_ >= config_.interval) Probe(db, now);
   if (!probe_ok_) return absl::OkStatus();
+  spent_ += pending_.exchange(0, std::memory_order_relaxed);
   // Once in the write-ahead log, once in the table the memtable becomes.
   const uint64_t cost = 2 * bytes;
   const uint64_t free = free_ > spent_ ? free_ - spent_ : 0;

@@ -2,11 +2,36 @@
 // directory's file system, so that a full disk is an answered error and
 // never reaches RocksDB. RocksDB does not survive ENOSPC in its write-ahead
 // log (Debian builds it with assertions: the process aborts), and a store
-// that hit it would refuse writes until restarted. So the store refuses an
-// append before it would take the free space below the reserve, and takes
-// appends again by itself once space is freed. The reserve is also the room
-// for what must still be written while appends are refused: the memtable
-// flush at shutdown and start, the read log, and compactions.
+// that hit it in a flush would refuse writes until restarted. So the store
+// refuses an append before it would take the free space below the reserve,
+// and takes appends again by itself once space is freed.
+//
+// The reserve is the room for what RocksDB and the store still write while
+// appends are refused, and it must hold all of it at once:
+//   - the memtable flush at shutdown and at the next start (up to
+//     2 x write_buffer_size: the memtable being filled and one waiting);
+//   - one compaction: Open() bounds what a single compaction may read by
+//     CompactionBound(reserve) (RocksDB's max_compaction_bytes), and so
+//     about what it writes before its inputs are deleted. RocksDB keeps to
+//     it when it widens a compaction; a compaction of level 0 still takes
+//     all the overlapping level-0 files, a few memtables' worth.
+//     Open() also gives RocksDB an SstFileManager whose compaction buffer
+//     is the reserve. RocksDB 7.8 checks that buffer against the free space
+//     only once it has met a NoSpace error (it then starts no compaction
+//     that would leave less), and the manager is what lets RocksDB try to
+//     recover from such an error by itself when space is freed; neither is
+//     relied on to keep the disk from filling.
+//   - reader checkpoints and the read log, which may use half the reserve;
+//     checkpoints are counted in the guard's spending estimate like
+//     appends.
+// Backups into a directory on the same file system are refused unless they
+// leave the reserve free (EventStore::CreateBackup).
+//
+// What the operator sizes: a reserve of at least
+// MinimumSensibleReserve() (2 x write_buffer_size + the compaction bound;
+// Open() warns through Options::on_disk_reserve_sizing when it is
+// smaller), and, for backups on the data directory's file system, room
+// for a full copy of the store above the reserve.
 #ifndef ATGARD_EVENTSTORE_DISK_RESERVE_H_
 #define ATGARD_EVENTSTORE_DISK_RESERVE_H_
 
@@ -83,6 +108,18 @@ absl::StatusOr<DiskSpace> ProbeDiskSpace(const std::string& path);
 // "812 MiB", "3.2 MiB": the unit of the refusal messages.
 std::string FormatMiB(uint64_t bytes);
 
+// The most one compaction may read (RocksDB's max_compaction_bytes) under a
+// reserve of `reserve_bytes`: a quarter of it, so that a flush and the
+// compaction fit in the reserve together, but not below one table file
+// (64 MiB), under which compactions would only churn. Zero for no reserve
+// (RocksDB's default then applies).
+uint64_t CompactionBound(uint64_t reserve_bytes);
+
+// The smallest reserve that holds the shutdown flush (two memtables of
+// `write_buffer_bytes`) and one compaction of CompactionBound(reserve).
+uint64_t MinimumSensibleReserve(uint64_t reserve_bytes,
+                                uint64_t write_buffer_bytes);
+
 namespace internal {
 
 // Decides for the store's writer thread whether an append still fits
@@ -111,6 +148,7 @@ class DiskGuard {
   explicit DiskGuard(Config config);
 
   bool off() const { return config_.reserve.off(); }
+  const DiskReserve& reserve() const { return config_.reserve; }
   absl::Duration interval() const { return config_.interval; }
 
   // OK if about `bytes` may be written now; RESOURCE_EXHAUSTED naming the
@@ -119,6 +157,13 @@ class DiskGuard {
   // admitted while other appends are refused. `db` gives the size of the
   // memtables still to be flushed.
   absl::Status Admit(rocksdb::DB* db, uint64_t bytes, bool use_reserve);
+
+  // Counts `bytes` written outside the writer thread (reader checkpoints)
+  // in what the next Admit() subtracts from the free space;
+  // twice, like appends: write-ahead log and table. Any thread.
+  void Spend(uint64_t bytes) {
+    pending_.fetch_add(2 * bytes, std::memory_order_relaxed);
+  }
 
   // While refusing: looks at the disk again once the interval has passed,
   // so that the end of the refusals is noticed without an append.
@@ -152,6 +197,9 @@ class DiskGuard {
   uint64_t reserve_ = 0;
   // Counted since the last probe.
   uint64_t spent_ = 0;
+
+  // Spent by other threads since the writer thread last looked (Spend()).
+  std::atomic<uint64_t> pending_{0};
 
   std::atomic<bool> refusing_{false};
   std::atomic<bool> exhausted_{false};

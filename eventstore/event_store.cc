@@ -30,6 +30,7 @@
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/options.h"
 #include "rocksdb/slice_transform.h"
+#include "rocksdb/sst_file_manager.h"
 #include "rocksdb/table.h"
 #include "rocksdb/utilities/backup_engine.h"
 #include "rocksdb/write_batch.h"
@@ -359,6 +360,43 @@ class HeadCache {
 // far behind does not hold its caller for long.
 constexpr size_t kMaxScanPerPoll = 4096;
 
+// Keeps RocksDB's background writes within the disk reserve (see
+// disk_reserve.h): one compaction may read no more than CompactionBound()
+// of it, and the SstFileManager holds back compactions that would leave
+// less than the reserve once RocksDB has met a full disk (and lets it try
+// to recover from one by itself). Tells Options::on_disk_reserve_sizing when
+// the reserve cannot hold a flush and a compaction together.
+void ConfigureForDiskReserve(const Options& options,
+                             rocksdb::Options* db_options) {
+  if (options.read_only || options.disk_reserve.off()) return;
+  const absl::StatusOr<DiskSpace> space = options.disk_space_probe
+                                              ? options.disk_space_probe()
+                                              : ProbeDiskSpace(options.path);
+  // The guard leaves a file system that cannot say its size alone, too.
+  if (!space.ok()) return;
+  const uint64_t reserve = options.disk_reserve.BytesOf(space->total_bytes);
+  if (reserve == 0) return;
+  const uint64_t bound = CompactionBound(reserve);
+  db_options->max_compaction_bytes = bound;
+  std::shared_ptr<rocksdb::SstFileManager> tables(
+      rocksdb::NewSstFileManager(db_options->env));
+  tables->SetCompactionBufferSize(reserve);
+  db_options->sst_file_manager = std::move(tables);
+  const uint64_t minimum =
+      MinimumSensibleReserve(reserve, db_options->write_buffer_size);
+  if (reserve < minimum && options.on_disk_reserve_sizing) {
+    options.on_disk_reserve_sizing(absl::StrCat(
+        "the disk reserve of ", FormatMiB(reserve), " on ", options.path,
+        " is smaller than ", FormatMiB(minimum),
+        ", what a memtable flush (2 x ",
+        FormatMiB(db_options->write_buffer_size),
+        ") and one compaction (up to ", FormatMiB(bound),
+        ") may write together: even a full reserve may not hold them; raise "
+        "the reserve to at least ",
+        FormatMiB(minimum)));
+  }
+}
+
 }  // namespace
 
 namespace internal {
@@ -600,6 +638,10 @@ class StoreCore {
       Direction direction) const ABSL_SHARED_LOCKS_REQUIRED(db_mu_);
   absl::StatusOr<VerifyReport> Verify(uint64_t from, uint64_t to) const;
   absl::Status CreateBackup(absl::string_view backup_dir);
+  // OK if `backup_dir`'s file system has room for a full copy of the
+  // store, and the disk reserve too if it is the data directory's.
+  absl::Status CheckBackupSpace(const std::string& backup_dir)
+      ABSL_SHARED_LOCKS_REQUIRED(db_mu_);
   absl::Status CompactAll();
 
   // Subscriptions.
@@ -1545,10 +1587,13 @@ absl::Status StoreCore::PutCheckpoint(absl::string_view name,
   if (db_ == nullptr) return ClosedError();
   std::string value;
   keys::PutFixed64(&value, position);
+  const std::string key = keys::CheckpointKey(name);
+  // Counted like an append (with the record's overhead), so that many
+  // checkpoints cannot spend the reserve unseen between two probes.
+  disk_.Spend(key.size() + value.size() + 64);
   // Not synced: a checkpoint lost in a crash only means that its reader
   // processes a few events again, which it must tolerate anyway.
-  const rocksdb::Status s =
-      db_->Put(rocksdb::WriteOptions(), keys::CheckpointKey(name), value);
+  const rocksdb::Status s = db_->Put(rocksdb::WriteOptions(), key, value);
   if (!s.ok()) return FromRocks(s, "writing a checkpoint");
   return absl::OkStatus();
 }
@@ -1858,6 +1903,9 @@ absl::Status StoreCore::CreateBackup(absl::string_view backup_dir) {
       !s.ok()) {
     return s;
   }
+  if (absl::Status s = CheckBackupSpace(std::string(backup_dir)); !s.ok()) {
+    return s;
+  }
   rocksdb::BackupEngine* raw = nullptr;
   rocksdb::IOStatus s = rocksdb::BackupEngine::Open(
       db_->GetEnv(), rocksdb::BackupEngineOptions(std::string(backup_dir)),
@@ -1873,6 +1921,54 @@ absl::Status StoreCore::CreateBackup(absl::string_view backup_dir) {
   if (!s.ok()) return FromRocks(s, what);
   s = engine->VerifyBackup(id, /*verify_with_checksum=*/true);
   return FromRocks(s, what);
+}
+
+absl::Status StoreCore::CheckBackupSpace(const std::string& backup_dir) {
+  const absl::StatusOr<DiskSpace> space =
+      options_.backup_disk_space_probe
+          ? options_.backup_disk_space_probe(backup_dir)
+          : ProbeDiskSpace(backup_dir);
+  // A file system that cannot say how full it is is left to the copy.
+  if (!space.ok()) return absl::OkStatus();
+  // What a backup copies: the live tables, the write-ahead log and the
+  // small files, as the backup engine will list them (without a flush).
+  // Tables a previous backup in the directory holds already are not
+  // copied again, so this is the most a backup takes.
+  rocksdb::LiveFilesStorageInfoOptions list;
+  list.wal_size_for_flush = std::numeric_limits<uint64_t>::max();
+  std::vector<rocksdb::LiveFileStorageInfo> files;
+  if (const rocksdb::Status s = db_->GetLiveFilesStorageInfo(list, &files);
+      !s.ok()) {
+    return FromRocks(
+        s, absl::StrCat("listing the files to back up into ", backup_dir));
+  }
+  uint64_t live = 0;
+  for (const rocksdb::LiveFileStorageInfo& file : files) {
+    live += file.size;
+  }
+  // On the data directory's file system the backup may not take the
+  // reserve: RocksDB would meet the full disk, not the backup.
+  uint64_t reserve = 0;
+  struct stat target {};
+  struct stat data {};
+  if (stat(backup_dir.c_str(), &target) == 0 &&
+      stat(path_.c_str(), &data) == 0 && target.st_dev == data.st_dev) {
+    reserve = disk_.reserve().BytesOf(space->total_bytes);
+  }
+  if (space->available_bytes >= live &&
+      space->available_bytes - live >= reserve) {
+    return absl::OkStatus();
+  }
+  std::string needed =
+      absl::StrCat("the store's live size of ", FormatMiB(live));
+  if (reserve > 0) {
+    absl::StrAppend(&needed, " plus the disk reserve of ", FormatMiB(reserve),
+                    " (it is the data directory's file system)");
+  }
+  return absl::ResourceExhaustedError(absl::StrCat(
+      "backup directory ", backup_dir, ": ", FormatMiB(space->available_bytes),
+      " free, less than ", needed,
+      "; free space there or back up to another file system"));
 }
 
 absl::Status StoreCore::CompactAll() {
@@ -2016,6 +2112,7 @@ absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   table.block_cache = rocksdb::NewLRUCache(64 << 20);
   db_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  ConfigureForDiskReserve(options, &db_options);
   // A torn tail (an incomplete last record: a write cut off by a crash) is
   // dropped; a record that fails its checksum fails the open. The default,
   // kPointInTimeRecovery, would drop everything from the damage on and

@@ -121,12 +121,20 @@ struct Options {
   // (in between it counts what it writes), and how soon after space is
   // freed refused appends are taken again. Zero asks for every append.
   absl::Duration disk_check_interval = absl::Milliseconds(100);
-  // For tests: replaces statvfs(2) of `path`. Runs on the writer thread.
+  // For tests: replaces statvfs(2) of `path`. Runs on the writer thread,
+  // and once in Open().
   std::function<absl::StatusOr<DiskSpace>()> disk_space_probe;
   // Called on the writer thread when appends start being refused for the
   // disk reserve (with the refusal, RESOURCE_EXHAUSTED) and when they are
   // taken again (OK). Must be quick and must not call into the store.
   std::function<void(const absl::Status&)> on_disk_reserve;
+  // Called once by Open() when the disk reserve is smaller than what one
+  // memtable flush and one compaction may need together
+  // (MinimumSensibleReserve() in disk_reserve.h), with what it should be.
+  std::function<void(const std::string&)> on_disk_reserve_sizing;
+  // For tests: replaces statvfs(2) of a backup directory in CreateBackup().
+  std::function<absl::StatusOr<DiskSpace>(const std::string& path)>
+      backup_disk_space_probe;
 
   // Called when a read meets damaged data (the DATA_LOSS it answers, which
   // names the positions or the stream), so that the damage is reported
@@ -730,7 +738,11 @@ class EventStore {
   // directory may hold several backups) while appends continue. The backup
   // holds a consistent prefix of the log, at least every append
   // acknowledged before the call.
-  // Errors: INTERNAL (RocksDB's message) or UNAVAILABLE if closing.
+  // Errors: RESOURCE_EXHAUSTED (naming the directory, its free space and
+  // the store's live size) if the backup's file system has less free space
+  // than the store's live size, plus the disk reserve when it is the data
+  // directory's file system; INTERNAL (RocksDB's message) or UNAVAILABLE if
+  // closing.
   [[nodiscard]] absl::Status CreateBackup(absl::string_view backup_dir);
 
   // Restores the latest backup in `backup_dir` into `target_dir`, which

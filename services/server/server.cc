@@ -332,6 +332,11 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
                  {{"data_dir", data_dir}, {"error", status}});
     }
   };
+  store_options.on_disk_reserve_sizing =
+      [data_dir = config.data_dir](const std::string& warning) {
+        log::Warn("disk_reserve_too_small",
+                  {{"data_dir", data_dir}, {"warning", warning}});
+      };
   // Damage that only a read meets (inside a table block) is not found at
   // start: every read that meets it says so to its caller, and here to the
   // operator, through the log, a metric and health's atgard.integrity.

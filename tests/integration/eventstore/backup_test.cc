@@ -139,5 +139,57 @@ TEST(EventStoreBackup, DirectoriesAreCreatedPrivateWhateverTheUmask) {
   }
 }
 
+// A backup on the data directory's file system may not take the disk
+// reserve: refused, naming the directory, its free space and the store's
+// size, before anything is copied; taken once there is room.
+TEST(EventStoreBackup, RefusedWhenItWouldTakeTheDiskReserve) {
+  constexpr uint64_t kMiB = uint64_t{1} << 20;
+  TempDir tmp;
+  std::atomic<uint64_t> available{1000 * kMiB};
+  const std::string backups = tmp.Join("backups");
+  std::vector<std::string> probed;
+  Options options{.path = tmp.Join("live")};
+  options.disk_reserve = DiskReserve::Bytes(64 * kMiB);
+  options.disk_space_probe = []() -> absl::StatusOr<DiskSpace> {
+    return DiskSpace{.available_bytes = 1000 * kMiB,
+                     .total_bytes = 2000 * kMiB};
+  };
+  options.backup_disk_space_probe =
+      [&](const std::string& path) -> absl::StatusOr<DiskSpace> {
+    probed.push_back(path);
+    return DiskSpace{.available_bytes = available.load(),
+                     .total_bytes = 2000 * kMiB};
+  };
+  auto store = OpenOrDie(options);
+  ASSERT_NE(store, nullptr);
+  for (int i = 0; i < 50; ++i) AppendOne(*store, absl::StrCat("case-", i % 3));
+
+  // Room for the store's files (a few KiB), but not above the reserve.
+  available = 64 * kMiB + 1024;
+  absl::Status refused = store->CreateBackup(backups);
+  ASSERT_EQ(refused.code(), absl::StatusCode::kResourceExhausted) << refused;
+  EXPECT_THAT(refused.message(),
+              ::testing::HasSubstr(absl::StrCat("backup directory ", backups,
+                                                ": 64.0 MiB free")));
+  EXPECT_THAT(refused.message(),
+              ::testing::HasSubstr("less than the store's live size of "));
+  EXPECT_THAT(refused.message(),
+              ::testing::HasSubstr("plus the disk reserve of 64.0 MiB"));
+  ASSERT_FALSE(probed.empty());
+  EXPECT_EQ(probed.back(), backups);
+  std::error_code ec;
+  EXPECT_FALSE(
+      std::filesystem::exists(std::filesystem::path(backups) / "meta", ec) &&
+      !std::filesystem::is_empty(std::filesystem::path(backups) / "meta", ec))
+      << "a refused backup wrote a backup";
+
+  available = 1000 * kMiB;
+  ASSERT_TRUE(store->CreateBackup(backups).ok());
+  ASSERT_TRUE(EventStore::RestoreBackup(backups, tmp.Join("restored")).ok());
+  auto restored = OpenOrDie({.path = tmp.Join("restored")});
+  ASSERT_NE(restored, nullptr);
+  EXPECT_EQ(restored->HeadPosition(), store->HeadPosition());
+}
+
 }  // namespace
 }  // namespace atgard::eventstore

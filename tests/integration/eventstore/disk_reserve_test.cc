@@ -9,6 +9,8 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <mutex>
 #include <set>
 #include <string>
@@ -292,6 +294,85 @@ TEST_F(DiskReserveTest, AFillingDiskIsRefusedBeforeItRunsOut) {
   EXPECT_EQ(reopened->HeadPosition(), acknowledged_.size());
   ExpectEveryAcknowledgedEvent(*reopened);
   EXPECT_TRUE(reopened->Verify()->ok);
+}
+
+// The value RocksDB recorded for `name` in the newest OPTIONS file of
+// `dir`; empty if none.
+std::string RecordedOption(const std::string& dir, const std::string& name) {
+  std::string newest;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const std::string file = entry.path().filename().string();
+    if (file.rfind("OPTIONS-", 0) == 0 && file > newest) newest = file;
+  }
+  if (newest.empty()) return "";
+  std::ifstream in(std::filesystem::path(dir) / newest);
+  std::string line;
+  const std::string key = name + "=";
+  while (std::getline(in, line)) {
+    const size_t at = line.find_first_not_of(" \t");
+    if (at != std::string::npos && line.compare(at, key.size(), key) == 0) {
+      return line.substr(at + key.size());
+    }
+  }
+  return "";
+}
+
+// One compaction may not read more than a quarter of the reserve, so that
+// it fits in the reserve next to a flush; a reserve too small for both is
+// reported when the store opens.
+TEST_F(DiskReserveTest, CompactionsAreBoundedByTheReserve) {
+  Options options = StoreOptions();
+  options.disk_reserve = DiskReserve::Bytes(1024 * kMiB);
+  std::vector<std::string> warnings;
+  options.on_disk_reserve_sizing = [&](const std::string& warning) {
+    warnings.push_back(warning);
+  };
+  available_ = 100 * 1024 * kMiB;
+  {
+    auto store = OpenOrDie(options);
+    ASSERT_NE(store, nullptr);
+  }
+  EXPECT_EQ(RecordedOption(tmp_.path(), "max_compaction_bytes"),
+            absl::StrCat(256 * kMiB));
+  EXPECT_TRUE(warnings.empty()) << warnings[0];
+
+  // 64 MiB cannot hold two 64 MiB memtables and a compaction: the bound
+  // stays at one table file, and the store says the reserve is too small.
+  options.disk_reserve = DiskReserve::Bytes(kReserve);
+  {
+    auto store = OpenOrDie(options);
+    ASSERT_NE(store, nullptr);
+  }
+  EXPECT_EQ(RecordedOption(tmp_.path(), "max_compaction_bytes"),
+            absl::StrCat(64 * kMiB));
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_THAT(warnings[0],
+              HasSubstr(absl::StrCat("the disk reserve of 64.0 MiB on ",
+                                     tmp_.path(), " is smaller than 192 MiB")));
+}
+
+// Reader checkpoints are written outside the writer thread; what they
+// write is counted like appends, so that between two looks at the disk
+// they cannot spend the room above the reserve unseen.
+TEST_F(DiskReserveTest, CheckpointsAreCountedAgainstTheReserve) {
+  Options options = StoreOptions();
+  // One look at the disk, at the first append; counting from then on.
+  options.disk_check_interval = absl::Hours(1);
+  available_ = kReserve + 48 * kMiB;
+  auto store = OpenOrDie(options);
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(AppendId(*store, "before").ok());
+  // About 2 x 25 MiB with the write-ahead log and the table.
+  for (int i = 0; i < 100; ++i) {
+    ASSERT_TRUE(
+        store->PutCheckpoint(absl::StrCat(i, std::string(256 << 10, 'r')), 1)
+            .ok());
+  }
+  auto refused = AppendId(*store, "after");
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kResourceExhausted)
+      << refused.status();
+  EXPECT_THAT(refused.status().message(), HasSubstr("reserve of 64.0 MiB"));
+  ExpectEveryAcknowledgedEvent(*store);
 }
 
 }  // namespace
