@@ -76,8 +76,8 @@ absl::Status TimeClaim(const json& claims, const char* name, absl::Time* t,
   *present = it != claims.end();
   if (*present && !ToTime(*it, t)) {
     return Refuse(absl::StrCat("token claim \"", name,
-                               "\" must be a number of seconds since 1970 "
-                               "of at most 1e11 (the year 5138)"));
+                               "\" must be a number (seconds since 1970) "
+                               "of at most 1e11, the year 5138"));
   }
   return absl::OkStatus();
 }
