@@ -7,9 +7,11 @@
 #include <atomic>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <limits>
 #include <list>
 #include <map>
+#include <set>
 #include <system_error>
 #include <thread>
 #include <utility>
@@ -18,6 +20,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
@@ -406,11 +409,12 @@ class StoreCore {
  public:
   StoreCore(Options options, std::string path, std::unique_ptr<rocksdb::DB> db,
             std::unique_ptr<rocksdb::CompactionFilter> filter,
-            const keys::ChainHead& chain, std::unique_ptr<HeadWitness> witness,
-            RecoveryReport recovery)
+            std::unique_ptr<WalTracker> tracker, const keys::ChainHead& chain,
+            std::unique_ptr<HeadWitness> witness, RecoveryReport recovery)
       : options_(std::move(options)),
         path_(std::move(path)),
         filter_(std::move(filter)),
+        tracker_(std::move(tracker)),
         witness_(std::move(witness)),
         recovery_(std::move(recovery)),
         db_(std::move(db)),
@@ -657,6 +661,9 @@ class StoreCore {
   const std::string path_;
   // Must outlive db_.
   const std::unique_ptr<rocksdb::CompactionFilter> filter_;
+  // The log replay's filter, whose address RocksDB keeps in its options:
+  // must outlive db_ too.
+  const std::unique_ptr<WalTracker> tracker_;
   // Null when read-only. Written by the writer thread only.
   const std::unique_ptr<HeadWitness> witness_;
   const RecoveryReport recovery_;
@@ -1971,61 +1978,80 @@ bool Subscription::NotifyWhenAvailable(std::function<void()> callback) {
 
 // ---------------------------------------------------------------------------
 
-absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(
-    const Options& options_in) {
-  Options options = options_in;
-  if (!options.clock) options.clock = [] { return absl::Now(); };
-  if (options.command_id_retention <= absl::ZeroDuration()) {
-    return absl::InvalidArgumentError("command_id_retention must be positive");
-  }
-  if (options.max_events_per_append == 0 || options.max_batch_appends == 0 ||
-      options.max_stream_id_bytes == 0 || options.max_command_id_bytes == 0) {
-    return absl::InvalidArgumentError("event store limits must be positive");
-  }
+namespace {
 
-  if (options.read_only) options.create_if_missing = false;
-  const fs::path dir(options.path);
-  const std::string where = absl::StrCat("data directory ", dir.string());
-  bool fresh = false;
-  if (absl::Status s = CheckDirectory(dir, options.create_if_missing,
-                                      !options.read_only, &fresh);
-      !s.ok()) {
-    return s;
-  }
+// What OpenAndCheck() found in the store.
+struct StoreState {
+  keys::ChainHead chain;
+  RecoveryReport recovery;
+};
 
-  auto filter = std::make_unique<CommandRetentionFilter>(
-      options.clock, options.command_id_retention);
-  rocksdb::Options db_options;
-  db_options.create_if_missing = fresh;
-  if (options.env != nullptr) db_options.env = options.env;
-  db_options.compaction_filter = filter.get();
-  db_options.max_background_jobs = 2;
-  db_options.level_compaction_dynamic_level_bytes = true;
-  db_options.write_buffer_size = 64 << 20;
-  db_options.memtable_insert_with_hint_prefix_extractor =
-      std::make_shared<InsertHintPrefix>();
-  // One writer thread inserts into the memtable (checkpoints aside), and
-  // insertion hints work only for writes that are not concurrent.
-  db_options.allow_concurrent_memtable_write = false;
-  // Idempotency and stream-head lookups are point reads that mostly miss
-  // (a new command id, a new stream): bloom filters answer those cheaply,
-  // in the memtable and in the tables.
-  db_options.memtable_prefix_bloom_size_ratio = 0.02;
-  db_options.memtable_whole_key_filtering = true;
-  rocksdb::BlockBasedTableOptions table;
-  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-  table.block_cache = rocksdb::NewLRUCache(64 << 20);
-  db_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  // A torn tail (an incomplete last record: a write cut off by a crash) is
-  // dropped; a record that fails its checksum fails the open. The default,
-  // kPointInTimeRecovery, would drop everything from the damage on and
-  // open as if the log were shorter (see eventstore/recovery.h).
-  db_options.wal_recovery_mode =
-      rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
-  WalTracker tracker;
-  db_options.wal_filter = &tracker;
+// The name of the MANIFEST that CURRENT names; "the MANIFEST" if unknown.
+std::string CurrentManifest(const fs::path& dir) {
+  std::ifstream in(dir / "CURRENT");
+  std::string name;
+  if (!std::getline(in, name) || name.empty()) return "the MANIFEST";
+  return name;
+}
+
+// Every table and log in the directory must be one the MANIFEST knows of:
+// a read-write open deletes the others, with whatever they hold. A table
+// it does not list, or a log older than the oldest one it still needs,
+// means it lost track of data (a MANIFEST cut short, say).
+absl::Status CheckFilesKnown(rocksdb::DB& db, const fs::path& dir,
+                             const std::string& where) {
+  std::vector<rocksdb::LiveFileMetaData> live;
+  db.GetLiveFilesMetaData(&live);
+  std::set<std::string> tables;
+  for (const rocksdb::LiveFileMetaData& f : live) {
+    tables.insert(fs::path(f.name).filename().string());
+  }
+  uint64_t min_log = 0;
+  const bool know_min_log =
+      db.GetIntProperty(rocksdb::DB::Properties::kMinLogNumberToKeep, &min_log);
+  std::vector<std::string> unknown;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (absl::EndsWith(name, ".sst")) {
+      if (tables.count(name) == 0) unknown.push_back(name);
+    } else if (absl::EndsWith(name, ".log") && know_min_log) {
+      uint64_t number = 0;
+      if (absl::SimpleAtoi(name.substr(0, name.size() - 4), &number) &&
+          number < min_log) {
+        unknown.push_back(name);
+      }
+    }
+  }
+  if (ec) {
+    return absl::PermissionDeniedError(
+        absl::StrCat(where, " cannot be listed: ", ec.message()));
+  }
+  if (unknown.empty()) return absl::OkStatus();
+  std::sort(unknown.begin(), unknown.end());
+  return absl::DataLossError(absl::StrCat(
+      where, ": ", CurrentManifest(dir), " does not list ",
+      absl::StrJoin(unknown, ", "),
+      ": it has lost track of data those files may hold (a damaged or "
+      "cut MANIFEST?). The store refuses to open and changed nothing: "
+      "restore the latest backup, or salvage the intact part deliberately "
+      "(see the operations guide)"));
+}
+
+// Opens the database (read-only: replaying the log into memory and
+// changing no file) and checks what it recovered against the store's own
+// records: the format, the chain head, the clean-stop record, the witness
+// and, read-only, that the MANIFEST knows every table and log. Only a
+// read-write open of a fresh or format-less store writes (the format).
+absl::Status OpenAndCheck(const rocksdb::Options& base, const fs::path& dir,
+                          const std::string& where, bool read_only, bool fresh,
+                          WalTracker* tracker,
+                          std::unique_ptr<rocksdb::DB>* out,
+                          StoreState* state) {
+  rocksdb::Options db_options = base;
+  db_options.wal_filter = tracker;
   std::shared_ptr<rocksdb::Logger> rocks_log;
-  if (!options.read_only) {
+  if (!read_only) {
     // RocksDB's own LOG, seen on its way for the lines that name damage.
     rocksdb::CreateLoggerFromOptions(dir.string(), db_options, &rocks_log)
         .PermitUncheckedError();
@@ -2035,16 +2061,24 @@ absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(
 
   rocksdb::DB* raw = nullptr;
   rocksdb::Status rs =
-      options.read_only
-          ? rocksdb::DB::OpenForReadOnly(db_options, dir.string(), &raw)
-          : rocksdb::DB::Open(db_options, dir.string(), &raw);
-  db_options.wal_filter = nullptr;
+      read_only ? rocksdb::DB::OpenForReadOnly(db_options, dir.string(), &raw)
+                : rocksdb::DB::Open(db_options, dir.string(), &raw);
   if (rs.IsCorruption()) {
     return absl::DataLossError(absl::StrCat(
-        where, ": ", DescribeOpenCorruption(rs.ToString(), *logger, tracker)));
+        where, ": ", DescribeOpenCorruption(rs.ToString(), *logger, *tracker)));
+  }
+  if (rs.IsPathNotFound()) {
+    // A file that CURRENT or the MANIFEST names is gone.
+    return absl::DataLossError(absl::StrCat(
+        where,
+        ": a file the store's records name is missing: ", rs.ToString()));
   }
   if (!rs.ok()) return FromRocks(rs, where);
   std::unique_ptr<rocksdb::DB> db(raw);
+
+  if (read_only) {
+    if (absl::Status s = CheckFilesKnown(*db, dir, where); !s.ok()) return s;
+  }
 
   std::string value;
   rs = db->Get(rocksdb::ReadOptions(), keys::FormatKey(), &value);
@@ -2063,7 +2097,7 @@ absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(
                          "files are damaged"));
       }
     }
-    if (!options.read_only) {
+    if (!read_only) {
       rocksdb::WriteOptions sync;
       sync.sync = true;
       rs = db->Put(sync, keys::FormatKey(), keys::kFormatValue);
@@ -2156,10 +2190,100 @@ absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(
   }
   recovery.clean_stop = claims[0].second.has_value() &&
                         claims[0].second->position == chain.position;
-  recovery.torn_tail_bytes = TornTailBytes(tracker);
+  recovery.torn_tail_bytes = TornTailBytes(*tracker);
   if (recovery.torn_tail_bytes > 0) {
-    recovery.torn_tail_file = fs::path(tracker.last_file()).filename();
+    recovery.torn_tail_file = fs::path(tracker->last_file()).filename();
   }
+  state->chain = chain;
+  state->recovery = std::move(recovery);
+  *out = std::move(db);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(
+    const Options& options_in) {
+  Options options = options_in;
+  if (!options.clock) options.clock = [] { return absl::Now(); };
+  if (options.command_id_retention <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("command_id_retention must be positive");
+  }
+  if (options.max_events_per_append == 0 || options.max_batch_appends == 0 ||
+      options.max_stream_id_bytes == 0 || options.max_command_id_bytes == 0) {
+    return absl::InvalidArgumentError("event store limits must be positive");
+  }
+
+  if (options.read_only) options.create_if_missing = false;
+  const fs::path dir(options.path);
+  const std::string where = absl::StrCat("data directory ", dir.string());
+  bool fresh = false;
+  if (absl::Status s = CheckDirectory(dir, options.create_if_missing,
+                                      !options.read_only, &fresh);
+      !s.ok()) {
+    return s;
+  }
+
+  auto filter = std::make_unique<CommandRetentionFilter>(
+      options.clock, options.command_id_retention);
+  rocksdb::Options db_options;
+  db_options.create_if_missing = fresh;
+  if (options.env != nullptr) db_options.env = options.env;
+  db_options.compaction_filter = filter.get();
+  db_options.max_background_jobs = 2;
+  db_options.level_compaction_dynamic_level_bytes = true;
+  db_options.write_buffer_size = 64 << 20;
+  db_options.memtable_insert_with_hint_prefix_extractor =
+      std::make_shared<InsertHintPrefix>();
+  // One writer thread inserts into the memtable (checkpoints aside), and
+  // insertion hints work only for writes that are not concurrent.
+  db_options.allow_concurrent_memtable_write = false;
+  // Idempotency and stream-head lookups are point reads that mostly miss
+  // (a new command id, a new stream): bloom filters answer those cheaply,
+  // in the memtable and in the tables.
+  db_options.memtable_prefix_bloom_size_ratio = 0.02;
+  db_options.memtable_whole_key_filtering = true;
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.block_cache = rocksdb::NewLRUCache(64 << 20);
+  db_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  // A torn tail (an incomplete last record: a write cut off by a crash) is
+  // dropped; a record that fails its checksum fails the open. The default,
+  // kPointInTimeRecovery, would drop everything from the damage on and
+  // open as if the log were shorter (see eventstore/recovery.h).
+  db_options.wal_recovery_mode =
+      rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+
+  // Two phases. A read-write open of RocksDB changes the directory before
+  // any of the checks below can run: it flushes the replayed log into a
+  // new table, deletes the log, the old MANIFEST and every table the
+  // MANIFEST does not list, and writes a new MANIFEST, OPTIONS and LOG.
+  // So an existing store is first opened read-only (the log is replayed
+  // into memory, no file is written or deleted) and checked; only a store
+  // that passes every check is reopened read-write. A refused open leaves
+  // every file as it was. A fresh directory holds nothing to protect.
+  std::unique_ptr<WalTracker> tracker;
+  std::unique_ptr<rocksdb::DB> db;
+  StoreState state;
+  if (!fresh) {
+    tracker = std::make_unique<WalTracker>();
+    absl::Status s = OpenAndCheck(db_options, dir, where, /*read_only=*/true,
+                                  /*fresh=*/false, tracker.get(), &db, &state);
+    if (!s.ok()) return s;
+  }
+  RecoveryReport recovery = state.recovery;
+  if (!options.read_only) {
+    // The read-only handle (and its tracker) goes before the read-write
+    // open replays the same log again with a tracker of its own.
+    db.reset();
+    tracker = std::make_unique<WalTracker>();
+    absl::Status s = OpenAndCheck(db_options, dir, where, /*read_only=*/false,
+                                  fresh, tracker.get(), &db, &state);
+    if (!s.ok()) return s;
+    // The first phase saw the log before the read-write open flushed it.
+    if (fresh) recovery = state.recovery;
+  }
+  const keys::ChainHead chain = state.chain;
 
   std::unique_ptr<HeadWitness> witness;
   if (!options.read_only) {
@@ -2171,8 +2295,8 @@ absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(
   }
 
   auto core = std::make_shared<internal::StoreCore>(
-      std::move(options), dir.string(), std::move(db), std::move(filter), chain,
-      std::move(witness), std::move(recovery));
+      std::move(options), dir.string(), std::move(db), std::move(filter),
+      std::move(tracker), chain, std::move(witness), std::move(recovery));
   return std::unique_ptr<EventStore>(new EventStore(std::move(core)));
 }
 

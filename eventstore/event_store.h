@@ -498,18 +498,31 @@ class EventStore {
   //                        or holds a store of an unknown format version;
   //   PERMISSION_DENIED    the directory cannot be created or written;
   //   DATA_LOSS            acknowledged data is damaged or missing: a
-  //                        write-ahead log record fails its checksum (the
-  //                        message names the file, the offset where its
-  //                        intact records end and the last position read
-  //                        intact), the log ends before the head recorded
-  //                        at the last clean stop or after the last synced
-  //                        commit, or the hash-chain head and the log
-  //                        disagree. Nothing is changed: restore a backup
-  //                        or salvage deliberately (Salvage()). (A
-  //                        torn log tail that was never acknowledged is
-  //                        dropped, see Recovery().)
+  //                        write-ahead log record fails its checksum, or
+  //                        the log has a hole (records missing in its
+  //                        middle, or a log other than the last cut short;
+  //                        the message names the file, the offset where
+  //                        its intact records end and the last position
+  //                        read intact), the log ends before the head
+  //                        recorded at the last clean stop or after the
+  //                        last synced commit, the hash-chain head and the
+  //                        log disagree, a table or the MANIFEST is damaged
+  //                        or missing, or the MANIFEST does not list a
+  //                        table or log in the directory (it lost track of
+  //                        data: the message names the MANIFEST and the
+  //                        files). Restore a backup or salvage deliberately
+  //                        (Salvage()). (A torn log tail that was never
+  //                        acknowledged is dropped, see Recovery().)
   //   INVALID_ARGUMENT     an option is out of range;
   //   other                RocksDB could not open or recover the database.
+  //
+  // A refused open of an existing store changes no file in the directory:
+  // the store is first opened read-only (RocksDB replays the log into
+  // memory and writes or deletes nothing) and every check above runs
+  // there; only a store that passes them all is reopened read-write, and
+  // only then does RocksDB flush the replayed log, delete obsolete files
+  // and write a new MANIFEST, OPTIONS and LOG. Opening an existing store
+  // therefore replays its log twice (read_only: once).
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<EventStore>> Open(
       const Options& options);
 
