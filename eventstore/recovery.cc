@@ -57,6 +57,15 @@ class ChainHeadFinder : public rocksdb::WriteBatch::Handler {
   const std::string chain_key_ = keys::ChainKey();
 };
 
+// RocksDB's fixed-width integers are little-endian.
+uint64_t LittleEndian(const char* p, int bytes) {
+  uint64_t value = 0;
+  for (int i = bytes - 1; i >= 0; --i) {
+    value = (value << 8) | static_cast<uint8_t>(p[i]);
+  }
+  return value;
+}
+
 std::string FileName(const std::string& path) {
   return std::filesystem::path(path).filename().string();
 }
@@ -108,6 +117,18 @@ rocksdb::WalFilter::WalProcessingOption WalTracker::LogRecordFound(
     const rocksdb::WriteBatch& batch, rocksdb::WriteBatch* /*new_batch*/,
     bool* batch_changed) {
   *batch_changed = false;
+  // Past a hole nothing counts as read intact.
+  if (!violation_.empty()) return WalProcessingOption::kCorruptedRecord;
+  if (!last_file_.empty() && log_number != log_number_ &&
+      end_offset_ != file_size_) {
+    // The previous log is not the last one: a cut in it is not a torn
+    // tail but a hole in the middle of the log.
+    return Violation(absl::StrCat(
+        "the write-ahead log ", FileName(last_file_), " is ", file_size_,
+        " bytes long but its intact records end at byte offset ", end_offset_,
+        ", and it is not the last log (", FileName(log_file_name),
+        " follows)"));
+  }
   if (last_file_.empty() || log_number != log_number_) {
     log_number_ = log_number;
     last_file_ = log_file_name;
@@ -118,6 +139,24 @@ rocksdb::WalFilter::WalProcessingOption WalTracker::LogRecordFound(
     file_size_ =
         stat(log_file_name.c_str(), &st) == 0 ? uint64_t(st.st_size) : 0;
   }
+  // A write batch starts with its sequence number (8 bytes) and the
+  // number of its operations (4 bytes), each using one sequence number.
+  const std::string& data = batch.Data();
+  if (data.size() < 12) {
+    return Violation(absl::StrCat(
+        "the write-ahead log ", FileName(last_file_),
+        " holds a malformed record after byte offset ", end_offset_));
+  }
+  const uint64_t sequence = LittleEndian(data.data(), 8);
+  const uint64_t count = LittleEndian(data.data() + 8, 4);
+  if (next_sequence_ != 0 && sequence != next_sequence_) {
+    return Violation(
+        absl::StrCat("the write-ahead log ", FileName(last_file_),
+                     " skips from sequence number ", next_sequence_, " to ",
+                     sequence, " after byte offset ", end_offset_,
+                     " (records in the middle of the log are missing)"));
+  }
+  next_sequence_ = sequence + count;
   // Where the writer put this record's fragments.
   uint64_t left = batch.GetDataSize();
   bool first = true;
@@ -141,9 +180,28 @@ rocksdb::WalFilter::WalProcessingOption WalTracker::LogRecordFound(
   return WalProcessingOption::kContinueProcessing;
 }
 
+rocksdb::WalFilter::WalProcessingOption WalTracker::Violation(
+    std::string what) {
+  if (violation_.empty()) violation_ = std::move(what);
+  return WalProcessingOption::kCorruptedRecord;
+}
+
 std::string DescribeOpenCorruption(const std::string& rocks_message,
                                    const RecoveryLogger& logger,
                                    const WalTracker& tracker) {
+  if (!tracker.violation().empty()) {
+    std::string message = tracker.violation();
+    if (tracker.last_position() != 0) {
+      absl::StrAppend(&message, "; the last position read intact is ",
+                      tracker.last_position(),
+                      " and acknowledged events after it may be lost");
+    }
+    absl::StrAppend(&message,
+                    ". The store refuses to open: restore the latest backup, "
+                    "or salvage the intact part deliberately (see the "
+                    "operations guide)");
+    return message;
+  }
   const std::vector<std::string> dropped = logger.Dropped();
   if (dropped.empty()) return rocks_message;
   // "<path>: dropping <n> bytes; <reason>"

@@ -4,7 +4,12 @@
 //
 // RocksDB replays the write-ahead log with kTolerateCorruptedTailRecords:
 // an incomplete record at the end of the log is dropped, any record that
-// fails its checksum makes the open fail. What a cut before the last
+// fails its checksum makes the open fail. Two kinds of damage that mode
+// lets through silently are caught by WalTracker (below): a record header
+// zeroed in the middle of a log (RocksDB drops the rest of that 32 KiB
+// block and goes on with the next) and a log other than the last one cut
+// short; both break the run of sequence numbers or leave a non-last log
+// shorter than its file. What a cut before the last
 // acknowledged record or a deleted log would hide, the store learns from
 // two records of the acknowledged head kept outside the log:
 //   - the stop record (keys.h, 0x00 "stopped"), written and flushed into
@@ -60,6 +65,16 @@ class RecoveryLogger : public rocksdb::Logger {
 
 // Follows the replay of the write-ahead log: the last file read, where its
 // last intact record ends, and the last chain head that the replay met.
+// One instance follows one replay (one open). It also checks that the
+// replay has no hole: each batch's sequence number must be the previous
+// batch's sequence number plus its count, and every log but the last must
+// have been read to its end. On the first violation it answers
+// kCorruptedRecord, which makes RocksDB fail the open with a corruption
+// (under kTolerateCorruptedTailRecords), and keeps a description naming
+// the file and offset (violation()).
+//
+// RocksDB keeps the filter's address in the database's immutable options:
+// the tracker must outlive the database it was given to.
 class WalTracker : public rocksdb::WalFilter {
  public:
   WalProcessingOption LogRecordFound(unsigned long long log_number,
@@ -77,19 +92,27 @@ class WalTracker : public rocksdb::WalFilter {
   uint64_t file_size() const { return file_size_; }
   // Position of the last chain head replayed; 0 if none.
   uint64_t last_position() const { return last_position_; }
+  // Empty unless the replay had a hole: then what was missing, and where.
+  const std::string& violation() const { return violation_; }
 
  private:
+  WalProcessingOption Violation(std::string what);
+
   unsigned long long log_number_ = 0;
   std::string last_file_;
   uint64_t end_offset_ = 0;
   uint64_t block_offset_ = 0;
   uint64_t file_size_ = 0;
   uint64_t last_position_ = 0;
+  // The sequence number the next batch must carry; 0 before the first.
+  uint64_t next_sequence_ = 0;
+  std::string violation_;
 };
 
 // The message for an open that RocksDB refused with a corruption, naming
 // the damaged log file, the offset where the intact records end, and the
-// last position the replay read intact, when they are known.
+// last position the replay read intact, when they are known. A hole that
+// the tracker found (violation()) is described in its own words.
 std::string DescribeOpenCorruption(const std::string& rocks_message,
                                    const RecoveryLogger& logger,
                                    const WalTracker& tracker);

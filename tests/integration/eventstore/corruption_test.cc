@@ -10,15 +10,20 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "eventstore/event_store.h"
+#include "rocksdb/env.h"
+#include "rocksdb/file_system.h"
 #include "tests/integration/eventstore/damage_util.h"
 #include "tests/integration/eventstore/store_test_util.h"
 #include "tests/support/temp_dir.h"
@@ -164,8 +169,8 @@ TEST_P(CorruptionTest, OpensIntactOrRefusesNeverLosesSilently) {
   if (c.stop == Stop::kClean && c.kind == Kind::kWal &&
       c.damage != Damage::kDelete) {
     GTEST_SKIP() << "after a clean stop the write-ahead log is empty: there "
-                    "is no byte to flip or cut (CorruptionWal damages a "
-                    "log that holds events)";
+                    "is no byte to flip or cut (CorruptionWal and "
+                    "CorruptionWalHole damage logs that hold events)";
   }
   const std::string dir = Prepare(c.stop);
   ASSERT_FALSE(dir.empty());
@@ -335,6 +340,162 @@ TEST(CorruptionManifest, CutShortIsNamedAndNothingIsDeleted) {
               HasSubstr(manifest.filename().string()));
   EXPECT_THAT(reopened.status().message(),
               HasSubstr(table.filename().string()));
+  EXPECT_EQ(Changed(before, Snapshot(image)), "");
+}
+
+// Appends `position` (the store is at position - 1) with a payload of
+// `length` bytes.
+void AppendSized(EventStore& store, uint64_t position, size_t length) {
+  auto r =
+      store.Append(absl::StrCat("case-", position % 7), ExpectedVersion::Any(),
+                   {testing::Event("Happened", std::string(length, 'y'))},
+                   absl::StrCat("cmd-", position), testing::Meta());
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->last_position, position);
+}
+
+// A record header zeroed in the middle of the log: RocksDB, tolerating a
+// torn tail, drops the rest of that 32 KiB block and, when the next block
+// starts with a whole record, goes on from there without a word. The
+// sequence numbers then skip, and the open is refused, naming the log and
+// the last position read intact, changing nothing.
+TEST(CorruptionWalHole, ZeroedHeaderInTheMiddleIsRefused) {
+  constexpr uint64_t kBlock = 32768;
+  TempDir tmp;
+  const std::string dir = tmp.Join("store");
+  auto store = OpenOrDie({.path = dir});
+  ASSERT_NE(store, nullptr);
+  Fill(*store, 1, 100);
+  const fs::path wal = Newest(dir, Kind::kWal);
+  // The size of one record of Payload().
+  uint64_t before = fs::file_size(wal);
+  Fill(*store, 101, 101);
+  const uint64_t record = fs::file_size(wal) - before;
+  ASSERT_LT(before % kBlock + record, kBlock) << "pick another position";
+  // Standard records until the block has room for two to three more.
+  uint64_t position = 101;
+  while (kBlock - fs::file_size(wal) % kBlock >= 3 * record + 100) {
+    Fill(*store, position + 1, position + 1);
+    ++position;
+  }
+  const uint64_t room = kBlock - fs::file_size(wal) % kBlock;
+  // The record whose header is zeroed, then one sized to end 3 bytes
+  // before the block does (too few for a header: padding), so that the
+  // next block starts with a whole record.
+  const uint64_t at = fs::file_size(wal);
+  const uint64_t zeroed = position + 1;
+  Fill(*store, zeroed, zeroed);
+  AppendSized(*store, zeroed + 1, Payload(1).size() + (room - 2 * record - 3));
+  ASSERT_EQ(fs::file_size(wal) % kBlock, kBlock - 3)
+      << "the sized record did not end where planned";
+  Fill(*store, zeroed + 2, zeroed + 200);
+  CopyDirectory(dir, tmp.Join("image"));
+  store.reset();
+
+  const std::string image = tmp.Join("image");
+  const fs::path damaged = fs::path(image) / wal.filename();
+  std::string bytes = ReadFile(damaged);
+  bytes.replace(at, 7, std::string(7, '\0'));
+  WriteFile(damaged, bytes);
+  const std::map<std::string, std::string> files = Snapshot(image);
+
+  auto reopened = EventStore::Open({.path = image});
+  std::printf("refused: %s\n", reopened.status().ToString().c_str());
+  ASSERT_EQ(reopened.status().code(), absl::StatusCode::kDataLoss)
+      << reopened.status();
+  EXPECT_THAT(
+      reopened.status().message(),
+      HasSubstr(absl::StrCat("the write-ahead log ", wal.filename().string())));
+  EXPECT_THAT(
+      reopened.status().message(),
+      HasSubstr(absl::StrCat("the last position read intact is ", zeroed - 1)));
+  EXPECT_EQ(Changed(files, Snapshot(image)), "");
+}
+
+// Holds back the creation of table files while armed: a flush then waits
+// with its log switched but not yet obsolete, so two logs are live.
+class HoldTablesFileSystem : public rocksdb::FileSystemWrapper {
+ public:
+  explicit HoldTablesFileSystem(std::shared_ptr<rocksdb::FileSystem> base)
+      : rocksdb::FileSystemWrapper(std::move(base)) {}
+  const char* Name() const override { return "HoldTablesFileSystem"; }
+
+  rocksdb::IOStatus NewWritableFile(
+      const std::string& name, const rocksdb::FileOptions& options,
+      std::unique_ptr<rocksdb::FSWritableFile>* result,
+      rocksdb::IODebugContext* dbg) override {
+    if (absl::EndsWith(name, ".sst")) {
+      std::unique_lock<std::mutex> l(mu_);
+      held_ = true;
+      cv_.notify_all();
+      cv_.wait(l, [this] { return !hold_; });
+    }
+    return target()->NewWritableFile(name, options, result, dbg);
+  }
+
+  void Hold() {
+    std::lock_guard<std::mutex> l(mu_);
+    hold_ = true;
+  }
+  void WaitUntilHeld() {
+    std::unique_lock<std::mutex> l(mu_);
+    cv_.wait(l, [this] { return held_; });
+  }
+  void Release() {
+    std::lock_guard<std::mutex> l(mu_);
+    hold_ = false;
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool hold_ = false;
+  bool held_ = false;
+};
+
+// A log that is not the last one cut short: RocksDB, tolerating a torn
+// tail, takes its end for one; but acknowledged events follow in the next
+// log. The open is refused, naming the cut log, changing nothing.
+TEST(CorruptionWalHole, CutLogThatIsNotTheLastIsRefused) {
+  TempDir tmp;
+  const std::string dir = tmp.Join("store");
+  auto fs =
+      std::make_shared<HoldTablesFileSystem>(rocksdb::FileSystem::Default());
+  std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(fs);
+  auto store = OpenOrDie({.path = dir, .env = env.get()});
+  ASSERT_NE(store, nullptr);
+  Fill(*store, 1, 300);
+  const fs::path first = Newest(dir, Kind::kWal);
+  fs->Hold();
+  std::thread compact([&] { EXPECT_TRUE(store->CompactAll().ok()); });
+  fs->WaitUntilHeld();
+  Fill(*store, 301, 320);
+  CopyDirectory(dir, tmp.Join("image"));
+  fs->Release();
+  compact.join();
+  store.reset();
+
+  const std::string image = tmp.Join("image");
+  std::vector<std::string> logs;
+  for (const auto& entry : fs::directory_iterator(image)) {
+    if (IsKind(entry.path().filename().string(), Kind::kWal)) {
+      logs.push_back(entry.path().filename().string());
+    }
+  }
+  ASSERT_EQ(logs.size(), 2u) << "the flush did not leave two live logs";
+  const fs::path cut = fs::path(image) / first.filename();
+  const std::string bytes = ReadFile(cut);
+  WriteFile(cut, bytes.substr(0, bytes.size() / 2));
+  const std::map<std::string, std::string> before = Snapshot(image);
+
+  auto reopened = EventStore::Open({.path = image});
+  std::printf("refused: %s\n", reopened.status().ToString().c_str());
+  ASSERT_EQ(reopened.status().code(), absl::StatusCode::kDataLoss)
+      << reopened.status();
+  EXPECT_THAT(reopened.status().message(),
+              HasSubstr(absl::StrCat("the write-ahead log ",
+                                     first.filename().string())));
   EXPECT_EQ(Changed(before, Snapshot(image)), "");
 }
 
