@@ -20,7 +20,6 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
@@ -33,6 +32,7 @@
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/options.h"
 #include "rocksdb/slice_transform.h"
+#include "rocksdb/sst_file_reader.h"
 #include "rocksdb/table.h"
 #include "rocksdb/utilities/backup_engine.h"
 #include "rocksdb/write_batch.h"
@@ -1994,55 +1994,78 @@ std::string CurrentManifest(const fs::path& dir) {
   return name;
 }
 
-// Every table and log in the directory must be one the MANIFEST knows of:
-// a read-write open deletes the others, with whatever they hold. A table
-// it does not list, or a log older than the oldest one it still needs,
-// means it lost track of data (a MANIFEST cut short, say).
-absl::Status CheckFilesKnown(rocksdb::DB& db, const fs::path& dir,
-                             const std::string& where) {
+// Whether every event in the table `path` (one the MANIFEST does not list)
+// is also in `db`, byte for byte. A crash in the middle of a flush or a
+// compaction leaves such a table behind, holding nothing that is not also
+// in the log or in the tables it was compacted from; a MANIFEST that lost
+// track of a table does not. A table that cannot be read at all was still
+// being written: RocksDB never used it.
+absl::Status CheckUnlistedTable(const rocksdb::Options& options,
+                                rocksdb::DB& db, const fs::path& path,
+                                const std::string& where,
+                                const std::string& manifest) {
+  rocksdb::SstFileReader reader(options);
+  if (!reader.Open(path.string()).ok()) return absl::OkStatus();
+  std::unique_ptr<rocksdb::Iterator> it(
+      reader.NewIterator(rocksdb::ReadOptions()));
+  std::string value;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    uint64_t position = 0;
+    if (!keys::ParseEventKey(ToView(it->key()), &position)) continue;
+    rocksdb::Status rs = db.Get(rocksdb::ReadOptions(), it->key(), &value);
+    if (rs.ok() && value == it->value().ToString()) continue;
+    if (!rs.ok() && !rs.IsNotFound()) return FromRocks(rs, where);
+    return absl::DataLossError(absl::StrCat(
+        where, ": ", manifest, " does not list ", path.filename().string(),
+        ", which holds position ", position,
+        " that the store does not otherwise hold: the MANIFEST has lost "
+        "track of data (damaged or cut?). The store refuses to open and "
+        "changed nothing: restore the latest backup, or salvage the intact "
+        "part deliberately (see the operations guide)"));
+  }
+  return absl::OkStatus();
+}
+
+// Every table in the directory must be one the MANIFEST lists, or hold
+// nothing the store would miss: a read-write open deletes the others,
+// with whatever they hold (see CheckUnlistedTable()).
+absl::Status CheckFilesKnown(const rocksdb::Options& options, rocksdb::DB& db,
+                             const fs::path& dir, const std::string& where) {
   std::vector<rocksdb::LiveFileMetaData> live;
   db.GetLiveFilesMetaData(&live);
   std::set<std::string> tables;
   for (const rocksdb::LiveFileMetaData& f : live) {
     tables.insert(fs::path(f.name).filename().string());
   }
-  uint64_t min_log = 0;
-  const bool know_min_log =
-      db.GetIntProperty(rocksdb::DB::Properties::kMinLogNumberToKeep, &min_log);
-  std::vector<std::string> unknown;
+  std::vector<fs::path> unlisted;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     const std::string name = entry.path().filename().string();
-    if (absl::EndsWith(name, ".sst")) {
-      if (tables.count(name) == 0) unknown.push_back(name);
-    } else if (absl::EndsWith(name, ".log") && know_min_log) {
-      uint64_t number = 0;
-      if (absl::SimpleAtoi(name.substr(0, name.size() - 4), &number) &&
-          number < min_log) {
-        unknown.push_back(name);
-      }
+    if (absl::EndsWith(name, ".sst") && tables.count(name) == 0) {
+      unlisted.push_back(entry.path());
     }
   }
   if (ec) {
     return absl::PermissionDeniedError(
         absl::StrCat(where, " cannot be listed: ", ec.message()));
   }
-  if (unknown.empty()) return absl::OkStatus();
-  std::sort(unknown.begin(), unknown.end());
-  return absl::DataLossError(absl::StrCat(
-      where, ": ", CurrentManifest(dir), " does not list ",
-      absl::StrJoin(unknown, ", "),
-      ": it has lost track of data those files may hold (a damaged or "
-      "cut MANIFEST?). The store refuses to open and changed nothing: "
-      "restore the latest backup, or salvage the intact part deliberately "
-      "(see the operations guide)"));
+  std::sort(unlisted.begin(), unlisted.end());
+  for (const fs::path& table : unlisted) {
+    if (absl::Status s =
+            CheckUnlistedTable(options, db, table, where, CurrentManifest(dir));
+        !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
 }
 
 // Opens the database (read-only: replaying the log into memory and
 // changing no file) and checks what it recovered against the store's own
 // records: the format, the chain head, the clean-stop record, the witness
-// and, read-only, that the MANIFEST knows every table and log. Only a
-// read-write open of a fresh or format-less store writes (the format).
+// and, read-only, that no table the MANIFEST does not list holds events
+// the store would lose. Only a read-write open of a fresh or format-less
+// store writes (the format).
 absl::Status OpenAndCheck(const rocksdb::Options& base, const fs::path& dir,
                           const std::string& where, bool read_only, bool fresh,
                           WalTracker* tracker,
@@ -2077,7 +2100,10 @@ absl::Status OpenAndCheck(const rocksdb::Options& base, const fs::path& dir,
   std::unique_ptr<rocksdb::DB> db(raw);
 
   if (read_only) {
-    if (absl::Status s = CheckFilesKnown(*db, dir, where); !s.ok()) return s;
+    if (absl::Status s = CheckFilesKnown(db_options, *db, dir, where);
+        !s.ok()) {
+      return s;
+    }
   }
 
   std::string value;

@@ -507,12 +507,16 @@ class EventStore {
   //                        recorded at the last clean stop or after the
   //                        last synced commit, the hash-chain head and the
   //                        log disagree, a table or the MANIFEST is damaged
-  //                        or missing, or the MANIFEST does not list a
-  //                        table or log in the directory (it lost track of
-  //                        data: the message names the MANIFEST and the
-  //                        files). Restore a backup or salvage deliberately
-  //                        (Salvage()). (A torn log tail that was never
-  //                        acknowledged is dropped, see Recovery().)
+  //                        or missing, or a table in the directory that
+  //                        the MANIFEST does not list holds events the
+  //                        store does not otherwise hold (it lost track of
+  //                        data: the message names the MANIFEST, the table
+  //                        and a position; a table left by a crash in the
+  //                        middle of a flush or compaction holds nothing
+  //                        else and is no damage). Restore a backup or
+  //                        salvage deliberately (Salvage()). (A torn log
+  //                        tail that was never acknowledged is dropped,
+  //                        see Recovery().)
   //   INVALID_ARGUMENT     an option is out of range;
   //   other                RocksDB could not open or recover the database.
   //
