@@ -2186,7 +2186,7 @@ absl::Status OpenAndCheck(const rocksdb::Options& base, const fs::path& dir,
     return FromRocks(rs, where);
   }
   absl::StatusOr<std::optional<keys::ChainHead>> witnessed =
-      HeadWitness::Read(dir.string());
+      HeadWitness::Read(dir.string(), &recovery.witness_zeroed);
   if (!witnessed.ok()) return witnessed.status();
   const std::pair<const char*, std::optional<keys::ChainHead>> claims[] = {
       {"the last clean stop",

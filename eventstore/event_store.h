@@ -291,6 +291,10 @@ struct RecoveryReport {
   // the torn tail of a write cut off by a crash, never acknowledged.
   uint64_t torn_tail_bytes = 0;
   std::string torn_tail_file;
+  // True if the head witness file held only zero bytes (a power cut before
+  // its first write reached the disk): it was taken as absent, so the open
+  // could not check the log against the last synced commit.
+  bool witness_zeroed = false;
 };
 
 // Where a subscription starts.

@@ -1,9 +1,11 @@
 #include "eventstore/recovery.h"
 
 #include <fcntl.h>
+#include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -22,9 +24,25 @@ namespace {
 constexpr uint64_t kLogBlockSize = 32768;
 constexpr uint64_t kLogHeaderSize = 7;
 
-constexpr char kWitnessMagic[8] = {'a', 't', 'g', 'a', 'r', 'd', 'a', '1'};
+// A witness is magic, position, hash and a check word. The first format's
+// check word covered the position only; the second's is the first 8 bytes
+// of the SHA-256 of everything before it. Both are read; only the second
+// is written (the first write after an open replaces an old one).
+constexpr char kWitnessMagicV1[8] = {'a', 't', 'g', 'a', 'r', 'd', 'a', '1'};
+constexpr char kWitnessMagic[8] = {'a', 't', 'g', 'a', 'r', 'd', 'a', '2'};
 constexpr size_t kWitnessSize = 8 + 8 + keys::kHashSize + 8;
-constexpr uint64_t kWitnessCheck = 0x6174676172647721ULL;
+constexpr size_t kWitnessChecked = kWitnessSize - 8;
+constexpr uint64_t kWitnessCheckV1 = 0x6174676172647721ULL;
+
+uint64_t WitnessCheck(const char* witness) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_Digest(witness, kWitnessChecked, digest, &length, EVP_sha256(),
+                 nullptr) != 1) {
+    return 0;
+  }
+  return keys::DecodeFixed64(reinterpret_cast<const char*>(digest));
+}
 
 class ChainHeadFinder : public rocksdb::WriteBatch::Handler {
  public:
@@ -238,7 +256,8 @@ uint64_t TornTailBytes(const WalTracker& tracker) {
 }
 
 absl::StatusOr<std::optional<keys::ChainHead>> HeadWitness::Read(
-    const std::string& dir) {
+    const std::string& dir, bool* zeroed) {
+  if (zeroed != nullptr) *zeroed = false;
   const std::string path = absl::StrCat(dir, "/", kFileName);
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
@@ -250,13 +269,24 @@ absl::StatusOr<std::optional<keys::ChainHead>> HeadWitness::Read(
   const ssize_t n = pread(fd, buf, sizeof(buf), 0);
   close(fd);
   if (n == 0) return std::nullopt;  // created, never written: no claim yet
+  if (n > 0 && std::all_of(buf, buf + n, [](char c) { return c == 0; })) {
+    // Created and sized, but a power cut came before the first write
+    // reached the disk: no claim was ever recorded.
+    if (zeroed != nullptr) *zeroed = true;
+    return std::nullopt;
+  }
   keys::ChainHead head;
-  const bool valid =
-      n == static_cast<ssize_t>(kWitnessSize) &&
-      std::memcmp(buf, kWitnessMagic, sizeof(kWitnessMagic)) == 0 &&
-      (head.position = keys::DecodeFixed64(buf + 8),
-       keys::DecodeFixed64(buf + 16 + keys::kHashSize) ==
-           (head.position ^ kWitnessCheck));
+  bool valid = false;
+  if (n == static_cast<ssize_t>(kWitnessSize)) {
+    head.position = keys::DecodeFixed64(buf + 8);
+    const uint64_t check = keys::DecodeFixed64(buf + kWitnessChecked);
+    if (std::memcmp(buf, kWitnessMagic, sizeof(kWitnessMagic)) == 0) {
+      valid = check == WitnessCheck(buf);
+    } else if (std::memcmp(buf, kWitnessMagicV1, sizeof(kWitnessMagicV1)) ==
+               0) {
+      valid = check == (head.position ^ kWitnessCheckV1);
+    }
+  }
   if (!valid) {
     return absl::DataLossError(absl::StrCat(
         path, " does not hold a readable acknowledged head (damaged?)"));
@@ -282,7 +312,7 @@ void HeadWitness::Record(const keys::ChainHead& head) {
   std::string buf(kWitnessMagic, sizeof(kWitnessMagic));
   keys::PutFixed64(&buf, head.position);
   buf.append(reinterpret_cast<const char*>(head.hash.data()), keys::kHashSize);
-  keys::PutFixed64(&buf, head.position ^ kWitnessCheck);
+  keys::PutFixed64(&buf, WitnessCheck(buf.data()));
   // One write within one page: it lands whole or not at all.
   [[maybe_unused]] const ssize_t n = pwrite(fd_, buf.data(), buf.size(), 0);
 }

@@ -127,10 +127,13 @@ class HeadWitness {
  public:
   static constexpr char kFileName[] = "ACKNOWLEDGED";
 
-  // The head it records; nullopt if there is no witness. DATA_LOSS if it
-  // exists but is not a witness (never written by this store, or damaged).
+  // The head it records; nullopt if there is no witness, or if the file
+  // holds only zero bytes (created, then a power cut before its first
+  // write reached the disk; *zeroed is then set, for a warning). DATA_LOSS
+  // if it exists but is not a witness (never written by this store, or
+  // damaged: a check word covers the magic, the position and the hash).
   static absl::StatusOr<std::optional<keys::ChainHead>> Read(
-      const std::string& dir);
+      const std::string& dir, bool* zeroed = nullptr);
 
   // Creates or opens the file for Record(). PERMISSION_DENIED on failure.
   static absl::StatusOr<std::unique_ptr<HeadWitness>> Open(

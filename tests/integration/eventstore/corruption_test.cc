@@ -499,6 +499,50 @@ TEST(CorruptionWalHole, CutLogThatIsNotTheLastIsRefused) {
   EXPECT_EQ(Changed(before, Snapshot(image)), "");
 }
 
+// The witness's check word covers its hash: a flipped hash byte is named
+// as a damaged witness, not taken for a different acknowledged event.
+TEST(CorruptionWitness, FlippedHashIsDamage) {
+  TempDir tmp;
+  const std::string dir = tmp.Join("store");
+  auto store = OpenOrDie({.path = dir});
+  ASSERT_NE(store, nullptr);
+  Fill(*store, 1, 100);
+  CopyDirectory(dir, tmp.Join("image"));
+  store.reset();
+  const fs::path witness = fs::path(tmp.Join("image")) / "ACKNOWLEDGED";
+  std::string bytes = ReadFile(witness);
+  ASSERT_EQ(bytes.size(), 56u);
+  bytes[20] ^= 0x01;  // inside the hash
+  WriteFile(witness, bytes);
+  const std::map<std::string, std::string> files = Snapshot(tmp.Join("image"));
+
+  auto reopened = EventStore::Open({.path = tmp.Join("image")});
+  ASSERT_EQ(reopened.status().code(), absl::StatusCode::kDataLoss)
+      << reopened.status();
+  EXPECT_THAT(reopened.status().message(),
+              HasSubstr("does not hold a readable acknowledged head"));
+  EXPECT_EQ(Changed(files, Snapshot(tmp.Join("image"))), "");
+}
+
+// A witness of zero bytes only (a power cut before its first write reached
+// the disk) makes no claim: the store opens and says so.
+TEST(CorruptionWitness, AllZeroIsAbsentWithAWarning) {
+  TempDir tmp;
+  const std::string dir = tmp.Join("store");
+  auto store = OpenOrDie({.path = dir});
+  ASSERT_NE(store, nullptr);
+  Fill(*store, 1, 100);
+  CopyDirectory(dir, tmp.Join("image"));
+  store.reset();
+  const fs::path witness = fs::path(tmp.Join("image")) / "ACKNOWLEDGED";
+  WriteFile(witness, std::string(56, '\0'));
+
+  auto reopened = OpenOrDie({.path = tmp.Join("image")});
+  ASSERT_NE(reopened, nullptr);
+  EXPECT_TRUE(reopened->Recovery().witness_zeroed);
+  EXPECT_EQ(reopened->HeadPosition(), 100u);
+}
+
 std::vector<Case> AllCases() {
   std::vector<Case> cases;
   for (Stop stop : {Stop::kClean, Stop::kCrash}) {
