@@ -782,10 +782,12 @@ void StoreCore::Close() {
     // everything; the next open recovers from it.
     rocksdb::WriteOptions sync;
     sync.sync = true;
-    const rocksdb::Status s =
-        db_->Put(sync, keys::StopKey(),
-                 keys::EncodeChainHead(
-                     {.position = next_position_ - 1, .hash = chain_hash_}));
+    rocksdb::WriteBatch stop;
+    rocksdb::Status s = stop.Put(
+        keys::StopKey(), keys::EncodeChainHead({.position = next_position_ - 1,
+                                                .hash = chain_hash_}));
+    if (s.ok()) s = stop.Delete(keys::RunningKey());
+    if (s.ok()) s = db_->Write(sync, &stop);
     if (s.ok()) db_->Flush(rocksdb::FlushOptions()).PermitUncheckedError();
   }
   // Everything acknowledged is durable; Close() releases the lock and
@@ -2214,8 +2216,11 @@ absl::Status OpenAndCheck(const rocksdb::Options& base, const fs::path& dir,
                        " is not the one acknowledged (", when, ")"));
     }
   }
+  rs = db->Get(rocksdb::ReadOptions(), keys::RunningKey(), &value);
+  if (!rs.ok() && !rs.IsNotFound()) return FromRocks(rs, where);
   recovery.clean_stop = claims[0].second.has_value() &&
-                        claims[0].second->position == chain.position;
+                        claims[0].second->position == chain.position &&
+                        rs.IsNotFound();
   recovery.torn_tail_bytes = TornTailBytes(*tracker);
   if (recovery.torn_tail_bytes > 0) {
     recovery.torn_tail_file = fs::path(tracker->last_file()).filename();
@@ -2310,6 +2315,15 @@ absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(
     if (fresh) recovery = state.recovery;
   }
   const keys::ChainHead chain = state.chain;
+
+  if (!options.read_only) {
+    // From now on a crash must not pass for a clean stop (keys.h).
+    rocksdb::WriteOptions sync;
+    sync.sync = true;
+    if (rocksdb::Status rs = db->Put(sync, keys::RunningKey(), ""); !rs.ok()) {
+      return FromRocks(rs, where);
+    }
+  }
 
   std::unique_ptr<HeadWitness> witness;
   if (!options.read_only) {

@@ -14,7 +14,8 @@
 // two records of the acknowledged head kept outside the log:
 //   - the stop record (keys.h, 0x00 "stopped"), written and flushed into
 //     a table on every clean stop, so a stopped store's events sit in
-//     checksummed tables, not in the log alone;
+//     checksummed tables, not in the log alone (the run after it is
+//     marked by 0x00 "running", so a crash is not taken for a clean stop);
 //   - the head witness file, rewritten (not synced) after every synced
 //     commit. It survives a crash of the process; after a power cut it may
 //     lag, never lead, since it is written only once the log is synced.

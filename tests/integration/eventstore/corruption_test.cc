@@ -543,6 +543,34 @@ TEST(CorruptionWitness, AllZeroIsAbsentWithAWarning) {
   EXPECT_EQ(reopened->HeadPosition(), 100u);
 }
 
+// A crash after an open that recovered from a clean stop, with no append
+// in between, is no clean stop: the stop record is still there (it claims
+// the head at that stop), but the open marked the store as running.
+TEST(CorruptionCleanStop, CrashAfterReopenIsNotACleanStop) {
+  TempDir tmp;
+  const std::string dir = tmp.Join("store");
+  {
+    auto store = OpenOrDie({.path = dir});
+    ASSERT_NE(store, nullptr);
+    Fill(*store, 1, 300);
+  }
+  auto store = OpenOrDie({.path = dir});
+  ASSERT_NE(store, nullptr);
+  EXPECT_TRUE(store->Recovery().clean_stop);
+  CopyDirectory(dir, tmp.Join("image"));
+  store.reset();
+
+  auto crashed = OpenOrDie({.path = tmp.Join("image")});
+  ASSERT_NE(crashed, nullptr);
+  EXPECT_FALSE(crashed->Recovery().clean_stop);
+  EXPECT_EQ(crashed->Recovery().head_position, 300u);
+  crashed.reset();
+  // And a clean stop after it is one again.
+  auto again = OpenOrDie({.path = tmp.Join("image")});
+  ASSERT_NE(again, nullptr);
+  EXPECT_TRUE(again->Recovery().clean_stop);
+}
+
 std::vector<Case> AllCases() {
   std::vector<Case> cases;
   for (Stop stop : {Stop::kClean, Stop::kCrash}) {
