@@ -7,9 +7,11 @@
 #include <atomic>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <limits>
 #include <list>
 #include <map>
+#include <set>
 #include <system_error>
 #include <thread>
 #include <utility>
@@ -31,6 +33,7 @@
 #include "rocksdb/options.h"
 #include "rocksdb/slice_transform.h"
 #include "rocksdb/sst_file_manager.h"
+#include "rocksdb/sst_file_reader.h"
 #include "rocksdb/table.h"
 #include "rocksdb/utilities/backup_engine.h"
 #include "rocksdb/write_batch.h"
@@ -444,11 +447,12 @@ class StoreCore {
  public:
   StoreCore(Options options, std::string path, std::unique_ptr<rocksdb::DB> db,
             std::unique_ptr<rocksdb::CompactionFilter> filter,
-            const keys::ChainHead& chain, std::unique_ptr<HeadWitness> witness,
-            RecoveryReport recovery)
+            std::unique_ptr<WalTracker> tracker, const keys::ChainHead& chain,
+            std::unique_ptr<HeadWitness> witness, RecoveryReport recovery)
       : options_(std::move(options)),
         path_(std::move(path)),
         filter_(std::move(filter)),
+        tracker_(std::move(tracker)),
         witness_(std::move(witness)),
         recovery_(std::move(recovery)),
         db_(std::move(db)),
@@ -699,6 +703,9 @@ class StoreCore {
   const std::string path_;
   // Must outlive db_.
   const std::unique_ptr<rocksdb::CompactionFilter> filter_;
+  // The log replay's filter, whose address RocksDB keeps in its options:
+  // must outlive db_ too.
+  const std::unique_ptr<WalTracker> tracker_;
   // Null when read-only. Written by the writer thread only.
   const std::unique_ptr<HeadWitness> witness_;
   const RecoveryReport recovery_;
@@ -817,10 +824,12 @@ void StoreCore::Close() {
     // everything; the next open recovers from it.
     rocksdb::WriteOptions sync;
     sync.sync = true;
-    const rocksdb::Status s =
-        db_->Put(sync, keys::StopKey(),
-                 keys::EncodeChainHead(
-                     {.position = next_position_ - 1, .hash = chain_hash_}));
+    rocksdb::WriteBatch stop;
+    rocksdb::Status s = stop.Put(
+        keys::StopKey(), keys::EncodeChainHead({.position = next_position_ - 1,
+                                                .hash = chain_hash_}));
+    if (s.ok()) s = stop.Delete(keys::RunningKey());
+    if (s.ok()) s = db_->Write(sync, &stop);
     if (s.ok()) db_->Flush(rocksdb::FlushOptions()).PermitUncheckedError();
   }
   // Everything acknowledged is durable; Close() releases the lock and
@@ -2067,62 +2076,103 @@ bool Subscription::NotifyWhenAvailable(std::function<void()> callback) {
 
 // ---------------------------------------------------------------------------
 
-absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(
-    const Options& options_in) {
-  Options options = options_in;
-  if (!options.clock) options.clock = [] { return absl::Now(); };
-  if (options.command_id_retention <= absl::ZeroDuration()) {
-    return absl::InvalidArgumentError("command_id_retention must be positive");
-  }
-  if (options.max_events_per_append == 0 || options.max_batch_appends == 0 ||
-      options.max_stream_id_bytes == 0 || options.max_command_id_bytes == 0) {
-    return absl::InvalidArgumentError("event store limits must be positive");
-  }
+namespace {
 
-  if (options.read_only) options.create_if_missing = false;
-  const fs::path dir(options.path);
-  const std::string where = absl::StrCat("data directory ", dir.string());
-  bool fresh = false;
-  if (absl::Status s = CheckDirectory(dir, options.create_if_missing,
-                                      !options.read_only, &fresh);
-      !s.ok()) {
-    return s;
-  }
+// What OpenAndCheck() found in the store.
+struct StoreState {
+  keys::ChainHead chain;
+  RecoveryReport recovery;
+};
 
-  auto filter = std::make_unique<CommandRetentionFilter>(
-      options.clock, options.command_id_retention);
-  rocksdb::Options db_options;
-  db_options.create_if_missing = fresh;
-  if (options.env != nullptr) db_options.env = options.env;
-  db_options.compaction_filter = filter.get();
-  db_options.max_background_jobs = 2;
-  db_options.level_compaction_dynamic_level_bytes = true;
-  db_options.write_buffer_size = 64 << 20;
-  db_options.memtable_insert_with_hint_prefix_extractor =
-      std::make_shared<InsertHintPrefix>();
-  // One writer thread inserts into the memtable (checkpoints aside), and
-  // insertion hints work only for writes that are not concurrent.
-  db_options.allow_concurrent_memtable_write = false;
-  // Idempotency and stream-head lookups are point reads that mostly miss
-  // (a new command id, a new stream): bloom filters answer those cheaply,
-  // in the memtable and in the tables.
-  db_options.memtable_prefix_bloom_size_ratio = 0.02;
-  db_options.memtable_whole_key_filtering = true;
-  rocksdb::BlockBasedTableOptions table;
-  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-  table.block_cache = rocksdb::NewLRUCache(64 << 20);
-  db_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  ConfigureForDiskReserve(options, &db_options);
-  // A torn tail (an incomplete last record: a write cut off by a crash) is
-  // dropped; a record that fails its checksum fails the open. The default,
-  // kPointInTimeRecovery, would drop everything from the damage on and
-  // open as if the log were shorter (see eventstore/recovery.h).
-  db_options.wal_recovery_mode =
-      rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
-  WalTracker tracker;
-  db_options.wal_filter = &tracker;
+// The name of the MANIFEST that CURRENT names; "the MANIFEST" if unknown.
+std::string CurrentManifest(const fs::path& dir) {
+  std::ifstream in(dir / "CURRENT");
+  std::string name;
+  if (!std::getline(in, name) || name.empty()) return "the MANIFEST";
+  return name;
+}
+
+// Whether every event in the table `path` (one the MANIFEST does not list)
+// is also in `db`, byte for byte. A crash in the middle of a flush or a
+// compaction leaves such a table behind, holding nothing that is not also
+// in the log or in the tables it was compacted from; a MANIFEST that lost
+// track of a table does not. A table that cannot be read at all was still
+// being written: RocksDB never used it.
+absl::Status CheckUnlistedTable(const rocksdb::Options& options,
+                                rocksdb::DB& db, const fs::path& path,
+                                const std::string& where,
+                                const std::string& manifest) {
+  rocksdb::SstFileReader reader(options);
+  if (!reader.Open(path.string()).ok()) return absl::OkStatus();
+  std::unique_ptr<rocksdb::Iterator> it(
+      reader.NewIterator(rocksdb::ReadOptions()));
+  std::string value;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    uint64_t position = 0;
+    if (!keys::ParseEventKey(ToView(it->key()), &position)) continue;
+    rocksdb::Status rs = db.Get(rocksdb::ReadOptions(), it->key(), &value);
+    if (rs.ok() && value == it->value().ToString()) continue;
+    if (!rs.ok() && !rs.IsNotFound()) return FromRocks(rs, where);
+    return absl::DataLossError(absl::StrCat(
+        where, ": ", manifest, " does not list ", path.filename().string(),
+        ", which holds position ", position,
+        " that the store does not otherwise hold: the MANIFEST has lost "
+        "track of data (damaged or cut?). The store refuses to open and "
+        "changed nothing: restore the latest backup, or salvage the intact "
+        "part deliberately (see the operations guide)"));
+  }
+  return absl::OkStatus();
+}
+
+// Every table in the directory must be one the MANIFEST lists, or hold
+// nothing the store would miss: a read-write open deletes the others,
+// with whatever they hold (see CheckUnlistedTable()).
+absl::Status CheckFilesKnown(const rocksdb::Options& options, rocksdb::DB& db,
+                             const fs::path& dir, const std::string& where) {
+  std::vector<rocksdb::LiveFileMetaData> live;
+  db.GetLiveFilesMetaData(&live);
+  std::set<std::string> tables;
+  for (const rocksdb::LiveFileMetaData& f : live) {
+    tables.insert(fs::path(f.name).filename().string());
+  }
+  std::vector<fs::path> unlisted;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (absl::EndsWith(name, ".sst") && tables.count(name) == 0) {
+      unlisted.push_back(entry.path());
+    }
+  }
+  if (ec) {
+    return absl::PermissionDeniedError(
+        absl::StrCat(where, " cannot be listed: ", ec.message()));
+  }
+  std::sort(unlisted.begin(), unlisted.end());
+  for (const fs::path& table : unlisted) {
+    if (absl::Status s =
+            CheckUnlistedTable(options, db, table, where, CurrentManifest(dir));
+        !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Opens the database (read-only: replaying the log into memory and
+// changing no file) and checks what it recovered against the store's own
+// records: the format, the chain head, the clean-stop record, the witness
+// and, read-only, that no table the MANIFEST does not list holds events
+// the store would lose. Only a read-write open of a fresh or format-less
+// store writes (the format).
+absl::Status OpenAndCheck(const rocksdb::Options& base, const fs::path& dir,
+                          const std::string& where, bool read_only, bool fresh,
+                          WalTracker* tracker,
+                          std::unique_ptr<rocksdb::DB>* out,
+                          StoreState* state) {
+  rocksdb::Options db_options = base;
+  db_options.wal_filter = tracker;
   std::shared_ptr<rocksdb::Logger> rocks_log;
-  if (!options.read_only) {
+  if (!read_only) {
     // RocksDB's own LOG, seen on its way for the lines that name damage.
     rocksdb::CreateLoggerFromOptions(dir.string(), db_options, &rocks_log)
         .PermitUncheckedError();
@@ -2132,16 +2182,27 @@ absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(
 
   rocksdb::DB* raw = nullptr;
   rocksdb::Status rs =
-      options.read_only
-          ? rocksdb::DB::OpenForReadOnly(db_options, dir.string(), &raw)
-          : rocksdb::DB::Open(db_options, dir.string(), &raw);
-  db_options.wal_filter = nullptr;
+      read_only ? rocksdb::DB::OpenForReadOnly(db_options, dir.string(), &raw)
+                : rocksdb::DB::Open(db_options, dir.string(), &raw);
   if (rs.IsCorruption()) {
     return absl::DataLossError(absl::StrCat(
-        where, ": ", DescribeOpenCorruption(rs.ToString(), *logger, tracker)));
+        where, ": ", DescribeOpenCorruption(rs.ToString(), *logger, *tracker)));
+  }
+  if (rs.IsPathNotFound()) {
+    // A file that CURRENT or the MANIFEST names is gone.
+    return absl::DataLossError(absl::StrCat(
+        where,
+        ": a file the store's records name is missing: ", rs.ToString()));
   }
   if (!rs.ok()) return FromRocks(rs, where);
   std::unique_ptr<rocksdb::DB> db(raw);
+
+  if (read_only) {
+    if (absl::Status s = CheckFilesKnown(db_options, *db, dir, where);
+        !s.ok()) {
+      return s;
+    }
+  }
 
   std::string value;
   rs = db->Get(rocksdb::ReadOptions(), keys::FormatKey(), &value);
@@ -2160,7 +2221,7 @@ absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(
                          "files are damaged"));
       }
     }
-    if (!options.read_only) {
+    if (!read_only) {
       rocksdb::WriteOptions sync;
       sync.sync = true;
       rs = db->Put(sync, keys::FormatKey(), keys::kFormatValue);
@@ -2223,7 +2284,7 @@ absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(
     return FromRocks(rs, where);
   }
   absl::StatusOr<std::optional<keys::ChainHead>> witnessed =
-      HeadWitness::Read(dir.string());
+      HeadWitness::Read(dir.string(), &recovery.witness_zeroed);
   if (!witnessed.ok()) return witnessed.status();
   const std::pair<const char*, std::optional<keys::ChainHead>> claims[] = {
       {"the last clean stop",
@@ -2251,11 +2312,114 @@ absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(
                        " is not the one acknowledged (", when, ")"));
     }
   }
+  rs = db->Get(rocksdb::ReadOptions(), keys::RunningKey(), &value);
+  if (!rs.ok() && !rs.IsNotFound()) return FromRocks(rs, where);
   recovery.clean_stop = claims[0].second.has_value() &&
-                        claims[0].second->position == chain.position;
-  recovery.torn_tail_bytes = TornTailBytes(tracker);
+                        claims[0].second->position == chain.position &&
+                        rs.IsNotFound();
+  recovery.torn_tail_bytes = TornTailBytes(*tracker);
   if (recovery.torn_tail_bytes > 0) {
-    recovery.torn_tail_file = fs::path(tracker.last_file()).filename();
+    recovery.torn_tail_file = fs::path(tracker->last_file()).filename();
+  }
+  state->chain = chain;
+  state->recovery = std::move(recovery);
+  *out = std::move(db);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(
+    const Options& options_in) {
+  Options options = options_in;
+  if (!options.clock) options.clock = [] { return absl::Now(); };
+  if (options.command_id_retention <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("command_id_retention must be positive");
+  }
+  if (options.max_events_per_append == 0 || options.max_batch_appends == 0 ||
+      options.max_stream_id_bytes == 0 || options.max_command_id_bytes == 0) {
+    return absl::InvalidArgumentError("event store limits must be positive");
+  }
+
+  if (options.read_only) options.create_if_missing = false;
+  const fs::path dir(options.path);
+  const std::string where = absl::StrCat("data directory ", dir.string());
+  bool fresh = false;
+  if (absl::Status s = CheckDirectory(dir, options.create_if_missing,
+                                      !options.read_only, &fresh);
+      !s.ok()) {
+    return s;
+  }
+
+  auto filter = std::make_unique<CommandRetentionFilter>(
+      options.clock, options.command_id_retention);
+  rocksdb::Options db_options;
+  db_options.create_if_missing = fresh;
+  if (options.env != nullptr) db_options.env = options.env;
+  db_options.compaction_filter = filter.get();
+  db_options.max_background_jobs = 2;
+  db_options.level_compaction_dynamic_level_bytes = true;
+  db_options.write_buffer_size = 64 << 20;
+  db_options.memtable_insert_with_hint_prefix_extractor =
+      std::make_shared<InsertHintPrefix>();
+  // One writer thread inserts into the memtable (checkpoints aside), and
+  // insertion hints work only for writes that are not concurrent.
+  db_options.allow_concurrent_memtable_write = false;
+  // Idempotency and stream-head lookups are point reads that mostly miss
+  // (a new command id, a new stream): bloom filters answer those cheaply,
+  // in the memtable and in the tables.
+  db_options.memtable_prefix_bloom_size_ratio = 0.02;
+  db_options.memtable_whole_key_filtering = true;
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.block_cache = rocksdb::NewLRUCache(64 << 20);
+  db_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  ConfigureForDiskReserve(options, &db_options);
+  // A torn tail (an incomplete last record: a write cut off by a crash) is
+  // dropped; a record that fails its checksum fails the open. The default,
+  // kPointInTimeRecovery, would drop everything from the damage on and
+  // open as if the log were shorter (see eventstore/recovery.h).
+  db_options.wal_recovery_mode =
+      rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+
+  // Two phases. A read-write open of RocksDB changes the directory before
+  // any of the checks below can run: it flushes the replayed log into a
+  // new table, deletes the log, the old MANIFEST and every table the
+  // MANIFEST does not list, and writes a new MANIFEST, OPTIONS and LOG.
+  // So an existing store is first opened read-only (the log is replayed
+  // into memory, no file is written or deleted) and checked; only a store
+  // that passes every check is reopened read-write. A refused open leaves
+  // every file as it was. A fresh directory holds nothing to protect.
+  std::unique_ptr<WalTracker> tracker;
+  std::unique_ptr<rocksdb::DB> db;
+  StoreState state;
+  if (!fresh) {
+    tracker = std::make_unique<WalTracker>();
+    absl::Status s = OpenAndCheck(db_options, dir, where, /*read_only=*/true,
+                                  /*fresh=*/false, tracker.get(), &db, &state);
+    if (!s.ok()) return s;
+  }
+  RecoveryReport recovery = state.recovery;
+  if (!options.read_only) {
+    // The read-only handle (and its tracker) goes before the read-write
+    // open replays the same log again with a tracker of its own.
+    db.reset();
+    tracker = std::make_unique<WalTracker>();
+    absl::Status s = OpenAndCheck(db_options, dir, where, /*read_only=*/false,
+                                  fresh, tracker.get(), &db, &state);
+    if (!s.ok()) return s;
+    // The first phase saw the log before the read-write open flushed it.
+    if (fresh) recovery = state.recovery;
+  }
+  const keys::ChainHead chain = state.chain;
+
+  if (!options.read_only) {
+    // From now on a crash must not pass for a clean stop (keys.h).
+    rocksdb::WriteOptions sync;
+    sync.sync = true;
+    if (rocksdb::Status rs = db->Put(sync, keys::RunningKey(), ""); !rs.ok()) {
+      return FromRocks(rs, where);
+    }
   }
 
   std::unique_ptr<HeadWitness> witness;
@@ -2268,8 +2432,8 @@ absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(
   }
 
   auto core = std::make_shared<internal::StoreCore>(
-      std::move(options), dir.string(), std::move(db), std::move(filter), chain,
-      std::move(witness), std::move(recovery));
+      std::move(options), dir.string(), std::move(db), std::move(filter),
+      std::move(tracker), chain, std::move(witness), std::move(recovery));
   return std::unique_ptr<EventStore>(new EventStore(std::move(core)));
 }
 

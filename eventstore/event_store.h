@@ -299,6 +299,10 @@ struct RecoveryReport {
   // the torn tail of a write cut off by a crash, never acknowledged.
   uint64_t torn_tail_bytes = 0;
   std::string torn_tail_file;
+  // True if the head witness file held only zero bytes (a power cut before
+  // its first write reached the disk): it was taken as absent, so the open
+  // could not check the log against the last synced commit.
+  bool witness_zeroed = false;
 };
 
 // Where a subscription starts.
@@ -506,18 +510,35 @@ class EventStore {
   //                        or holds a store of an unknown format version;
   //   PERMISSION_DENIED    the directory cannot be created or written;
   //   DATA_LOSS            acknowledged data is damaged or missing: a
-  //                        write-ahead log record fails its checksum (the
-  //                        message names the file, the offset where its
-  //                        intact records end and the last position read
-  //                        intact), the log ends before the head recorded
-  //                        at the last clean stop or after the last synced
-  //                        commit, or the hash-chain head and the log
-  //                        disagree. Nothing is changed: restore a backup
-  //                        or salvage deliberately (Salvage()). (A
-  //                        torn log tail that was never acknowledged is
-  //                        dropped, see Recovery().)
+  //                        write-ahead log record fails its checksum, or
+  //                        the log has a hole (records missing in its
+  //                        middle, or a log other than the last cut short;
+  //                        the message names the file, the offset where
+  //                        its intact records end and the last position
+  //                        read intact), the log ends before the head
+  //                        recorded at the last clean stop or after the
+  //                        last synced commit, the hash-chain head and the
+  //                        log disagree, a table or the MANIFEST is damaged
+  //                        or missing, or a table in the directory that
+  //                        the MANIFEST does not list holds events the
+  //                        store does not otherwise hold (it lost track of
+  //                        data: the message names the MANIFEST, the table
+  //                        and a position; a table left by a crash in the
+  //                        middle of a flush or compaction holds nothing
+  //                        else and is no damage). Restore a backup or
+  //                        salvage deliberately (Salvage()). (A torn log
+  //                        tail that was never acknowledged is dropped,
+  //                        see Recovery().)
   //   INVALID_ARGUMENT     an option is out of range;
   //   other                RocksDB could not open or recover the database.
+  //
+  // A refused open of an existing store changes no file in the directory:
+  // the store is first opened read-only (RocksDB replays the log into
+  // memory and writes or deletes nothing) and every check above runs
+  // there; only a store that passes them all is reopened read-write, and
+  // only then does RocksDB flush the replayed log, delete obsolete files
+  // and write a new MANIFEST, OPTIONS and LOG. Opening an existing store
+  // therefore replays its log twice (read_only: once).
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<EventStore>> Open(
       const Options& options);
 

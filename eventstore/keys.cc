@@ -53,6 +53,12 @@ std::string StopKey() {
   return key;
 }
 
+std::string RunningKey() {
+  std::string key = WithSpace(Space::kMeta, 7);
+  key.append("running");
+  return key;
+}
+
 std::string EventKey(uint64_t position) {
   std::string key = WithSpace(Space::kEvent, 8);
   PutFixed64(&key, position);

@@ -71,6 +71,11 @@ uint64_t DecodeFixed64(const char* p);
 std::string FormatKey();
 std::string ChainKey();
 std::string StopKey();
+// 0x00 "running": written (synced) by every read-write open once its
+// checks passed, removed with the stop record's write at a clean stop. If
+// it is there, the last run ended without a clean stop, whatever the stop
+// record (kept as a claim of the head at that stop) says.
+std::string RunningKey();
 
 // 0x01 position. `EventKeyUpperBound()` sorts after every event key.
 std::string EventKey(uint64_t position);

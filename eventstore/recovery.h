@@ -4,12 +4,18 @@
 //
 // RocksDB replays the write-ahead log with kTolerateCorruptedTailRecords:
 // an incomplete record at the end of the log is dropped, any record that
-// fails its checksum makes the open fail. What a cut before the last
+// fails its checksum makes the open fail. Two kinds of damage that mode
+// lets through silently are caught by WalTracker (below): a record header
+// zeroed in the middle of a log (RocksDB drops the rest of that 32 KiB
+// block and goes on with the next) and a log other than the last one cut
+// short; both break the run of sequence numbers or leave a non-last log
+// shorter than its file. What a cut before the last
 // acknowledged record or a deleted log would hide, the store learns from
 // two records of the acknowledged head kept outside the log:
 //   - the stop record (keys.h, 0x00 "stopped"), written and flushed into
 //     a table on every clean stop, so a stopped store's events sit in
-//     checksummed tables, not in the log alone;
+//     checksummed tables, not in the log alone (the run after it is
+//     marked by 0x00 "running", so a crash is not taken for a clean stop);
 //   - the head witness file, rewritten (not synced) after every synced
 //     commit. It survives a crash of the process; after a power cut it may
 //     lag, never lead, since it is written only once the log is synced.
@@ -60,6 +66,16 @@ class RecoveryLogger : public rocksdb::Logger {
 
 // Follows the replay of the write-ahead log: the last file read, where its
 // last intact record ends, and the last chain head that the replay met.
+// One instance follows one replay (one open). It also checks that the
+// replay has no hole: each batch's sequence number must be the previous
+// batch's sequence number plus its count, and every log but the last must
+// have been read to its end. On the first violation it answers
+// kCorruptedRecord, which makes RocksDB fail the open with a corruption
+// (under kTolerateCorruptedTailRecords), and keeps a description naming
+// the file and offset (violation()).
+//
+// RocksDB keeps the filter's address in the database's immutable options:
+// the tracker must outlive the database it was given to.
 class WalTracker : public rocksdb::WalFilter {
  public:
   WalProcessingOption LogRecordFound(unsigned long long log_number,
@@ -77,19 +93,27 @@ class WalTracker : public rocksdb::WalFilter {
   uint64_t file_size() const { return file_size_; }
   // Position of the last chain head replayed; 0 if none.
   uint64_t last_position() const { return last_position_; }
+  // Empty unless the replay had a hole: then what was missing, and where.
+  const std::string& violation() const { return violation_; }
 
  private:
+  WalProcessingOption Violation(std::string what);
+
   unsigned long long log_number_ = 0;
   std::string last_file_;
   uint64_t end_offset_ = 0;
   uint64_t block_offset_ = 0;
   uint64_t file_size_ = 0;
   uint64_t last_position_ = 0;
+  // The sequence number the next batch must carry; 0 before the first.
+  uint64_t next_sequence_ = 0;
+  std::string violation_;
 };
 
 // The message for an open that RocksDB refused with a corruption, naming
 // the damaged log file, the offset where the intact records end, and the
-// last position the replay read intact, when they are known.
+// last position the replay read intact, when they are known. A hole that
+// the tracker found (violation()) is described in its own words.
 std::string DescribeOpenCorruption(const std::string& rocks_message,
                                    const RecoveryLogger& logger,
                                    const WalTracker& tracker);
@@ -104,10 +128,13 @@ class HeadWitness {
  public:
   static constexpr char kFileName[] = "ACKNOWLEDGED";
 
-  // The head it records; nullopt if there is no witness. DATA_LOSS if it
-  // exists but is not a witness (never written by this store, or damaged).
+  // The head it records; nullopt if there is no witness, or if the file
+  // holds only zero bytes (created, then a power cut before its first
+  // write reached the disk; *zeroed is then set, for a warning). DATA_LOSS
+  // if it exists but is not a witness (never written by this store, or
+  // damaged: a check word covers the magic, the position and the hash).
   static absl::StatusOr<std::optional<keys::ChainHead>> Read(
-      const std::string& dir);
+      const std::string& dir, bool* zeroed = nullptr);
 
   // Creates or opens the file for Record(). PERMISSION_DENIED on failure.
   static absl::StatusOr<std::unique_ptr<HeadWitness>> Open(

@@ -367,6 +367,12 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
                              {"head_position", parts->store->HeadPosition()},
                              {"recovered_to_position", recovery.head_position},
                              {"clean_stop", recovery.clean_stop}});
+  if (recovery.witness_zeroed) {
+    // A power cut before the witness's first write reached the disk.
+    log::Warn("store_witness_zeroed",
+              {{"data_dir", config.data_dir},
+               {"recovered_to_position", recovery.head_position}});
+  }
   if (recovery.torn_tail_bytes > 0) {
     // Bytes of a write a crash cut off, never acknowledged.
     log::Warn("store_torn_tail_dropped",
