@@ -24,6 +24,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "eventstore/canonical.h"
+#include "eventstore/key_space.h"
 #include "eventstore/keys.h"
 #include "eventstore/recovery.h"
 #include "eventstore/sync.h"
@@ -149,20 +150,6 @@ absl::Status CheckDirectory(const fs::path& dir, bool create, bool writable,
   }
   *fresh = false;
   return absl::OkStatus();
-}
-
-// An iterator over the stream index alone (with `options`), positioned at
-// its first entry.
-std::unique_ptr<rocksdb::Iterator> NewStreamIndexIterator(
-    rocksdb::DB& db, rocksdb::ReadOptions options) {
-  // The bound must outlive every iterator that uses it.
-  static const std::string* const kUpper =
-      new std::string(keys::SpaceUpperBound(keys::Space::kStreamIndex));
-  static const rocksdb::Slice* const kUpperSlice = new rocksdb::Slice(*kUpper);
-  options.iterate_upper_bound = kUpperSlice;
-  std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(options));
-  it->Seek(std::string(1, static_cast<char>(keys::Space::kStreamIndex)));
-  return it;
 }
 
 absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
@@ -1763,8 +1750,8 @@ absl::StatusOr<VerifyReport> StoreCore::Verify(uint64_t from,
       ++last_bad;
     }
     std::vector<std::string> affected;
-    std::unique_ptr<rocksdb::Iterator> ix =
-        NewStreamIndexIterator(*db_, scan_options);
+    std::unique_ptr<rocksdb::Iterator> ix = internal::NewSpaceIterator(
+        *db_, keys::Space::kStreamIndex, scan_options);
     for (; ix->Valid(); ix->Next()) {
       if (ix->value().size() != 8) continue;
       const uint64_t position = keys::DecodeFixed64(ix->value().data());
@@ -1793,8 +1780,8 @@ absl::StatusOr<VerifyReport> StoreCore::Verify(uint64_t from,
   uint64_t index_entries = 0;
   uint64_t stray_position = 0;
   {
-    std::unique_ptr<rocksdb::Iterator> ix =
-        NewStreamIndexIterator(*db_, scan_options);
+    std::unique_ptr<rocksdb::Iterator> ix = internal::NewSpaceIterator(
+        *db_, keys::Space::kStreamIndex, scan_options);
     for (; ix->Valid(); ix->Next()) {
       if (ix->value().size() != 8) {
         return bad(0, absl::StrCat("malformed stream index entry under ",
@@ -1871,15 +1858,9 @@ absl::StatusOr<VerifyReport> StoreCore::Verify(uint64_t from,
     }
     if (from == 1) {
       // No head without events.
-      const std::string lower_key(1,
-                                  static_cast<char>(keys::Space::kStreamHead));
-      const std::string upper_key =
-          keys::SpaceUpperBound(keys::Space::kStreamHead);
-      const rocksdb::Slice heads_upper(upper_key);
-      rocksdb::ReadOptions head_options = scan_options;
-      head_options.iterate_upper_bound = &heads_upper;
-      std::unique_ptr<rocksdb::Iterator> hx(db_->NewIterator(head_options));
-      for (hx->Seek(lower_key); hx->Valid(); hx->Next()) {
+      std::unique_ptr<rocksdb::Iterator> hx = internal::NewSpaceIterator(
+          *db_, keys::Space::kStreamHead, scan_options);
+      for (; hx->Valid(); hx->Next()) {
         const absl::string_view id = ToView(hx->key()).substr(1);
         if (!streams.contains(id)) {
           return bad(0,

@@ -30,6 +30,7 @@
 #include "absl/time/time.h"
 #include "eventstore/canonical.h"
 #include "eventstore/event_store.h"
+#include "eventstore/key_space.h"
 #include "eventstore/keys.h"
 #include "eventstore/recovery.h"
 #include "nlohmann/json.hpp"
@@ -511,17 +512,12 @@ absl::StatusOr<SalvageReport> EventStore::Salvage(
     }
   }
   // The stream index may name positions whose events cannot be read.
-  const std::string index_lower(1,
-                                static_cast<char>(keys::Space::kStreamIndex));
-  const std::string index_upper =
-      keys::SpaceUpperBound(keys::Space::kStreamIndex);
-  const rocksdb::Slice index_upper_slice(index_upper);
   rocksdb::ReadOptions index_scan;
   index_scan.fill_cache = false;
-  index_scan.iterate_upper_bound = &index_upper_slice;
   {
-    std::unique_ptr<rocksdb::Iterator> ix(source->NewIterator(index_scan));
-    for (ix->Seek(index_lower); ix->Valid(); ix->Next()) {
+    std::unique_ptr<rocksdb::Iterator> ix = internal::NewSpaceIterator(
+        *source, keys::Space::kStreamIndex, index_scan);
+    for (; ix->Valid(); ix->Next()) {
       if (ix->value().size() == 8) {
         limit = std::max(limit, keys::DecodeFixed64(ix->value().data()));
       }
@@ -637,14 +633,11 @@ absl::StatusOr<SalvageReport> EventStore::Salvage(
     }
   }
   {
-    const std::string lower(1, static_cast<char>(keys::Space::kCommand));
-    const std::string upper = keys::SpaceUpperBound(keys::Space::kCommand);
-    const rocksdb::Slice upper_slice(upper);
     rocksdb::ReadOptions ro;
     ro.fill_cache = false;
-    ro.iterate_upper_bound = &upper_slice;
-    std::unique_ptr<rocksdb::Iterator> it(source->NewIterator(ro));
-    for (it->Seek(lower); it->Valid(); it->Next()) {
+    std::unique_ptr<rocksdb::Iterator> it =
+        internal::NewSpaceIterator(*source, keys::Space::kCommand, ro);
+    for (; it->Valid(); it->Next()) {
       keys::CommandRecord record;
       if (!keys::DecodeCommandRecord(ToView(it->value()), &record) ||
           record.last_position > walk.kept) {
@@ -659,14 +652,11 @@ absl::StatusOr<SalvageReport> EventStore::Salvage(
     report.command_records_unreadable = !it->status().ok();
   }
   {
-    const std::string lower(1, static_cast<char>(keys::Space::kCheckpoint));
-    const std::string upper = keys::SpaceUpperBound(keys::Space::kCheckpoint);
-    const rocksdb::Slice upper_slice(upper);
     rocksdb::ReadOptions ro;
     ro.fill_cache = false;
-    ro.iterate_upper_bound = &upper_slice;
-    std::unique_ptr<rocksdb::Iterator> it(source->NewIterator(ro));
-    for (it->Seek(lower); it->Valid(); it->Next()) {
+    std::unique_ptr<rocksdb::Iterator> it =
+        internal::NewSpaceIterator(*source, keys::Space::kCheckpoint, ro);
+    for (; it->Valid(); it->Next()) {
       if (it->value().size() != 8) continue;
       const uint64_t position = keys::DecodeFixed64(it->value().data());
       std::string lowered;
@@ -708,8 +698,9 @@ absl::StatusOr<SalvageReport> EventStore::Salvage(
 
   // Streams of the given-up positions, as the index names them.
   {
-    std::unique_ptr<rocksdb::Iterator> ix(source->NewIterator(index_scan));
-    for (ix->Seek(index_lower); ix->Valid(); ix->Next()) {
+    std::unique_ptr<rocksdb::Iterator> ix = internal::NewSpaceIterator(
+        *source, keys::Space::kStreamIndex, index_scan);
+    for (; ix->Valid(); ix->Next()) {
       absl::string_view id;
       uint64_t version = 0;
       if (ix->value().size() == 8 &&
