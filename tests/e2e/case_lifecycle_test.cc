@@ -87,18 +87,9 @@ class Ledger {
   uint64_t last_position_ = 0;
 };
 
-class CaseLifecycle : public ::testing::Test {
+class CaseLifecycle : public ServerTest {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(domain::LoadStockholmTimeZone().ok());
-    auto server = ServerProcess::Start(
-        {.data_dir = tmp_.Join("data"), .work_dir = tmp_.path()});
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    client_ =
-        std::make_unique<GrpcClient>(server_->address(), tmp_.Join("data"));
-  }
-
+  CaseLifecycle() : ServerTest(/*seed_providers=*/false) {}
   // Runs `command` as `principal` and checks its result in the ledger.
   void Step(const domain::Principal& principal, const v1::Command& command,
             const std::string& stream_id,
@@ -180,9 +171,6 @@ class CaseLifecycle : public ::testing::Test {
     return view;
   }
 
-  TempDir tmp_;
-  std::unique_ptr<ServerProcess> server_;
-  std::unique_ptr<GrpcClient> client_;
   Ledger ledger_;
 };
 

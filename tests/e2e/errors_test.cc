@@ -41,23 +41,8 @@ using ::testing::Not;
 // A personnummer that passes the Luhn check (Skatteverket's test person).
 constexpr char kPersonnummer[] = "19121212-1212";
 
-class Errors : public ::testing::Test {
+class Errors : public ServerTest {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(domain::LoadStockholmTimeZone().ok());
-    StartServer();
-    SeedProvidersRemotely(*client_);
-  }
-
-  void StartServer() {
-    auto server = ServerProcess::Start(
-        {.data_dir = tmp_.Join("data"), .work_dir = tmp_.path()});
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    client_ =
-        std::make_unique<GrpcClient>(server_->address(), tmp_.Join("data"));
-  }
-
   grpc::Status GetCase(grpc::ClientContext* context, const std::string& id,
                        v1::GetCaseResponse* response = nullptr) {
     v1::GetCaseResponse ignored;
@@ -96,10 +81,6 @@ class Errors : public ::testing::Test {
     }
     return types;
   }
-
-  TempDir tmp_;
-  std::unique_ptr<ServerProcess> server_;
-  std::unique_ptr<GrpcClient> client_;
 };
 
 TEST_F(Errors, InvalidArgumentNamesTheField) {

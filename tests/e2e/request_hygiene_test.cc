@@ -53,19 +53,8 @@ std::string LengthDelimited(int field, absl::string_view bytes) {
                       Varint(bytes.size()), bytes);
 }
 
-class RequestHygiene : public ::testing::Test {
+class RequestHygiene : public ServerTest {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(domain::LoadStockholmTimeZone().ok());
-    auto server = ServerProcess::Start(
-        {.data_dir = tmp_.Join("data"), .work_dir = tmp_.path()});
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    client_ =
-        std::make_unique<GrpcClient>(server_->address(), tmp_.Join("data"));
-    SeedProvidersRemotely(*client_);
-  }
-
   // Sends `bytes` as the request of `method` ("/atgard.v1.X/Y") with a
   // token of `principal`, through a generic stub: no client-side parsing.
   grpc::Status Raw(absl::string_view method, const std::string& bytes,
@@ -117,10 +106,6 @@ class RequestHygiene : public ::testing::Test {
     }
     return out;
   }
-
-  TempDir tmp_;
-  std::unique_ptr<ServerProcess> server_;
-  std::unique_ptr<GrpcClient> client_;
 };
 
 constexpr char kRegisterCase[] = "/atgard.v1.CaseService/RegisterCase";

@@ -35,19 +35,8 @@ const std::string& CasePrefix() {
   return *prefix;
 }
 
-class Subscriptions : public ::testing::Test {
+class Subscriptions : public ServerTest {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(domain::LoadStockholmTimeZone().ok());
-    auto server = ServerProcess::Start(
-        {.data_dir = tmp_.Join("data"), .work_dir = tmp_.path()});
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    client_ =
-        std::make_unique<GrpcClient>(server_->address(), tmp_.Join("data"));
-    SeedProvidersRemotely(*client_);
-  }
-
   void RegisterCases(absl::string_view prefix, int count) {
     for (int i = 0; i < count; ++i) {
       MustRun(*client_, FollowUpOfficer(),
@@ -81,10 +70,6 @@ class Subscriptions : public ::testing::Test {
       from = response.next_position();
     }
   }
-
-  TempDir tmp_;
-  std::unique_ptr<ServerProcess> server_;
-  std::unique_ptr<GrpcClient> client_;
 };
 
 v1::EventFilter CaseFilter() {

@@ -183,4 +183,18 @@ void RemoteCase::AdvanceTo(v1::EscalationStep step) {
   }
 }
 
+void ServerTest::SetUp() {
+  ASSERT_TRUE(domain::LoadStockholmTimeZone().ok());
+  StartServer();
+  if (seed_providers_ && client_ != nullptr) SeedProvidersRemotely(*client_);
+}
+
+void ServerTest::StartServer() {
+  auto server = ServerProcess::Start(
+      {.data_dir = tmp_.Join("data"), .work_dir = tmp_.path()});
+  ASSERT_TRUE(server.ok()) << server.status();
+  server_ = *std::move(server);
+  client_ = std::make_unique<GrpcClient>(server_->address(), tmp_.Join("data"));
+}
+
 }  // namespace atgard::testing

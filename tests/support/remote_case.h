@@ -9,14 +9,18 @@
 #ifndef ATGARD_TESTS_SUPPORT_REMOTE_CASE_H_
 #define ATGARD_TESTS_SUPPORT_REMOTE_CASE_H_
 
+#include <memory>
 #include <string>
 
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "atgard/v1/commands.pb.h"
+#include "gtest/gtest.h"
 #include "services/domain/principal.h"
 #include "tests/support/domain_fixtures.h"
 #include "tests/support/grpc_client.h"
+#include "tests/support/server_process.h"
+#include "tests/support/temp_dir.h"
 
 namespace atgard::testing {
 
@@ -33,6 +37,27 @@ CommandOutcome MustRun(const GrpcClient& client,
 // to 700 days ahead).
 void SeedProvidersRemotely(const GrpcClient& client,
                            absl::string_view tenant = kTenant);
+
+// The common fixture of the end-to-end tests: the real server on a fresh
+// data directory, a client of it, and (unless told otherwise) the
+// fixtures' providers registered.
+class ServerTest : public ::testing::Test {
+ protected:
+  explicit ServerTest(bool seed_providers = true)
+      : seed_providers_(seed_providers) {}
+
+  void SetUp() override;
+  // Starts the server on tmp_'s data directory (again, after a Stop()) and
+  // a client of it.
+  void StartServer();
+
+  TempDir tmp_;
+  std::unique_ptr<ServerProcess> server_;
+  std::unique_ptr<GrpcClient> client_;
+
+ private:
+  const bool seed_providers_;
+};
 
 class RemoteCase {
  public:
