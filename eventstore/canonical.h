@@ -39,8 +39,8 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "atgard/v1/event_envelope.pb.h"
-#include "eventstore/event_store.h"
 #include "eventstore/keys.h"
+#include "eventstore/types.h"
 
 namespace atgard::eventstore {
 

@@ -1977,36 +1977,6 @@ absl::Status StoreCore::CompactAll() {
 
 // ---------------------------------------------------------------------------
 
-std::string ExpectedVersion::ToString() const {
-  switch (kind_) {
-    case Kind::kAny:
-      return "any";
-    case Kind::kNoStream:
-      return "no stream";
-    case Kind::kStreamExists:
-      return "stream exists";
-    case Kind::kExact:
-      return absl::StrCat(version_);
-  }
-  return "?";
-}
-
-bool ReadAllFilter::Matches(absl::string_view stream_id,
-                            absl::string_view event_type) const {
-  if (!stream_prefixes.empty() &&
-      std::none_of(stream_prefixes.begin(), stream_prefixes.end(),
-                   [&](const std::string& prefix) {
-                     return absl::StartsWith(stream_id, prefix);
-                   })) {
-    return false;
-  }
-  if (!event_types.empty() && std::find(event_types.begin(), event_types.end(),
-                                        event_type) == event_types.end()) {
-    return false;
-  }
-  return true;
-}
-
 // ---------------------------------------------------------------------------
 
 Subscription::Subscription(std::shared_ptr<internal::StoreCore> core,

@@ -44,8 +44,8 @@
 #include "services/common/serial_executor.h"
 #include "services/common/status_macros.h"
 #include "services/domain/calendar.h"
-#include "services/scheduler/deadline_scheduler.h"
-#include "services/scheduler/policy_runner.h"
+#include "services/jobs/deadline_scheduler.h"
+#include "services/jobs/policy_runner.h"
 
 namespace atgard::server {
 namespace {
@@ -283,8 +283,8 @@ struct Server::Parts {
   // --health_listen: the health service alone, plaintext.
   grpc::CallbackGenericService health_unimplemented;
   std::unique_ptr<grpc::Server> health_server;
-  std::unique_ptr<scheduler::DeadlineScheduler> deadlines;
-  std::unique_ptr<scheduler::PolicyRunner> policies;
+  std::unique_ptr<jobs::DeadlineScheduler> deadlines;
+  std::unique_ptr<jobs::PolicyRunner> policies;
   int port = 0;
   int metrics_port = 0;
   int health_port = 0;
@@ -483,14 +483,13 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
     health->SetServing(false);
   });
 
-  parts->deadlines = std::make_unique<scheduler::DeadlineScheduler>(
+  parts->deadlines = std::make_unique<jobs::DeadlineScheduler>(
       parts->store.get(), parts->repository.get(), &parts->metrics,
-      scheduler::DeadlineScheduler::Options{.interval =
-                                                config.deadline_interval});
+      jobs::DeadlineScheduler::Options{.interval = config.deadline_interval});
   RETURN_IF_ERROR(parts->deadlines->Start());
-  parts->policies = std::make_unique<scheduler::PolicyRunner>(
+  parts->policies = std::make_unique<jobs::PolicyRunner>(
       parts->store.get(), parts->commands.get(), &parts->metrics,
-      scheduler::PolicyRunner::Options{});
+      jobs::PolicyRunner::Options{});
   RETURN_IF_ERROR(parts->policies->Start());
 
   log::Info(

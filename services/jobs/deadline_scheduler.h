@@ -15,8 +15,8 @@
 // no date but may make a passed one due, such as a late approval).
 //
 // Thread-safe; Start() once, the destructor stops the thread.
-#ifndef ATGARD_SERVICES_SCHEDULER_DEADLINE_SCHEDULER_H_
-#define ATGARD_SERVICES_SCHEDULER_DEADLINE_SCHEDULER_H_
+#ifndef ATGARD_SERVICES_JOBS_DEADLINE_SCHEDULER_H_
+#define ATGARD_SERVICES_JOBS_DEADLINE_SCHEDULER_H_
 
 #include <functional>
 #include <map>
@@ -41,7 +41,7 @@ class AggregateRepository;
 class Metrics;
 }  // namespace atgard::api
 
-namespace atgard::scheduler {
+namespace atgard::jobs {
 
 class DeadlineScheduler {
  public:
@@ -92,6 +92,6 @@ class DeadlineScheduler {
   std::thread thread_;
 };
 
-}  // namespace atgard::scheduler
+}  // namespace atgard::jobs
 
-#endif  // ATGARD_SERVICES_SCHEDULER_DEADLINE_SCHEDULER_H_
+#endif  // ATGARD_SERVICES_JOBS_DEADLINE_SCHEDULER_H_

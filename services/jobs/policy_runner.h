@@ -29,7 +29,7 @@ class CommandHandler;
 class Metrics;
 }  // namespace atgard::api
 
-namespace atgard::scheduler {
+namespace atgard::jobs {
 
 class PolicyRunner {
  public:
@@ -82,6 +82,6 @@ class PolicyRunner {
   std::thread thread_;
 };
 
-}  // namespace atgard::scheduler
+}  // namespace atgard::jobs
 
 #endif  // ATGARD_SERVICES_SCHEDULER_POLICY_RUNNER_H_

@@ -1,4 +1,4 @@
-#include "services/scheduler/deadline_scheduler.h"
+#include "services/jobs/deadline_scheduler.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -14,7 +14,7 @@
 #include "services/domain/deadline_dates.h"
 #include "services/domain/decider.h"
 
-namespace atgard::scheduler {
+namespace atgard::jobs {
 namespace {
 
 constexpr size_t kIndexBatch = 1024;
@@ -193,4 +193,4 @@ absl::StatusOr<size_t> DeadlineScheduler::RunOnce() {
   return appended;
 }
 
-}  // namespace atgard::scheduler
+}  // namespace atgard::jobs

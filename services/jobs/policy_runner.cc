@@ -1,4 +1,4 @@
-#include "services/scheduler/policy_runner.h"
+#include "services/jobs/policy_runner.h"
 
 #include <algorithm>
 
@@ -12,7 +12,7 @@
 #include "services/common/status_macros.h"
 #include "services/domain/policies.h"
 
-namespace atgard::scheduler {
+namespace atgard::jobs {
 namespace {
 
 constexpr size_t kBatch = 64;
@@ -163,4 +163,4 @@ void PolicyRunner::Loop() {
   }
 }
 
-}  // namespace atgard::scheduler
+}  // namespace atgard::jobs

@@ -2,7 +2,7 @@
 // event leads to its commands once, as SYSTEM; a restart resumes from the
 // stored checkpoint, and re-processing from an earlier position (a lost or
 // reset checkpoint) writes nothing new.
-#include "services/scheduler/policy_runner.h"
+#include "services/jobs/policy_runner.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -29,15 +29,15 @@ class PolicyRunnerTest : public ::testing::Test {
     env_.SetDay(Day(2026, 2, 10));
   }
 
-  std::unique_ptr<scheduler::PolicyRunner> NewRunner(
+  std::unique_ptr<jobs::PolicyRunner> NewRunner(
       std::string checkpoint = "policies") {
-    return std::make_unique<scheduler::PolicyRunner>(
+    return std::make_unique<jobs::PolicyRunner>(
         &env_.store(), &env_.handler(), nullptr,
-        scheduler::PolicyRunner::Options{.checkpoint = std::move(checkpoint),
+        jobs::PolicyRunner::Options{.checkpoint = std::move(checkpoint),
                                          .poll = absl::Milliseconds(20)});
   }
 
-  size_t RunAvailable(scheduler::PolicyRunner& runner) {
+  size_t RunAvailable(jobs::PolicyRunner& runner) {
     absl::StatusOr<size_t> issued = runner.RunAvailable();
     EXPECT_TRUE(issued.ok()) << issued.status();
     return issued.ok() ? *issued : 0;
@@ -78,7 +78,7 @@ class PolicyRunnerTest : public ::testing::Test {
 
 TEST_F(PolicyRunnerTest, RedTwoYearsRunningOpensOneCase) {
   RedYear(2024);
-  std::unique_ptr<scheduler::PolicyRunner> runner = NewRunner();
+  std::unique_ptr<jobs::PolicyRunner> runner = NewRunner();
   EXPECT_EQ(RunAvailable(*runner), 0u);  // one red year is not enough
   EXPECT_THAT(OfType("CaseRegistered"), SizeIs(0));
 
@@ -112,7 +112,7 @@ TEST_F(PolicyRunnerTest, BaseRequirementNotMetOpensACase) {
                RecordMeasurement("grundkrav-1", kPrivateProvider, kPrivateUnit,
                                  "genomforandeplan", 2025, Day(2026, 1, 20),
                                  /*red=*/true, /*base_requirement=*/true));
-  std::unique_ptr<scheduler::PolicyRunner> runner = NewRunner();
+  std::unique_ptr<jobs::PolicyRunner> runner = NewRunner();
   EXPECT_EQ(RunAvailable(*runner), 1u);
   const std::vector<v1::EventEnvelope> cases = OfType("CaseRegistered");
   ASSERT_THAT(cases, SizeIs(1));
@@ -130,7 +130,7 @@ TEST_F(PolicyRunnerTest, ContractTerminatedClosesTheCasesItNames) {
   env_.MustRun(
       AdministrationDirector(),
       TerminateContract(kContract, {"arende-1", "arende-2"}, env_.day()));
-  std::unique_ptr<scheduler::PolicyRunner> runner = NewRunner();
+  std::unique_ptr<jobs::PolicyRunner> runner = NewRunner();
   EXPECT_EQ(RunAvailable(*runner), 2u);
 
   const std::vector<v1::EventEnvelope> closed = OfType("CaseClosed");
@@ -153,7 +153,7 @@ TEST_F(PolicyRunnerTest, RestartResumesFromTheStoredCheckpoint) {
   RedYear(2024);
   RedYear(2025);
   {
-    std::unique_ptr<scheduler::PolicyRunner> runner = NewRunner();
+    std::unique_ptr<jobs::PolicyRunner> runner = NewRunner();
     EXPECT_EQ(RunAvailable(*runner), 1u);
   }
   const uint64_t head = env_.store().HeadPosition();
@@ -164,13 +164,13 @@ TEST_F(PolicyRunnerTest, RestartResumesFromTheStoredCheckpoint) {
   // A new runner on the same store, and one after reopening it: both
   // start at the checkpoint and have nothing to do.
   {
-    std::unique_ptr<scheduler::PolicyRunner> runner = NewRunner();
+    std::unique_ptr<jobs::PolicyRunner> runner = NewRunner();
     EXPECT_EQ(RunAvailable(*runner), 0u);
     EXPECT_GE(runner->checkpoint(), *stored);
   }
   env_.Close();
   env_.Open();
-  std::unique_ptr<scheduler::PolicyRunner> runner = NewRunner();
+  std::unique_ptr<jobs::PolicyRunner> runner = NewRunner();
   EXPECT_EQ(RunAvailable(*runner), 0u);
   EXPECT_EQ(env_.store().HeadPosition(), head);
 
@@ -192,7 +192,7 @@ TEST_F(PolicyRunnerTest, ProcessingAgainFromTheStartWritesNothingNew) {
   env_.MustRun(AdministrationDirector(),
                TerminateContract(kContract, {"arende-1"}, env_.day()));
   {
-    std::unique_ptr<scheduler::PolicyRunner> runner = NewRunner();
+    std::unique_ptr<jobs::PolicyRunner> runner = NewRunner();
     EXPECT_EQ(RunAvailable(*runner), 3u);
   }
   const uint64_t head = env_.store().HeadPosition();
@@ -201,14 +201,14 @@ TEST_F(PolicyRunnerTest, ProcessingAgainFromTheStartWritesNothingNew) {
   // its commands are repeats.
   ASSERT_TRUE(env_.store().PutCheckpoint("policies", 0).ok());
   {
-    std::unique_ptr<scheduler::PolicyRunner> runner = NewRunner();
+    std::unique_ptr<jobs::PolicyRunner> runner = NewRunner();
     EXPECT_EQ(RunAvailable(*runner), 3u);
     EXPECT_EQ(env_.store().HeadPosition(), head);
   }
   // A checkpoint that was never stored (e.g. lost), after a restart.
   env_.Close();
   env_.Open();
-  std::unique_ptr<scheduler::PolicyRunner> runner = NewRunner("policies-new");
+  std::unique_ptr<jobs::PolicyRunner> runner = NewRunner("policies-new");
   EXPECT_EQ(RunAvailable(*runner), 3u);
   EXPECT_EQ(env_.store().HeadPosition(), head);
   EXPECT_THAT(OfType("CaseRegistered"), SizeIs(3));  // arende-1 + two auto
@@ -247,7 +247,7 @@ TEST_F(PolicyRunnerTest, ConflictedCommandIsRetriedNotSkipped) {
   api::CommandHandler flaky(
       &env_.store(), &uncached,
       api::CommandHandler::Options{.max_attempts = 1, .clock = clock});
-  scheduler::PolicyRunner runner(&env_.store(), &flaky, nullptr, {});
+  jobs::PolicyRunner runner(&env_.store(), &flaky, nullptr, {});
   absl::StatusOr<size_t> issued = runner.RunAvailable();
   EXPECT_TRUE(absl::IsAborted(issued.status())) << issued.status();
   EXPECT_THAT(OfType("CaseClosed"), SizeIs(0));
@@ -259,7 +259,7 @@ TEST_F(PolicyRunnerTest, ConflictedCommandIsRetriedNotSkipped) {
 
 // Started, it follows the log on its own thread.
 TEST_F(PolicyRunnerTest, StartedRunnerActsOnNewEvents) {
-  std::unique_ptr<scheduler::PolicyRunner> runner = NewRunner();
+  std::unique_ptr<jobs::PolicyRunner> runner = NewRunner();
   ASSERT_TRUE(runner->Start().ok());
   RedYear(2024);
   RedYear(2025);

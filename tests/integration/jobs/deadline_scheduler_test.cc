@@ -2,7 +2,7 @@
 // by days: every kind of overdue event appears exactly once, on the day
 // after its due date, also when the scheduler runs again, when two run, and
 // across a restart.
-#include "services/scheduler/deadline_scheduler.h"
+#include "services/jobs/deadline_scheduler.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -66,17 +66,17 @@ class DeadlineSchedulerTest : public ::testing::Test {
     env_.SetDay(Day(2026, 2, 10));
   }
 
-  std::unique_ptr<scheduler::DeadlineScheduler> NewScheduler(
+  std::unique_ptr<jobs::DeadlineScheduler> NewScheduler(
       api::AggregateRepository* repository = nullptr) {
-    return std::make_unique<scheduler::DeadlineScheduler>(
+    return std::make_unique<jobs::DeadlineScheduler>(
         &env_.store(), repository != nullptr ? repository : &env_.repository(),
         nullptr,
-        scheduler::DeadlineScheduler::Options{.interval = absl::Hours(24),
+        jobs::DeadlineScheduler::Options{.interval = absl::Hours(24),
                                               .clock = env_.Clock()});
   }
 
   // Runs `scheduler` once on `day`; returns what it says it appended.
-  size_t RunOn(scheduler::DeadlineScheduler& scheduler, absl::CivilDay day) {
+  size_t RunOn(jobs::DeadlineScheduler& scheduler, absl::CivilDay day) {
     env_.SetDay(day);
     absl::StatusOr<size_t> appended = scheduler.RunOnce();
     EXPECT_TRUE(appended.ok()) << appended.status();
@@ -112,7 +112,7 @@ class DeadlineSchedulerTest : public ::testing::Test {
 TEST_F(DeadlineSchedulerTest, PlanSubmissionOverdueOnceOnTheDayAfter) {
   const v1::PlanRequest request = Requested("arende-1");
   const absl::CivilDay submit_by = domain::DayOf(request.submit_by());
-  std::unique_ptr<scheduler::DeadlineScheduler> scheduler = NewScheduler();
+  std::unique_ptr<jobs::DeadlineScheduler> scheduler = NewScheduler();
 
   EXPECT_EQ(RunOn(*scheduler, env_.day()), 0u);
   EXPECT_EQ(RunOn(*scheduler, submit_by - 1), 0u);
@@ -180,7 +180,7 @@ TEST_F(DeadlineSchedulerTest, EveryKindOfDeadlineOnceOnTheDayAfterItsDate) {
   ASSERT_THAT(expected_due, SizeIs(OverdueTypes().size()));
 
   // One run a day for two years, noting the day each event appeared.
-  std::unique_ptr<scheduler::DeadlineScheduler> scheduler = NewScheduler();
+  std::unique_ptr<jobs::DeadlineScheduler> scheduler = NewScheduler();
   std::map<uint64_t, absl::CivilDay> appeared;  // position → day
   const absl::CivilDay first = env_.day();
   for (absl::CivilDay day = first; day <= Day(2028, 2, 1); ++day) {
@@ -223,8 +223,8 @@ TEST_F(DeadlineSchedulerTest, TwoSchedulersOnOneStoreWriteEachEventOnce) {
   }
   // Each with a cache of its own, as in two server processes.
   api::AggregateRepository other_repository(&env_.store(), 1000);
-  std::unique_ptr<scheduler::DeadlineScheduler> a = NewScheduler();
-  std::unique_ptr<scheduler::DeadlineScheduler> b =
+  std::unique_ptr<jobs::DeadlineScheduler> a = NewScheduler();
+  std::unique_ptr<jobs::DeadlineScheduler> b =
       NewScheduler(&other_repository);
   EXPECT_EQ(RunOn(*a, env_.day()) + RunOn(*b, env_.day()), 0u);
 
@@ -258,13 +258,13 @@ TEST_F(DeadlineSchedulerTest, RestartDoesNotRepeatWhatWasWritten) {
   const absl::CivilDay submit_by =
       domain::DayOf(Requested("arende-1").submit_by());
   {
-    std::unique_ptr<scheduler::DeadlineScheduler> scheduler = NewScheduler();
+    std::unique_ptr<jobs::DeadlineScheduler> scheduler = NewScheduler();
     EXPECT_EQ(RunOn(*scheduler, submit_by + 1), 1u);
   }
   const uint64_t head = env_.store().HeadPosition();
   env_.Close();
   env_.Open();
-  std::unique_ptr<scheduler::DeadlineScheduler> scheduler = NewScheduler();
+  std::unique_ptr<jobs::DeadlineScheduler> scheduler = NewScheduler();
   EXPECT_EQ(RunOn(*scheduler, submit_by + 1), 0u);
   EXPECT_EQ(RunOn(*scheduler, submit_by + 2), 0u);
   EXPECT_EQ(RunOn(*scheduler, submit_by + 100), 0u);
@@ -276,12 +276,12 @@ TEST_F(DeadlineSchedulerTest, RestartBeforeTheDueDateStillWritesOnce) {
   const absl::CivilDay submit_by =
       domain::DayOf(Requested("arende-1").submit_by());
   {
-    std::unique_ptr<scheduler::DeadlineScheduler> scheduler = NewScheduler();
+    std::unique_ptr<jobs::DeadlineScheduler> scheduler = NewScheduler();
     EXPECT_EQ(RunOn(*scheduler, submit_by), 0u);
   }
   env_.Close();
   env_.Open();
-  std::unique_ptr<scheduler::DeadlineScheduler> scheduler = NewScheduler();
+  std::unique_ptr<jobs::DeadlineScheduler> scheduler = NewScheduler();
   EXPECT_EQ(RunOn(*scheduler, submit_by + 3), 1u);
   EXPECT_EQ(RunOn(*scheduler, submit_by + 4), 0u);
   EXPECT_THAT(Overdue(), SizeIs(1));
@@ -290,7 +290,7 @@ TEST_F(DeadlineSchedulerTest, RestartBeforeTheDueDateStillWritesOnce) {
 // Deadlines set after the scheduler started are picked up from its
 // subscription, without a restart.
 TEST_F(DeadlineSchedulerTest, IndexesEventsAppendedAfterItStarted) {
-  std::unique_ptr<scheduler::DeadlineScheduler> scheduler = NewScheduler();
+  std::unique_ptr<jobs::DeadlineScheduler> scheduler = NewScheduler();
   EXPECT_EQ(RunOn(*scheduler, env_.day()), 0u);
   const absl::CivilDay submit_by =
       domain::DayOf(Requested("arende-1").submit_by());
@@ -307,9 +307,9 @@ TEST_F(DeadlineSchedulerTest, StartedSchedulerRunsOnItsOwn) {
   const absl::CivilDay submit_by =
       domain::DayOf(Requested("arende-1").submit_by());
   env_.SetDay(submit_by + 1);
-  auto scheduler = std::make_unique<scheduler::DeadlineScheduler>(
+  auto scheduler = std::make_unique<jobs::DeadlineScheduler>(
       &env_.store(), &env_.repository(), nullptr,
-      scheduler::DeadlineScheduler::Options{.interval = absl::Milliseconds(10),
+      jobs::DeadlineScheduler::Options{.interval = absl::Milliseconds(10),
                                             .clock = env_.Clock()});
   ASSERT_TRUE(scheduler->Start().ok());
   const absl::Time deadline = absl::Now() + absl::Seconds(60);
@@ -335,7 +335,7 @@ TEST_F(DeadlineSchedulerTest, ImplementationOverdueWhenApprovedAfterTheDate) {
   const v1::PlanRequest request = Requested("arende-1");
   Submitted("arende-1", request);
   const absl::CivilDay complete_by = domain::DayOf(request.complete_by());
-  std::unique_ptr<scheduler::DeadlineScheduler> scheduler = NewScheduler();
+  std::unique_ptr<jobs::DeadlineScheduler> scheduler = NewScheduler();
   for (absl::CivilDay day = env_.day(); day <= complete_by + 3; ++day) {
     EXPECT_EQ(RunOn(*scheduler, day), 0u) << day;
   }
@@ -348,7 +348,7 @@ TEST_F(DeadlineSchedulerTest, ImplementationOverdueWhenApprovedAfterTheDate) {
   EXPECT_EQ(DueOn(Decoded(overdue[0])), complete_by);
 
   // A scheduler that starts afresh agrees: nothing more.
-  std::unique_ptr<scheduler::DeadlineScheduler> fresh = NewScheduler();
+  std::unique_ptr<jobs::DeadlineScheduler> fresh = NewScheduler();
   EXPECT_EQ(RunOn(*fresh, complete_by + 6), 0u);
   EXPECT_THAT(Overdue(), SizeIs(1));
 }
