@@ -72,7 +72,7 @@ class DeadlineSchedulerTest : public ::testing::Test {
         &env_.store(), repository != nullptr ? repository : &env_.repository(),
         nullptr,
         jobs::DeadlineScheduler::Options{.interval = absl::Hours(24),
-                                              .clock = env_.Clock()});
+                                         .clock = env_.Clock()});
   }
 
   // Runs `scheduler` once on `day`; returns what it says it appended.
@@ -224,8 +224,7 @@ TEST_F(DeadlineSchedulerTest, TwoSchedulersOnOneStoreWriteEachEventOnce) {
   // Each with a cache of its own, as in two server processes.
   api::AggregateRepository other_repository(&env_.store(), 1000);
   std::unique_ptr<jobs::DeadlineScheduler> a = NewScheduler();
-  std::unique_ptr<jobs::DeadlineScheduler> b =
-      NewScheduler(&other_repository);
+  std::unique_ptr<jobs::DeadlineScheduler> b = NewScheduler(&other_repository);
   EXPECT_EQ(RunOn(*a, env_.day()) + RunOn(*b, env_.day()), 0u);
 
   // Both run at the same time on the day after, several times.
@@ -310,7 +309,7 @@ TEST_F(DeadlineSchedulerTest, StartedSchedulerRunsOnItsOwn) {
   auto scheduler = std::make_unique<jobs::DeadlineScheduler>(
       &env_.store(), &env_.repository(), nullptr,
       jobs::DeadlineScheduler::Options{.interval = absl::Milliseconds(10),
-                                            .clock = env_.Clock()});
+                                       .clock = env_.Clock()});
   ASSERT_TRUE(scheduler->Start().ok());
   const absl::Time deadline = absl::Now() + absl::Seconds(60);
   while (Overdue().empty() && absl::Now() < deadline) {

@@ -34,7 +34,7 @@ class PolicyRunnerTest : public ::testing::Test {
     return std::make_unique<jobs::PolicyRunner>(
         &env_.store(), &env_.handler(), nullptr,
         jobs::PolicyRunner::Options{.checkpoint = std::move(checkpoint),
-                                         .poll = absl::Milliseconds(20)});
+                                    .poll = absl::Milliseconds(20)});
   }
 
   size_t RunAvailable(jobs::PolicyRunner& runner) {
