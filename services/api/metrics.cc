@@ -124,7 +124,7 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                            .Register(*registry_)
                            .Add({});
   scheduler_runs_ = &prometheus::BuildCounter()
-                         .Name("atgard_jobs_runs_total")
+                         .Name("atgard_scheduler_runs_total")
                          .Help("Runs of the deadline scheduler.")
                          .Register(*registry_)
                          .Add({});

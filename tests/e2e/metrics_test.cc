@@ -225,7 +225,7 @@ TEST(Metrics, ScrapeShowsTheServersWork) {
   EXPECT_EQ(Value(samples, "atgard_subscriptions"), 1);
   EXPECT_GE(Value(samples, "atgard_subscription_lag_events"), 0);
   // The scheduler ran, and appended the overdue review.
-  EXPECT_GE(Value(samples, "atgard_jobs_runs_total"), 1);
+  EXPECT_GE(Value(samples, "atgard_scheduler_runs_total"), 1);
   EXPECT_GE(Value(samples, "atgard_overdue_events_total"), 1)
       << (*server)->Output();
   EXPECT_GE(Value(samples, "atgard_policy_commands_total"), 0);
