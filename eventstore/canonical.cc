@@ -9,7 +9,6 @@
 #include "absl/strings/escaping.h"
 
 namespace atgard::eventstore {
-namespace {
 
 void PutFixed32(std::string* out, uint32_t value) {
   const char buf[4] = {static_cast<char>(value >> 24),
@@ -25,6 +24,8 @@ void PutLengthPrefixed(std::string* out, absl::string_view bytes) {
   PutFixed32(out, static_cast<uint32_t>(bytes.size()));
   out->append(bytes.data(), bytes.size());
 }
+
+namespace {
 
 void PutMetadataWithoutCommandId(std::string* out,
                                  const v1::EventMetadata& metadata) {

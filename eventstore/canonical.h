@@ -34,6 +34,7 @@
 #ifndef ATGARD_EVENTSTORE_CANONICAL_H_
 #define ATGARD_EVENTSTORE_CANONICAL_H_
 
+#include <cstdint>
 #include <string>
 
 #include "absl/strings/string_view.h"
@@ -43,6 +44,12 @@
 #include "eventstore/types.h"
 
 namespace atgard::eventstore {
+
+// The building blocks of every encoding here, for encodings defined
+// elsewhere on the same conventions (services/app/request_digest.h):
+// u32 big-endian, and lp(x).
+void PutFixed32(std::string* out, uint32_t value);
+void PutLengthPrefixed(std::string* out, absl::string_view bytes);
 
 // Appends the canonical encoding of `event` (all fields but `hash`) to *out.
 void AppendCanonicalEvent(const v1::EventEnvelope& event, std::string* out);

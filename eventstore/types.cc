@@ -21,6 +21,20 @@ std::string ExpectedVersion::ToString() const {
   return "?";
 }
 
+bool ExpectedVersion::Matches(uint64_t actual) const {
+  switch (kind_) {
+    case Kind::kAny:
+      return true;
+    case Kind::kNoStream:
+      return actual == 0;
+    case Kind::kStreamExists:
+      return actual > 0;
+    case Kind::kExact:
+      return actual == version_;
+  }
+  return false;
+}
+
 bool ReadAllFilter::Matches(absl::string_view stream_id,
                             absl::string_view event_type) const {
   if (!stream_prefixes.empty() &&

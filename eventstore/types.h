@@ -44,6 +44,8 @@ class ExpectedVersion {
   uint64_t version() const { return version_; }
   // "any", "no stream", "stream exists" or the number.
   std::string ToString() const;
+  // Whether a stream at `actual` (0: no events) meets the expectation.
+  bool Matches(uint64_t actual) const;
 
   friend bool operator==(const ExpectedVersion&,
                          const ExpectedVersion&) = default;

@@ -9,11 +9,12 @@
 #include "atgard/v1/diagnostics_service.grpc.pb.h"
 #include "atgard/v1/event_store_service.grpc.pb.h"
 #include "eventstore/event_store.h"
-#include "services/api/access_log.h"
-#include "services/api/aggregate_repository.h"
 #include "services/api/call_authenticator.h"
 #include "services/api/grpc_status.h"
 #include "services/api/metrics.h"
+#include "services/app/access_log.h"
+#include "services/app/aggregate_repository.h"
+#include "services/app/event_codec.h"
 #include "services/common/serial_executor.h"
 #include "services/common/status_macros.h"
 #include "services/domain/errors.h"
@@ -38,7 +39,7 @@ absl::StatusOr<size_t> MaxCount(uint32_t requested) {
 
 absl::StatusOr<v1::RecordedEvent> ToRecordedEvent(v1::EventEnvelope envelope) {
   v1::RecordedEvent recorded;
-  ASSIGN_OR_RETURN(*recorded.mutable_event(), DecodeEvent(envelope));
+  ASSIGN_OR_RETURN(*recorded.mutable_event(), app::DecodeEvent(envelope));
   *recorded.mutable_envelope() = std::move(envelope);
   return recorded;
 }
@@ -92,7 +93,7 @@ std::string DescribeFilter(const eventstore::ReadAllFilter& filter) {
   if (!filter.event_types.empty()) {
     absl::StrAppend(&out, " types ", absl::StrJoin(filter.event_types, ","));
   }
-  return AccessLog::Requested("filter", out);
+  return app::AccessLog::Requested("filter", out);
 }
 
 // A filter that was refused, as the caller gave it.
@@ -101,7 +102,7 @@ std::string RequestedFilter(const v1::EventFilter& filter) {
   if (filter.event_types_size() > 0) {
     absl::StrAppend(&out, " types ", absl::StrJoin(filter.event_types(), ","));
   }
-  return AccessLog::Requested("filter", out);
+  return app::AccessLog::Requested("filter", out);
 }
 
 class EventStoreServiceImpl final
@@ -130,7 +131,7 @@ class EventStoreServiceImpl final
     // if it holds a personnummer): a refused cross-tenant read names the
     // stream it tried.
     const std::string resource =
-        AccessLog::Requested("stream_id", request->stream_id());
+        app::AccessLog::Requested("stream_id", request->stream_id());
     services_.access_log->Record(
         *principal, call->method(), resource, outcome,
         outcome.ok() ? response->events_size() : 0,
@@ -232,11 +233,11 @@ class EventStoreServiceImpl final
                                        const std::string& stream_id) {
     const absl::Status denied = domain::PermissionDenied(
         "stream_id", "a provider reads only its own provider's streams");
-    absl::StatusOr<domain::AggregateKind> kind =
-        AggregateRepository::KindOfStream(stream_id);
-    if (!kind.ok()) return denied;
-    const std::string id =
-        stream_id.substr(domain::StreamPrefix(principal.tenant, *kind).size());
+    absl::StatusOr<domain::AggregateRef> ref =
+        domain::AggregateOfStream(stream_id);
+    if (!ref.ok()) return denied;
+    const domain::AggregateKind* kind = &ref->kind;
+    const std::string& id = ref->id;
     switch (*kind) {
       case domain::AggregateKind::kProvider:
         return id == principal.provider_id ? absl::OkStatus() : denied;
@@ -246,7 +247,7 @@ class EventStoreServiceImpl final
                    ? absl::OkStatus()
                    : denied;
       case domain::AggregateKind::kCase: {
-        ASSIGN_OR_RETURN(LoadedAggregate loaded,
+        ASSIGN_OR_RETURN(app::LoadedAggregate loaded,
                          services_.repository->Load(stream_id, *kind));
         return std::get<domain::CaseState>(*loaded.state).provider_id() ==
                        principal.provider_id
@@ -254,7 +255,7 @@ class EventStoreServiceImpl final
                    : denied;
       }
       case domain::AggregateKind::kContract: {
-        ASSIGN_OR_RETURN(LoadedAggregate loaded,
+        ASSIGN_OR_RETURN(app::LoadedAggregate loaded,
                          services_.repository->Load(stream_id, *kind));
         return std::get<domain::ContractState>(*loaded.state).provider_id() ==
                        principal.provider_id

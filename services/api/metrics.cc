@@ -123,21 +123,13 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                                "as last observed.")
                            .Register(*registry_)
                            .Add({});
-  scheduler_runs_ = &prometheus::BuildCounter()
-                         .Name("atgard_scheduler_runs_total")
-                         .Help("Runs of the deadline scheduler.")
-                         .Register(*registry_)
-                         .Add({});
-  overdue_events_ = &prometheus::BuildCounter()
-                         .Name("atgard_overdue_events_total")
-                         .Help("Overdue events appended by the scheduler.")
-                         .Register(*registry_)
-                         .Add({});
-  policy_commands_ = &prometheus::BuildCounter()
-                          .Name("atgard_policy_commands_total")
-                          .Help("Commands issued by automatic policies.")
-                          .Register(*registry_)
-                          .Add({});
+  for (const app::CounterSpec& spec : app::kCounters) {
+    counters_[static_cast<size_t>(spec.counter)] = &prometheus::BuildCounter()
+                                                        .Name(spec.name)
+                                                        .Help(spec.help)
+                                                        .Register(*registry_)
+                                                        .Add({});
+  }
   writes_refused_ =
       &prometheus::BuildGauge()
            .Name("atgard_writes_refused_disk_reserve")
@@ -245,13 +237,8 @@ void Metrics::ObserveSubscriptionLag(uint64_t events_behind) {
   subscription_lag_->Set(static_cast<double>(events_behind));
 }
 
-void Metrics::ObserveSchedulerRun(size_t overdue_events) {
-  scheduler_runs_->Increment();
-  overdue_events_->Increment(static_cast<double>(overdue_events));
-}
-
-void Metrics::ObservePolicyCommands(size_t commands) {
-  policy_commands_->Increment(static_cast<double>(commands));
+void Metrics::Count(app::Counter counter, uint64_t n) {
+  counters_[static_cast<size_t>(counter)]->Increment(static_cast<double>(n));
 }
 
 void Metrics::SetWritesRefused(bool refused) {

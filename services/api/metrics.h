@@ -5,7 +5,9 @@
 #ifndef ATGARD_SERVICES_API_METRICS_H_
 #define ATGARD_SERVICES_API_METRICS_H_
 
+#include <array>
 #include <cstdint>
+#include <iterator>
 #include <memory>
 #include <string>
 
@@ -15,6 +17,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "services/app/metrics.h"
 
 namespace prometheus {
 class Counter;
@@ -28,10 +31,10 @@ class Family;
 
 namespace atgard::api {
 
-class Metrics {
+class Metrics final : public app::Metrics {
  public:
   Metrics();
-  ~Metrics();
+  ~Metrics() override;
   Metrics(const Metrics&) = delete;
   Metrics& operator=(const Metrics&) = delete;
 
@@ -50,10 +53,8 @@ class Metrics {
   // events behind the head.
   void AddSubscriptions(int delta);
   void ObserveSubscriptionLag(uint64_t events_behind);
-  // One run of the deadline scheduler and the overdue events it appended.
-  void ObserveSchedulerRun(size_t overdue_events);
-  // Commands issued by automatic policies.
-  void ObservePolicyCommands(size_t commands);
+  // The application layer's counters (app::kCounters).
+  void Count(app::Counter counter, uint64_t n) override;
   // Whether the store refuses appends for its disk reserve.
   void SetWritesRefused(bool refused);
   // A read met damaged data (atgard_data_loss_reads_total).
@@ -80,9 +81,7 @@ class Metrics {
   prometheus::Counter* events_total_;
   prometheus::Gauge* subscriptions_;
   prometheus::Gauge* subscription_lag_;
-  prometheus::Counter* scheduler_runs_;
-  prometheus::Counter* overdue_events_;
-  prometheus::Counter* policy_commands_;
+  std::array<prometheus::Counter*, std::size(app::kCounters)> counters_{};
   prometheus::Gauge* writes_refused_;
   prometheus::Counter* data_loss_reads_;
   prometheus::Counter* authentication_failures_;

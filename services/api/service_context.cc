@@ -4,7 +4,7 @@
 #include "services/api/call_authenticator.h"
 #include "services/api/grpc_status.h"
 #include "services/api/metrics.h"
-#include "services/api/request_checks.h"
+#include "services/app/message_checks.h"
 #include "services/domain/errors.h"
 
 namespace atgard::api {
@@ -43,7 +43,7 @@ absl::StatusOr<domain::Principal> AdmitReadRequest(
   *refusal = absl::OkStatus();
   if (!principal.ok()) return principal;
   if (authorize != nullptr) *refusal = authorize(*principal);
-  if (refusal->ok()) *refusal = CheckRequest(request);
+  if (refusal->ok()) *refusal = app::CheckRequest(request);
   return principal;
 }
 

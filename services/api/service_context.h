@@ -21,23 +21,25 @@ class SerialExecutor;
 namespace eventstore {
 class EventStore;
 }
+namespace app {
+class AccessLog;
+class AggregateRepository;
+class CommandHandler;
+}  // namespace app
 }  // namespace atgard
 
 namespace atgard::api {
 
-class AccessLog;
-class AggregateRepository;
 class CallAuthenticator;
-class CommandHandler;
 class Metrics;
 
 // The server's shared parts; all must outlive the services.
 struct ServiceContext {
   eventstore::EventStore* store = nullptr;
   const CallAuthenticator* authenticator = nullptr;
-  CommandHandler* commands = nullptr;
-  AggregateRepository* repository = nullptr;
-  AccessLog* access_log = nullptr;
+  app::CommandHandler* commands = nullptr;
+  app::AggregateRepository* repository = nullptr;
+  app::AccessLog* access_log = nullptr;
   Metrics* metrics = nullptr;
   // Moves subscription work off the store's writer thread.
   SerialExecutor* subscription_pump = nullptr;

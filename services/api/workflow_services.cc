@@ -6,10 +6,10 @@
 #include "atgard/v1/contract_service.grpc.pb.h"
 #include "atgard/v1/measurement_service.grpc.pb.h"
 #include "atgard/v1/provider_service.grpc.pb.h"
-#include "services/api/access_log.h"
-#include "services/api/aggregate_repository.h"
-#include "services/api/command_handler.h"
 #include "services/api/views.h"
+#include "services/app/access_log.h"
+#include "services/app/aggregate_repository.h"
+#include "services/app/command_handler.h"
 #include "services/domain/errors.h"
 #include "services/domain/validation.h"
 
@@ -25,14 +25,15 @@ grpc::ServerUnaryReactor* RunCommand(
     void (*set)(const Request&, v1::Command&)) {
   auto call = std::make_shared<UnaryCall>(services, context, method);
   absl::StatusOr<domain::Principal> principal =
-      call->Admit(request, RequireCommandRole);
+      call->Admit(request, app::RequireCommandRole);
   if (!principal.ok()) {
     call->Finish(principal.status());
     return call->reactor();
   }
-  CommandRequest command{.principal = *std::move(principal),
-                         .command_id = request.options().command_id(),
-                         .correlation_id = request.options().correlation_id()};
+  app::CommandRequest command{
+      .principal = *std::move(principal),
+      .command_id = request.options().command_id(),
+      .correlation_id = request.options().correlation_id()};
   if (request.options().has_expected_version()) {
     command.expected_version = request.options().expected_version();
   }
@@ -77,9 +78,9 @@ grpc::ServerUnaryReactor* RunRead(const ServiceContext& services,
   const std::string stream =
       valid_id.ok() ? domain::StreamId(principal->tenant,
                                        {.kind = read.kind, .id = read.id})
-                    : AccessLog::Requested(read.id_field, read.id);
+                    : app::AccessLog::Requested(read.id_field, read.id);
   if (outcome.ok()) outcome = valid_id;
-  absl::StatusOr<LoadedAggregate> loaded;
+  absl::StatusOr<app::LoadedAggregate> loaded;
   if (outcome.ok()) {
     loaded = services.repository->Load(stream, read.kind);
     outcome = loaded.status();
@@ -140,7 +141,7 @@ class ProviderServiceImpl final : public v1::ProviderService::CallbackService {
         {domain::AggregateKind::kProvider, "provider_id",
          request->provider_id()},
         [&, response](const domain::Principal& p,
-                      const LoadedAggregate& loaded) {
+                      const app::LoadedAggregate& loaded) {
           const auto& state = std::get<domain::ProviderState>(*loaded.state);
           if (absl::Status s = OwnProvider(p, state.registration.provider_id());
               !s.ok()) {
@@ -176,7 +177,7 @@ class ContractServiceImpl final : public v1::ContractService::CallbackService {
         {domain::AggregateKind::kContract, "contract_id",
          request->contract_id()},
         [&, response](const domain::Principal& p,
-                      const LoadedAggregate& loaded) {
+                      const app::LoadedAggregate& loaded) {
           const auto& state = std::get<domain::ContractState>(*loaded.state);
           if (absl::Status s = OwnProvider(p, state.provider_id()); !s.ok()) {
             return s;
@@ -219,7 +220,7 @@ class CaseServiceImpl final : public v1::CaseService::CallbackService {
         services_, context, "/atgard.v1.CaseService/GetCase", *request,
         {domain::AggregateKind::kCase, "case_id", request->case_id()},
         [&, response](const domain::Principal& p,
-                      const LoadedAggregate& loaded) {
+                      const app::LoadedAggregate& loaded) {
           const auto& state = std::get<domain::CaseState>(*loaded.state);
           if (absl::Status s = OwnProvider(p, state.provider_id()); !s.ok()) {
             return s;

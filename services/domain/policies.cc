@@ -2,13 +2,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "services/domain/streams.h"
 
 namespace atgard::domain {
 namespace {
-
-std::string Trigger(absl::string_view stream_id, uint64_t version) {
-  return absl::StrCat(stream_id, "@", version);
-}
 
 // What a policy knows of the deficiency it opens a case for.
 struct Finding {
@@ -57,7 +54,7 @@ std::string DerivedId(absl::string_view seed) {
 std::vector<PolicyCommand> PolicyCommandsFor(absl::string_view stream_id,
                                              uint64_t stream_version,
                                              const v1::Event& event) {
-  const std::string trigger = Trigger(stream_id, stream_version);
+  const std::string trigger = EventReference(stream_id, stream_version);
   std::vector<PolicyCommand> out;
   switch (event.event_case()) {
     case v1::Event::kIndicatorRedTwoYearsRunning: {

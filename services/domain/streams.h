@@ -5,9 +5,13 @@
 #ifndef ATGARD_SERVICES_DOMAIN_STREAMS_H_
 #define ATGARD_SERVICES_DOMAIN_STREAMS_H_
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 
 namespace atgard::domain {
 
@@ -36,6 +40,31 @@ std::string StreamPrefix(absl::string_view tenant, AggregateKind kind);
 
 // "<tenant>/": the prefix of every stream of the tenant.
 std::string TenantPrefix(absl::string_view tenant);
+
+// "<tenant>/access/<YYYY-MM-DD>": the read log (läslogg) of one day.
+std::string AccessStreamId(absl::string_view tenant, absl::CivilDay day);
+
+// What a stream id names: the inverse of StreamId() and AccessStreamId().
+struct StreamName {
+  std::string tenant;
+  // The aggregate kind; nullopt for the read log.
+  std::optional<AggregateKind> kind;
+  // The aggregate's id (may contain '/'), or the read log's day.
+  std::string id;
+};
+
+// INVALID_ARGUMENT, naming `stream_id`, unless it is "<tenant>/<kind>/<id>"
+// with a known kind (or "access") and non-empty parts.
+[[nodiscard]] absl::StatusOr<StreamName> ParseStreamId(
+    absl::string_view stream_id);
+
+// The aggregate a stream holds: NOT_FOUND ("holds no aggregate") for the
+// read log and for ids ParseStreamId() refuses.
+[[nodiscard]] absl::StatusOr<AggregateRef> AggregateOfStream(
+    absl::string_view stream_id);
+
+// "<stream>@<version>": one event, as a causation id names it.
+std::string EventReference(absl::string_view stream_id, uint64_t version);
 
 }  // namespace atgard::domain
 

@@ -1,18 +1,19 @@
 #include "services/jobs/deadline_scheduler.h"
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "eventstore/canonical.h"
-#include "eventstore/event_store.h"
-#include "services/api/aggregate_repository.h"
-#include "services/api/metrics.h"
-#include "services/api/request_checks.h"
+#include "services/app/aggregate_repository.h"
+#include "services/app/append.h"
+#include "services/app/event_codec.h"
+#include "services/app/event_log.h"
+#include "services/app/metrics.h"
 #include "services/common/log.h"
 #include "services/common/status_macros.h"
 #include "services/domain/calendar.h"
 #include "services/domain/dates.h"
 #include "services/domain/deadline_dates.h"
 #include "services/domain/decider.h"
+#include "services/domain/streams.h"
 
 namespace atgard::jobs {
 namespace {
@@ -56,10 +57,45 @@ std::string Sha256(absl::string_view data) {
 
 }  // namespace
 
-DeadlineScheduler::DeadlineScheduler(eventstore::EventStore* store,
-                                     api::AggregateRepository* repository,
-                                     api::Metrics* metrics, Options options)
-    : store_(store),
+absl::StatusOr<size_t> AppendDueDeadlines(app::EventLog& log,
+                                          app::AggregateRepository& repository,
+                                          const std::string& stream_id,
+                                          absl::CivilDay today) {
+  ASSIGN_OR_RETURN(const domain::StreamName name,
+                   domain::ParseStreamId(stream_id));
+  ASSIGN_OR_RETURN(const domain::AggregateRef ref,
+                   domain::AggregateOfStream(stream_id));
+  ASSIGN_OR_RETURN(app::LoadedAggregate loaded,
+                   repository.Load(stream_id, ref.kind));
+  size_t appended = 0;
+  uint64_t version = loaded.version;
+  for (const v1::Event& event : domain::DueDeadlines(*loaded.state, today)) {
+    // The command id names the deadline, so that a run repeated after a
+    // crash appends nothing twice; the digest is the event's.
+    const std::string command_id =
+        absl::StrCat("deadline:", stream_id, ":", domain::EventType(event), ":",
+                     DueDateOf(event));
+    ASSIGN_OR_RETURN(
+        eventstore::AppendRequest append,
+        app::MakeAppend({.actor = {.subject = "deadline-scheduler",
+                                   .role = v1::ROLE_SYSTEM,
+                                   .tenant = name.tenant},
+                         .command_id = command_id},
+                        stream_id, eventstore::ExpectedVersion::Exact(version),
+                        {event}));
+    append.request_digest = Sha256(append.events.front().payload);
+    ASSIGN_OR_RETURN(eventstore::AppendResult result,
+                     log.Append(std::move(append)));
+    version = result.last_version;
+    if (!result.deduplicated) ++appended;
+  }
+  return appended;
+}
+
+DeadlineScheduler::DeadlineScheduler(app::EventLog* log,
+                                     app::AggregateRepository* repository,
+                                     app::Metrics* metrics, Options options)
+    : log_(log),
       repository_(repository),
       metrics_(metrics),
       options_(std::move(options)) {}
@@ -103,14 +139,14 @@ absl::Status DeadlineScheduler::IndexNewEvents() {
     filter.event_types = domain::DeadlineEventTypes();
     ASSIGN_OR_RETURN(
         subscription_,
-        store_->Subscribe(eventstore::SubscriptionStart::AtPosition(1),
-                          std::move(filter)));
+        log_->Subscribe(eventstore::SubscriptionStart::AtPosition(1),
+                        std::move(filter)));
   }
   while (true) {
     ASSIGN_OR_RETURN(std::vector<v1::EventEnvelope> batch,
                      subscription_->ReadAvailable(kIndexBatch));
     for (const v1::EventEnvelope& envelope : batch) {
-      ASSIGN_OR_RETURN(v1::Event event, api::DecodeEvent(envelope));
+      ASSIGN_OR_RETURN(v1::Event event, app::DecodeEvent(envelope));
       const std::vector<absl::CivilDay> dates = domain::DeadlineDatesOf(event);
       std::set<absl::CivilDay>& calendar = index_[envelope.stream_id()];
       calendar.insert(dates.begin(), dates.end());
@@ -140,55 +176,23 @@ absl::StatusOr<size_t> DeadlineScheduler::RunOnce() {
       continue;
     }
     // Deadlines of this stream may be due: ask the domain.
-    absl::Status outcome = [&]() -> absl::Status {
-      ASSIGN_OR_RETURN(domain::AggregateKind kind,
-                       api::AggregateRepository::KindOfStream(stream_id));
-      ASSIGN_OR_RETURN(api::LoadedAggregate loaded,
-                       repository_->Load(stream_id, kind));
-      const std::vector<v1::Event> due =
-          domain::DueDeadlines(*loaded.state, today);
-      const std::string tenant(
-          std::vector<absl::string_view>(absl::StrSplit(stream_id, '/'))
-              .front());
-      uint64_t version = loaded.version;
-      for (const v1::Event& event : due) {
-        const std::string type = domain::EventType(event);
-        // Built from stored state, which may carry what a schema does not
-        // declare: checked like every other append.
-        ASSIGN_OR_RETURN(const std::string payload,
-                         api::EventPayload(event, type));
-        eventstore::AppendRequest append;
-        append.stream_id = stream_id;
-        append.expected = eventstore::ExpectedVersion::Exact(version);
-        append.events.push_back(
-            {.event_type = type, .schema_version = 1, .payload = payload});
-        append.command_id = absl::StrCat("deadline:", stream_id, ":", type, ":",
-                                         DueDateOf(event));
-        append.request_digest = Sha256(payload);
-        append.metadata.set_actor_subject("deadline-scheduler");
-        append.metadata.set_actor_role("SYSTEM");
-        append.metadata.set_tenant(tenant);
-        append.metadata.set_correlation_id(append.command_id);
-        append.metadata.set_causation_id(append.command_id);
-        append.metadata.set_command_id(append.command_id);
-        ASSIGN_OR_RETURN(eventstore::AppendResult result,
-                         store_->Append(std::move(append)));
-        version = result.last_version;
-        if (!result.deduplicated) ++appended;
-      }
-      return absl::OkStatus();
-    }();
+    absl::StatusOr<size_t> outcome =
+        AppendDueDeadlines(*log_, *repository_, stream_id, today);
+    if (outcome.ok()) appended += *outcome;
     if (outcome.ok()) {
       // Every date before today has been dealt with.
       dates.erase(dates.begin(), dates.lower_bound(today));
     } else if (first_error.ok()) {
       // Left in the index: the next run tries again (a conflict simply
       // means the aggregate moved meanwhile).
-      first_error = outcome;
+      first_error = outcome.status();
     }
     it = dates.empty() ? index_.erase(it) : std::next(it);
   }
-  if (metrics_ != nullptr) metrics_->ObserveSchedulerRun(appended);
+  if (metrics_ != nullptr) {
+    metrics_->Count(app::Counter::kDeadlineRuns, 1);
+    metrics_->Count(app::Counter::kOverdueEvents, appended);
+  }
   if (!first_error.ok() && !absl::IsAborted(first_error)) return first_error;
   return appended;
 }

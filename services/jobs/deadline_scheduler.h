@@ -31,17 +31,25 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 
-namespace atgard::eventstore {
-class EventStore;
-class Subscription;
-}  // namespace atgard::eventstore
-
-namespace atgard::api {
+namespace atgard::app {
 class AggregateRepository;
+class EventLog;
+class LogSubscription;
 class Metrics;
-}  // namespace atgard::api
+}  // namespace atgard::app
 
 namespace atgard::jobs {
+
+// Appends the deadline events due by `today` in `stream_id` (an
+// aggregate's stream), as the scheduler does on each run: as SYSTEM
+// ("deadline-scheduler") of the stream's tenant, each with a command id
+// naming the deadline so that a repeated run appends nothing twice.
+// Returns how many were appended. Errors: NOT_FOUND for a stream that holds
+// no aggregate; the repository's and the log's (ABORTED if the aggregate
+// moved meanwhile: try again).
+[[nodiscard]] absl::StatusOr<size_t> AppendDueDeadlines(
+    app::EventLog& log, app::AggregateRepository& repository,
+    const std::string& stream_id, absl::CivilDay today);
 
 class DeadlineScheduler {
  public:
@@ -52,10 +60,9 @@ class DeadlineScheduler {
     std::function<absl::Time()> clock = [] { return absl::Now(); };
   };
 
-  // `store`, `repository` and `metrics` (may be null) must outlive it.
-  DeadlineScheduler(eventstore::EventStore* store,
-                    api::AggregateRepository* repository, api::Metrics* metrics,
-                    Options options);
+  // `log`, `repository` and `metrics` (may be null) must outlive it.
+  DeadlineScheduler(app::EventLog* log, app::AggregateRepository* repository,
+                    app::Metrics* metrics, Options options);
   ~DeadlineScheduler();
   DeadlineScheduler(const DeadlineScheduler&) = delete;
   DeadlineScheduler& operator=(const DeadlineScheduler&) = delete;
@@ -74,15 +81,14 @@ class DeadlineScheduler {
   absl::Status IndexNewEvents() ABSL_EXCLUSIVE_LOCKS_REQUIRED(run_mu_);
   void Loop();
 
-  eventstore::EventStore* const store_;
-  api::AggregateRepository* const repository_;
-  api::Metrics* const metrics_;
+  app::EventLog* const log_;
+  app::AggregateRepository* const repository_;
+  app::Metrics* const metrics_;
   const Options options_;
 
   // Serialises runs (the loop and RunOnce from tests).
   absl::Mutex run_mu_;
-  std::unique_ptr<eventstore::Subscription> subscription_
-      ABSL_GUARDED_BY(run_mu_);
+  std::unique_ptr<app::LogSubscription> subscription_ ABSL_GUARDED_BY(run_mu_);
   // Stream id → dates on its calendar not yet passed by a run.
   std::map<std::string, std::set<absl::CivilDay>> index_
       ABSL_GUARDED_BY(run_mu_);

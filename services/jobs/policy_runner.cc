@@ -3,14 +3,14 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
-#include "eventstore/event_store.h"
-#include "services/api/aggregate_repository.h"
-#include "services/api/command_handler.h"
-#include "services/api/metrics.h"
+#include "services/app/command_handler.h"
+#include "services/app/event_codec.h"
+#include "services/app/event_log.h"
+#include "services/app/metrics.h"
 #include "services/common/log.h"
 #include "services/common/status_macros.h"
 #include "services/domain/policies.h"
+#include "services/domain/streams.h"
 
 namespace atgard::jobs {
 namespace {
@@ -29,10 +29,9 @@ eventstore::ReadAllFilter PolicyFilter() {
 
 }  // namespace
 
-PolicyRunner::PolicyRunner(eventstore::EventStore* store,
-                           api::CommandHandler* commands, api::Metrics* metrics,
-                           Options options)
-    : store_(store),
+PolicyRunner::PolicyRunner(app::EventLog* log, app::CommandHandler* commands,
+                           app::Metrics* metrics, Options options)
+    : log_(log),
       commands_(commands),
       metrics_(metrics),
       options_(std::move(options)) {}
@@ -52,11 +51,11 @@ uint64_t PolicyRunner::checkpoint() const {
 
 absl::Status PolicyRunner::EnsureSubscribed() {
   if (subscription_ != nullptr) return absl::OkStatus();
-  ASSIGN_OR_RETURN(checkpoint_, store_->GetCheckpoint(options_.checkpoint));
+  ASSIGN_OR_RETURN(checkpoint_, log_->GetCheckpoint(options_.checkpoint));
   ASSIGN_OR_RETURN(subscription_,
-                   store_->Subscribe(eventstore::SubscriptionStart::AtPosition(
-                                         checkpoint_ + 1),
-                                     PolicyFilter()));
+                   log_->Subscribe(eventstore::SubscriptionStart::AtPosition(
+                                       checkpoint_ + 1),
+                                   PolicyFilter()));
   return absl::OkStatus();
 }
 
@@ -93,21 +92,20 @@ absl::StatusOr<size_t> PolicyRunner::ProcessBatch() {
                    subscription_->ReadAvailable(kBatch));
   size_t issued = 0;
   for (const v1::EventEnvelope& envelope : batch) {
-    ASSIGN_OR_RETURN(v1::Event event, api::DecodeEvent(envelope));
-    const std::string tenant(std::vector<absl::string_view>(
-                                 absl::StrSplit(envelope.stream_id(), '/'))
-                                 .front());
+    ASSIGN_OR_RETURN(v1::Event event, app::DecodeEvent(envelope));
+    ASSIGN_OR_RETURN(const domain::StreamName stream,
+                     domain::ParseStreamId(envelope.stream_id()));
     for (domain::PolicyCommand& pc : domain::PolicyCommandsFor(
              envelope.stream_id(), envelope.stream_version(), event)) {
-      api::CommandRequest request{
+      app::CommandRequest request{
           .principal = {.subject = "policy",
                         .role = v1::ROLE_SYSTEM,
-                        .tenant = tenant},
+                        .tenant = stream.tenant},
           .command = std::move(pc.command),
           .command_id = pc.command_id,
           .correlation_id = envelope.metadata().correlation_id(),
-          .causation_id = absl::StrCat(envelope.stream_id(), "@",
-                                       envelope.stream_version())};
+          .causation_id = domain::EventReference(envelope.stream_id(),
+                                                 envelope.stream_version())};
       absl::StatusOr<v1::CommandResult> result =
           commands_->HandleAndWait(std::move(request));
       ++issued;
@@ -131,16 +129,16 @@ absl::StatusOr<size_t> PolicyRunner::ProcessBatch() {
     checkpoint_ = envelope.global_position();
   }
   if (!batch.empty()) {
-    RETURN_IF_ERROR(store_->PutCheckpoint(options_.checkpoint, checkpoint_));
+    RETURN_IF_ERROR(log_->PutCheckpoint(options_.checkpoint, checkpoint_));
   } else if (subscription_->caught_up() &&
              subscription_->next_position() > checkpoint_ + 1) {
     // Skipped events advance the checkpoint too, so a restart does not
     // rescan them.
     checkpoint_ = subscription_->next_position() - 1;
-    RETURN_IF_ERROR(store_->PutCheckpoint(options_.checkpoint, checkpoint_));
+    RETURN_IF_ERROR(log_->PutCheckpoint(options_.checkpoint, checkpoint_));
   }
   if (metrics_ != nullptr && issued > 0)
-    metrics_->ObservePolicyCommands(issued);
+    metrics_->Count(app::Counter::kPolicyCommands, issued);
   return issued;
 }
 

@@ -19,15 +19,12 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 
-namespace atgard::eventstore {
-class EventStore;
-class Subscription;
-}  // namespace atgard::eventstore
-
-namespace atgard::api {
+namespace atgard::app {
 class CommandHandler;
+class EventLog;
+class LogSubscription;
 class Metrics;
-}  // namespace atgard::api
+}  // namespace atgard::app
 
 namespace atgard::jobs {
 
@@ -40,9 +37,9 @@ class PolicyRunner {
     absl::Duration poll = absl::Milliseconds(100);
   };
 
-  // `store`, `commands` and `metrics` (may be null) must outlive it.
-  PolicyRunner(eventstore::EventStore* store, api::CommandHandler* commands,
-               api::Metrics* metrics, Options options);
+  // `log`, `commands` and `metrics` (may be null) must outlive it.
+  PolicyRunner(app::EventLog* log, app::CommandHandler* commands,
+               app::Metrics* metrics, Options options);
   ~PolicyRunner();
   PolicyRunner(const PolicyRunner&) = delete;
   PolicyRunner& operator=(const PolicyRunner&) = delete;
@@ -70,13 +67,13 @@ class PolicyRunner {
   absl::StatusOr<size_t> ProcessBatch() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Loop();
 
-  eventstore::EventStore* const store_;
-  api::CommandHandler* const commands_;
-  api::Metrics* const metrics_;
+  app::EventLog* const log_;
+  app::CommandHandler* const commands_;
+  app::Metrics* const metrics_;
   const Options options_;
 
   mutable absl::Mutex mu_;
-  std::unique_ptr<eventstore::Subscription> subscription_ ABSL_GUARDED_BY(mu_);
+  std::unique_ptr<app::LogSubscription> subscription_ ABSL_GUARDED_BY(mu_);
   uint64_t checkpoint_ ABSL_GUARDED_BY(mu_) = 0;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;

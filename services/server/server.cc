@@ -26,16 +26,17 @@
 #include "absl/time/clock.h"
 #include "eventstore/event_store.h"
 #include "grpc/health/v1/health.pb.h"
-#include "services/api/access_log.h"
-#include "services/api/aggregate_repository.h"
-#include "services/api/command_handler.h"
 #include "services/api/event_log_service.h"
 #include "services/api/grpc_call_authenticator.h"
 #include "services/api/metrics.h"
 #include "services/api/operator_service.h"
-#include "services/api/request_checks.h"
 #include "services/api/request_parsing.h"
 #include "services/api/workflow_services.h"
+#include "services/app/access_log.h"
+#include "services/app/aggregate_repository.h"
+#include "services/app/command_handler.h"
+#include "services/app/message_checks.h"
+#include "services/app/store/store_event_log.h"
 #include "services/auth/authenticator.h"
 #include "services/auth/dev_tokens.h"
 #include "services/common/files.h"
@@ -269,12 +270,14 @@ struct Server::Parts {
   // Reads that met damaged data are logged at most this often.
   RateLimiter data_loss_log{/*per_second=*/1, /*burst=*/5};
   std::unique_ptr<eventstore::EventStore> store;
+  // The application layer's view of the store.
+  std::unique_ptr<app::StoreEventLog> log;
   // What the authenticator was built from, to build it again on reload.
   auth::AuthConfig auth_config;
   std::unique_ptr<api::GrpcCallAuthenticator> call_authenticator;
-  std::unique_ptr<api::AggregateRepository> repository;
-  std::unique_ptr<api::CommandHandler> commands;
-  std::unique_ptr<api::AccessLog> access_log;
+  std::unique_ptr<app::AggregateRepository> repository;
+  std::unique_ptr<app::CommandHandler> commands;
+  std::unique_ptr<app::AccessLog> access_log;
   SerialExecutor subscription_pump;
   SerialExecutor maintenance;
   std::vector<std::unique_ptr<grpc::Service>> services;
@@ -396,13 +399,14 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
                      parts->metrics.Serve(config.metrics_listen));
   }
 
-  parts->repository = std::make_unique<api::AggregateRepository>(
-      parts->store.get(), config.aggregate_cache);
-  parts->commands = std::make_unique<api::CommandHandler>(
-      parts->store.get(), parts->repository.get(),
-      api::CommandHandler::Options{});
-  parts->access_log = std::make_unique<api::AccessLog>(
-      parts->store.get(), [] { return absl::Now(); });
+  parts->log = std::make_unique<app::StoreEventLog>(parts->store.get());
+  parts->repository = std::make_unique<app::AggregateRepository>(
+      parts->log.get(), config.aggregate_cache);
+  parts->commands = std::make_unique<app::CommandHandler>(
+      parts->log.get(), parts->repository.get(),
+      app::CommandHandler::Options{});
+  parts->access_log = std::make_unique<app::AccessLog>(
+      parts->log.get(), [] { return absl::Now(); });
   api::ServiceContext context{.store = parts->store.get(),
                               .authenticator = parts->call_authenticator.get(),
                               .commands = parts->commands.get(),
@@ -434,7 +438,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   for (auto& service : parts->services) builder.RegisterService(service.get());
   // Request hygiene (services/api/request_*.h): a size limit, and
   // INVALID_ARGUMENT for requests that cannot be parsed.
-  builder.SetMaxReceiveMessageSize(api::kMaxRequestBytes);
+  builder.SetMaxReceiveMessageSize(app::kMaxRequestBytes);
   api::RouteProtobufLogging();
   std::vector<
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
@@ -484,11 +488,11 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   });
 
   parts->deadlines = std::make_unique<jobs::DeadlineScheduler>(
-      parts->store.get(), parts->repository.get(), &parts->metrics,
+      parts->log.get(), parts->repository.get(), &parts->metrics,
       jobs::DeadlineScheduler::Options{.interval = config.deadline_interval});
   RETURN_IF_ERROR(parts->deadlines->Start());
   parts->policies = std::make_unique<jobs::PolicyRunner>(
-      parts->store.get(), parts->commands.get(), &parts->metrics,
+      parts->log.get(), parts->commands.get(), &parts->metrics,
       jobs::PolicyRunner::Options{});
   RETURN_IF_ERROR(parts->policies->Start());
 

@@ -2,9 +2,17 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "services/app/aggregate_repository.h"
+#include "services/app/append.h"
+#include "services/app/command_handler.h"
+#include "services/app/event_codec.h"
+#include "services/app/memory_event_log.h"
 #include "services/domain/calendar.h"
 #include "services/domain/policies.h"
+#include "services/domain/streams.h"
+#include "services/jobs/deadline_scheduler.h"
 
 namespace atgard::testing {
 namespace {
@@ -12,22 +20,6 @@ namespace {
 const std::vector<v1::Event>& Empty() {
   static const std::vector<v1::Event>* empty = new std::vector<v1::Event>();
   return *empty;
-}
-
-// The kind is the second segment of "<tenant>/<kind>/<id>"; the id may
-// itself contain '/' and even another kind's name.
-domain::AggregateKind KindOfStream(absl::string_view stream_id) {
-  const size_t first = stream_id.find('/');
-  const size_t second = stream_id.find('/', first + 1);
-  const absl::string_view kind =
-      stream_id.substr(first + 1, second - first - 1);
-  for (domain::AggregateKind k :
-       {domain::AggregateKind::kProvider, domain::AggregateKind::kContract,
-        domain::AggregateKind::kCase, domain::AggregateKind::kIndicatorSeries,
-        domain::AggregateKind::kCarePlan}) {
-    if (kind == domain::KindName(k)) return k;
-  }
-  return domain::AggregateKind::kCase;
 }
 
 }  // namespace
@@ -43,18 +35,60 @@ domain::CommandContext ContextOn(const domain::Principal& principal,
   return domain::MakeContext(principal, NoonInStockholm(day));
 }
 
+struct World::Parts {
+  // The command's time: noon of the day a test runs it on.
+  absl::Time now;
+  app::MemoryEventLog log;
+  // No cache: every command is decided on the log's state, as after a
+  // restart, so that nothing a test reads depends on what was cached.
+  app::AggregateRepository repository{&log, 0};
+  app::CommandHandler handler{
+      &log, &repository,
+      app::CommandHandler::Options{.clock = [this] { return now; }}};
+};
+
+World::World() : parts_(std::make_unique<Parts>()) {}
+World::~World() = default;
+
+void World::Sync() {
+  while (true) {
+    absl::StatusOr<eventstore::ReadAllResult> read =
+        parts_->log.ReadAll(log_.size() + 1, 1024, {});
+    ASSERT_TRUE(read.ok()) << read.status();
+    for (const v1::EventEnvelope& envelope : read->events) {
+      absl::StatusOr<v1::Event> event = app::DecodeEvent(envelope);
+      ASSERT_TRUE(event.ok()) << event.status();
+      streams_[envelope.stream_id()].push_back(*event);
+      log_.push_back({.stream_id = envelope.stream_id(),
+                      .stream_version = envelope.stream_version(),
+                      .event = *std::move(event)});
+    }
+    if (read->next_position > read->head_position) return;
+  }
+}
+
 absl::StatusOr<std::vector<v1::Event>> World::Run(
     const domain::Principal& principal, absl::CivilDay day,
     const v1::Command& command) {
-  absl::StatusOr<domain::AggregateRef> ref = domain::Route(command);
-  if (!ref.ok()) return ref.status();
-  const std::string stream_id = domain::StreamId(principal.tenant, *ref);
-  domain::AggregateState state = domain::InitialState(ref->kind);
-  for (const v1::Event& e : Stream(stream_id)) domain::Evolve(state, e);
-  domain::References refs = LoadReferences(principal.tenant, command);
-  absl::StatusOr<std::vector<v1::Event>> events =
-      domain::Decide(command, state, ContextOn(principal, day), refs);
-  if (events.ok()) Append(stream_id, *events);
+  return Run(principal, day, command, absl::StrCat("world-", ++commands_run_),
+             "");
+}
+
+absl::StatusOr<std::vector<v1::Event>> World::Run(
+    const domain::Principal& principal, absl::CivilDay day,
+    const v1::Command& command, const std::string& command_id,
+    const std::string& causation_id) {
+  parts_->now = NoonInStockholm(day);
+  const size_t before = log_.size();
+  absl::StatusOr<v1::CommandResult> result =
+      parts_->handler.HandleAndWait({.principal = principal,
+                                     .command = command,
+                                     .command_id = command_id,
+                                     .causation_id = causation_id});
+  if (!result.ok()) return result.status();
+  Sync();
+  std::vector<v1::Event> events;
+  for (size_t i = before; i < log_.size(); ++i) events.push_back(log_[i].event);
   return events;
 }
 
@@ -69,20 +103,22 @@ std::vector<v1::Event> World::MustRun(const domain::Principal& principal,
 
 std::vector<v1::Event> World::RunDeadlines(absl::string_view tenant,
                                            absl::CivilDay day) {
-  std::vector<v1::Event> all;
+  const size_t before = log_.size();
   const std::string prefix = domain::TenantPrefix(tenant);
   std::vector<std::string> ids;
   for (const auto& [id, events] : streams_) {
-    if (absl::string_view(id).substr(0, prefix.size()) == prefix)
+    if (absl::StartsWith(id, prefix) && domain::AggregateOfStream(id).ok()) {
       ids.push_back(id);
+    }
   }
   for (const std::string& id : ids) {
-    domain::AggregateState state = domain::InitialState(KindOfStream(id));
-    for (const v1::Event& e : streams_[id]) domain::Evolve(state, e);
-    std::vector<v1::Event> due = domain::DueDeadlines(state, day);
-    Append(id, due);
-    all.insert(all.end(), due.begin(), due.end());
+    absl::StatusOr<size_t> appended =
+        jobs::AppendDueDeadlines(parts_->log, parts_->repository, id, day);
+    EXPECT_TRUE(appended.ok()) << appended.status();
   }
+  Sync();
+  std::vector<v1::Event> all;
+  for (size_t i = before; i < log_.size(); ++i) all.push_back(log_[i].event);
   return all;
 }
 
@@ -95,13 +131,15 @@ std::vector<v1::Event> World::RunPolicies(absl::string_view tenant,
     const absl::string_view event_tenant =
         absl::string_view(seen.stream_id).substr(0, seen.stream_id.find('/'));
     if (event_tenant != tenant) continue;
-    const domain::Principal system{.subject = "system",
+    // As the policy runner issues them (services/jobs/policy_runner.cc).
+    const domain::Principal system{.subject = "policy",
                                    .role = v1::ROLE_SYSTEM,
                                    .tenant = std::string(event_tenant)};
     for (const domain::PolicyCommand& pc : domain::PolicyCommandsFor(
              seen.stream_id, seen.stream_version, seen.event)) {
       absl::StatusOr<std::vector<v1::Event>> events =
-          Run(system, day, pc.command);
+          Run(system, day, pc.command, pc.command_id,
+              domain::EventReference(seen.stream_id, seen.stream_version));
       if (events.ok()) {
         produced.insert(produced.end(), events->begin(), events->end());
       }
@@ -148,34 +186,27 @@ domain::ProviderState World::Provider(absl::string_view tenant,
 
 domain::References World::LoadReferences(absl::string_view tenant,
                                          const v1::Command& command) const {
-  const domain::ReferenceKeys keys = domain::ReferencesOf(command);
-  domain::References refs;
-  if (keys.provider_id.has_value()) {
-    const auto& events =
-        Stream(tenant, {domain::AggregateKind::kProvider, *keys.provider_id});
-    if (!events.empty()) refs.provider = Provider(tenant, *keys.provider_id);
-  }
-  if (keys.contract_id.has_value()) {
-    const auto& events =
-        Stream(tenant, {domain::AggregateKind::kContract, *keys.contract_id});
-    if (!events.empty()) refs.contract = Contract(tenant, *keys.contract_id);
-  }
-  for (const std::string& id : keys.case_ids) {
-    if (!Stream(tenant, {domain::AggregateKind::kCase, id}).empty()) {
-      refs.cases[id] = Case(tenant, id);
-    }
-  }
-  return refs;
+  absl::StatusOr<domain::References> refs =
+      parts_->repository.LoadReferences(tenant, command);
+  EXPECT_TRUE(refs.ok()) << refs.status();
+  return refs.ok() ? *std::move(refs) : domain::References{};
 }
 
 void World::Append(const std::string& stream_id,
                    const std::vector<v1::Event>& events) {
-  std::vector<v1::Event>& stream = streams_[stream_id];
-  for (const v1::Event& e : events) {
-    stream.push_back(e);
-    log_.push_back(
-        {.stream_id = stream_id, .stream_version = stream.size(), .event = e});
-  }
+  if (events.empty()) return;
+  absl::StatusOr<domain::StreamName> name = domain::ParseStreamId(stream_id);
+  ASSERT_TRUE(name.ok()) << name.status();
+  absl::StatusOr<eventstore::AppendRequest> append =
+      app::MakeAppend({.actor = {.subject = "given",
+                                 .role = v1::ROLE_SYSTEM,
+                                 .tenant = name->tenant}},
+                      stream_id, eventstore::ExpectedVersion::Any(), events);
+  ASSERT_TRUE(append.ok()) << append.status();
+  absl::StatusOr<eventstore::AppendResult> appended =
+      parts_->log.Append(*std::move(append));
+  ASSERT_TRUE(appended.ok()) << appended.status();
+  Sync();
 }
 
 }  // namespace atgard::testing

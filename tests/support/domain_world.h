@@ -1,10 +1,15 @@
-// An in-memory world of aggregates for testing the pure domain: each
-// command is routed, its stream folded, its references loaded and decided,
-// exactly as the server does it, with the streams kept in memory.
+// An in-memory world of aggregates for testing the domain through the
+// server's own application layer: commands go through the real
+// CommandHandler and AggregateRepository (routing, folding, references,
+// deciding, appending), deadlines through the scheduler's
+// AppendDueDeadlines(), and policy commands as the policy runner issues
+// them — over a MemoryEventLog instead of the store. World keeps a mirror
+// of the log as decoded events for the tests to read.
 #ifndef ATGARD_TESTS_SUPPORT_DOMAIN_WORLD_H_
 #define ATGARD_TESTS_SUPPORT_DOMAIN_WORLD_H_
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -26,12 +31,25 @@ struct WorldEvent {
 
 class World {
  public:
+  World();
+  ~World();
+  World(const World&) = delete;
+  World& operator=(const World&) = delete;
+
   // Runs `command` as `principal` on `day` (at noon, Stockholm time).
   // Appends and returns the events, or returns the decider's error and
   // appends nothing.
   absl::StatusOr<std::vector<v1::Event>> Run(const domain::Principal& principal,
                                              absl::CivilDay day,
                                              const v1::Command& command);
+
+  // Run() with the caller's command id (idempotency: a repeat appends
+  // nothing and returns no events) and causation.
+  absl::StatusOr<std::vector<v1::Event>> Run(const domain::Principal& principal,
+                                             absl::CivilDay day,
+                                             const v1::Command& command,
+                                             const std::string& command_id,
+                                             const std::string& causation_id);
 
   // Like Run(), but fails the current test if the command is refused.
   std::vector<v1::Event> MustRun(const domain::Principal& principal,
@@ -64,7 +82,8 @@ class World {
   domain::ProviderState Provider(absl::string_view tenant,
                                  const std::string& id) const;
 
-  // The references a command needs, loaded from this world.
+  // The references a command needs, loaded as the command handler loads
+  // them (AggregateRepository::LoadReferences).
   domain::References LoadReferences(absl::string_view tenant,
                                     const v1::Command& command) const;
 
@@ -76,9 +95,15 @@ class World {
               const std::vector<v1::Event>& events);
 
  private:
+  struct Parts;
+  // Brings the mirror up to the log's head.
+  void Sync();
+
+  std::unique_ptr<Parts> parts_;
   std::map<std::string, std::vector<v1::Event>> streams_;
   std::vector<WorldEvent> log_;
   size_t policies_seen_ = 0;
+  uint64_t commands_run_ = 0;
 };
 
 // Noon of `day` in Stockholm, and a command context there.

@@ -16,7 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/domain/calendar.h"
 #include "services/domain/dates.h"
-#include "tests/integration/api/command_env.h"
+#include "tests/integration/app/command_env.h"
 
 namespace atgard::testing {
 namespace {
@@ -67,9 +67,9 @@ class DeadlineSchedulerTest : public ::testing::Test {
   }
 
   std::unique_ptr<jobs::DeadlineScheduler> NewScheduler(
-      api::AggregateRepository* repository = nullptr) {
+      app::AggregateRepository* repository = nullptr) {
     return std::make_unique<jobs::DeadlineScheduler>(
-        &env_.store(), repository != nullptr ? repository : &env_.repository(),
+        &env_.log(), repository != nullptr ? repository : &env_.repository(),
         nullptr,
         jobs::DeadlineScheduler::Options{.interval = absl::Hours(24),
                                          .clock = env_.Clock()});
@@ -222,7 +222,7 @@ TEST_F(DeadlineSchedulerTest, TwoSchedulersOnOneStoreWriteEachEventOnce) {
         domain::DayOf(Requested(absl::StrCat("arende-", i)).submit_by());
   }
   // Each with a cache of its own, as in two server processes.
-  api::AggregateRepository other_repository(&env_.store(), 1000);
+  app::AggregateRepository other_repository(&env_.log(), 1000);
   std::unique_ptr<jobs::DeadlineScheduler> a = NewScheduler();
   std::unique_ptr<jobs::DeadlineScheduler> b = NewScheduler(&other_repository);
   EXPECT_EQ(RunOn(*a, env_.day()) + RunOn(*b, env_.day()), 0u);
@@ -307,7 +307,7 @@ TEST_F(DeadlineSchedulerTest, StartedSchedulerRunsOnItsOwn) {
       domain::DayOf(Requested("arende-1").submit_by());
   env_.SetDay(submit_by + 1);
   auto scheduler = std::make_unique<jobs::DeadlineScheduler>(
-      &env_.store(), &env_.repository(), nullptr,
+      &env_.log(), &env_.repository(), nullptr,
       jobs::DeadlineScheduler::Options{.interval = absl::Milliseconds(10),
                                        .clock = env_.Clock()});
   ASSERT_TRUE(scheduler->Start().ok());

@@ -14,7 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/domain/calendar.h"
-#include "tests/integration/api/command_env.h"
+#include "tests/integration/app/command_env.h"
 
 namespace atgard::testing {
 namespace {
@@ -32,7 +32,7 @@ class PolicyRunnerTest : public ::testing::Test {
   std::unique_ptr<jobs::PolicyRunner> NewRunner(
       std::string checkpoint = "policies") {
     return std::make_unique<jobs::PolicyRunner>(
-        &env_.store(), &env_.handler(), nullptr,
+        &env_.log(), &env_.handler(), nullptr,
         jobs::PolicyRunner::Options{.checkpoint = std::move(checkpoint),
                                     .poll = absl::Milliseconds(20)});
   }
@@ -243,11 +243,11 @@ TEST_F(PolicyRunnerTest, ConflictedCommandIsRetriedNotSkipped) {
   };
   // Without a cache every decision is on the store's state, so that the
   // one conflict counts.
-  api::AggregateRepository uncached(&env_.store(), 0);
-  api::CommandHandler flaky(
-      &env_.store(), &uncached,
-      api::CommandHandler::Options{.max_attempts = 1, .clock = clock});
-  jobs::PolicyRunner runner(&env_.store(), &flaky, nullptr, {});
+  app::AggregateRepository uncached(&env_.log(), 0);
+  app::CommandHandler flaky(
+      &env_.log(), &uncached,
+      app::CommandHandler::Options{.max_attempts = 1, .clock = clock});
+  jobs::PolicyRunner runner(&env_.log(), &flaky, nullptr, {});
   absl::StatusOr<size_t> issued = runner.RunAvailable();
   EXPECT_TRUE(absl::IsAborted(issued.status())) << issued.status();
   EXPECT_THAT(OfType("CaseClosed"), SizeIs(0));

@@ -9,8 +9,8 @@
 // it back once the events are durable.
 //
 // Thread-safe.
-#ifndef ATGARD_SERVICES_API_AGGREGATE_REPOSITORY_H_
-#define ATGARD_SERVICES_API_AGGREGATE_REPOSITORY_H_
+#ifndef ATGARD_SERVICES_APP_AGGREGATE_REPOSITORY_H_
+#define ATGARD_SERVICES_APP_AGGREGATE_REPOSITORY_H_
 
 #include <cstdint>
 #include <list>
@@ -25,13 +25,10 @@
 #include "absl/synchronization/mutex.h"
 #include "atgard/v1/commands.pb.h"
 #include "atgard/v1/event_envelope.pb.h"
+#include "services/app/event_log.h"
 #include "services/domain/decider.h"
 
-namespace atgard::eventstore {
-class EventStore;
-}
-
-namespace atgard::api {
+namespace atgard::app {
 
 // An aggregate's state at a version of its stream.
 struct LoadedAggregate {
@@ -43,9 +40,9 @@ struct LoadedAggregate {
 
 class AggregateRepository {
  public:
-  // `store` must outlive the repository. `capacity` bounds the cache (in
+  // `log` must outlive the repository. `capacity` bounds the cache (in
   // aggregates); 0 disables it.
-  AggregateRepository(eventstore::EventStore* store, size_t capacity);
+  AggregateRepository(EventLog* log, size_t capacity);
 
   // The aggregate of `kind` stored in `stream_id`, at the stream's current
   // version (an empty state at version 0 if the stream has no events).
@@ -85,11 +82,6 @@ class AggregateRepository {
   [[nodiscard]] absl::StatusOr<domain::References> LoadReferences(
       absl::string_view tenant, const v1::Command& command);
 
-  // The kind of aggregate a stream id ("<tenant>/<kind>/<id>") holds, or
-  // NOT_FOUND for the access log and unknown kinds.
-  [[nodiscard]] static absl::StatusOr<domain::AggregateKind> KindOfStream(
-      absl::string_view stream_id);
-
  private:
   struct Entry {
     LoadedAggregate loaded;
@@ -110,7 +102,7 @@ class AggregateRepository {
                     domain::AggregateState& state, uint64_t* version,
                     uint64_t* last_position);
 
-  eventstore::EventStore* const store_;
+  EventLog* const log_;
   const size_t capacity_;
   absl::Mutex mu_;
   absl::flat_hash_map<std::string, Entry> entries_ ABSL_GUARDED_BY(mu_);
@@ -118,11 +110,6 @@ class AggregateRepository {
   std::list<std::string> lru_ ABSL_GUARDED_BY(mu_);
 };
 
-// Decodes a stored payload. DATA_LOSS naming the position if it does not
-// parse.
-[[nodiscard]] absl::StatusOr<v1::Event> DecodeEvent(
-    const v1::EventEnvelope& envelope);
+}  // namespace atgard::app
 
-}  // namespace atgard::api
-
-#endif  // ATGARD_SERVICES_API_AGGREGATE_REPOSITORY_H_
+#endif  // ATGARD_SERVICES_APP_AGGREGATE_REPOSITORY_H_

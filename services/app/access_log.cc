@@ -1,24 +1,21 @@
-#include "services/api/access_log.h"
+#include "services/app/access_log.h"
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "atgard/v1/events.pb.h"
-#include "eventstore/event_store.h"
-#include "services/api/request_checks.h"
+#include "services/app/append.h"
 #include "services/common/log.h"
 #include "services/domain/calendar.h"
-#include "services/domain/dates.h"
+#include "services/domain/streams.h"
 #include "services/domain/validation.h"
 
-namespace atgard::api {
+namespace atgard::app {
 
-AccessLog::AccessLog(eventstore::EventStore* store,
-                     std::function<absl::Time()> clock)
-    : store_(store), clock_(std::move(clock)) {}
+AccessLog::AccessLog(EventLog* log, std::function<absl::Time()> clock)
+    : log_(log), clock_(std::move(clock)) {}
 
 std::string AccessLog::StreamFor(absl::string_view tenant, absl::Time at) {
-  return absl::StrCat(tenant, "/access/",
-                      domain::FormatDay(domain::StockholmDay(at)));
+  return domain::AccessStreamId(tenant, domain::StockholmDay(at));
 }
 
 namespace {
@@ -100,28 +97,23 @@ void AccessLog::Append(const domain::Principal& principal,
     e->set_reason(Bounded(std::string(outcome.message()), kMaxReasonBytes));
   }
 
-  absl::StatusOr<std::string> payload = EventPayload(event, "AccessRecorded");
-  if (!payload.ok()) {
+  // A read is no command: no idempotency key, and nothing caused it but
+  // the caller's request.
+  absl::StatusOr<eventstore::AppendRequest> append =
+      MakeAppend({.actor = principal}, StreamFor(principal.tenant, clock_()),
+                 eventstore::ExpectedVersion::Any(), {event});
+  if (!append.ok()) {
     done(absl::UnavailableError(absl::StrCat(
         "the read could not be recorded in the access log, so it is not "
         "served: ",
-        payload.status().message())));
+        append.status().message())));
     return;
   }
-  eventstore::AppendRequest append;
-  append.stream_id = StreamFor(principal.tenant, clock_());
-  append.expected = eventstore::ExpectedVersion::Any();
-  append.events.push_back({.event_type = "AccessRecorded",
-                           .schema_version = 1,
-                           .payload = *std::move(payload)});
-  append.metadata.set_actor_subject(principal.subject);
-  append.metadata.set_actor_role(std::string(domain::RoleName(principal.role)));
-  append.metadata.set_tenant(principal.tenant);
   // A read is served only once recorded: the record may use part of the
   // disk reserve, so that reads go on while other writes are refused.
-  append.may_use_reserve = true;
-  store_->AppendAsync(
-      std::move(append),
+  append->may_use_reserve = true;
+  log_->AppendAsync(
+      *std::move(append),
       [done =
            std::move(done)](absl::StatusOr<eventstore::AppendResult> appended) {
         done(appended.ok() ? absl::OkStatus()
@@ -132,4 +124,4 @@ void AccessLog::Append(const domain::Principal& principal,
       });
 }
 
-}  // namespace atgard::api
+}  // namespace atgard::app

@@ -1,6 +1,6 @@
 // The request bounds declared in the .proto files (field options) and the
 // unknown-field check that guards the append path.
-#include "services/api/request_checks.h"
+#include "services/app/message_checks.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -6,8 +6,8 @@
 // served.
 //
 // Thread-safe.
-#ifndef ATGARD_SERVICES_API_ACCESS_LOG_H_
-#define ATGARD_SERVICES_API_ACCESS_LOG_H_
+#ifndef ATGARD_SERVICES_APP_ACCESS_LOG_H_
+#define ATGARD_SERVICES_APP_ACCESS_LOG_H_
 
 #include <cstdint>
 #include <functional>
@@ -16,13 +16,10 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "services/app/event_log.h"
 #include "services/domain/principal.h"
 
-namespace atgard::eventstore {
-class EventStore;
-}
-
-namespace atgard::api {
+namespace atgard::app {
 
 inline constexpr size_t kMaxResourceBytes = 200;
 // What the server may add to a Requested() text (" from <position>").
@@ -31,8 +28,8 @@ inline constexpr size_t kMaxReasonBytes = 300;
 
 class AccessLog {
  public:
-  // `store` must outlive the log.
-  AccessLog(eventstore::EventStore* store, std::function<absl::Time()> clock);
+  // `log` must outlive this object.
+  AccessLog(EventLog* log, std::function<absl::Time()> clock);
 
   // Appends one access event for a read by `principal` of `resource`
   // through `method` with `outcome` (OK or the refusal) and `items`
@@ -66,10 +63,10 @@ class AccessLog {
               uint64_t items, bool ended,
               std::function<void(absl::Status)> done);
 
-  eventstore::EventStore* const store_;
+  EventLog* const log_;
   const std::function<absl::Time()> clock_;
 };
 
-}  // namespace atgard::api
+}  // namespace atgard::app
 
-#endif  // ATGARD_SERVICES_API_ACCESS_LOG_H_
+#endif  // ATGARD_SERVICES_APP_ACCESS_LOG_H_

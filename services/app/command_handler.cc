@@ -1,54 +1,20 @@
-#include "services/api/command_handler.h"
+#include "services/app/command_handler.h"
 
 #include <future>
 
 #include "absl/strings/str_cat.h"
 #include "eventstore/canonical.h"
-#include "eventstore/event_store.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
-#include "services/api/request_checks.h"
+#include "services/app/append.h"
+#include "services/app/message_checks.h"
+#include "services/app/request_digest.h"
 #include "services/common/status_macros.h"
 #include "services/domain/decider.h"
 #include "services/domain/errors.h"
 
-namespace atgard::api {
+namespace atgard::app {
 namespace {
 
 constexpr size_t kMaxCommandIdBytes = 128;
-
-std::string Deterministic(const google::protobuf::Message& message) {
-  std::string out;
-  google::protobuf::io::StringOutputStream stream(&out);
-  google::protobuf::io::CodedOutputStream coded(&stream);
-  coded.SetSerializationDeterministic(true);
-  message.SerializeToCodedStream(&coded);
-  coded.Trim();
-  return out;
-}
-
-void AppendField(std::string* out, absl::string_view field) {
-  const uint64_t size = field.size();
-  for (int shift = 56; shift >= 0; shift -= 8) {
-    out->push_back(static_cast<char>((size >> shift) & 0xff));
-  }
-  out->append(field.data(), field.size());
-}
-
-// What makes two requests "the same command": the stream, who asks, and
-// the command's content. The expected version is left out on purpose: a
-// retry after success must be recognised even though the stream has moved.
-std::string RequestDigest(absl::string_view stream_id,
-                          const domain::Principal& principal,
-                          const v1::Command& command) {
-  std::string canonical;
-  AppendField(&canonical, stream_id);
-  AppendField(&canonical, principal.subject);
-  AppendField(&canonical, domain::RoleName(principal.role));
-  AppendField(&canonical, Deterministic(command));
-  const eventstore::keys::Hash digest = eventstore::Sha256(canonical);
-  return std::string(digest.begin(), digest.end());
-}
 
 v1::CommandResult ResultOf(absl::string_view stream_id,
                            const eventstore::AppendResult& appended,
@@ -102,6 +68,9 @@ struct CommandHandler::Call {
   // tenants cannot collide.
   std::string store_command_id;
   std::string digest;
+  // What the digest was before it was canonical (request_digest.h): a
+  // record of that form still answers a retry within the retention.
+  std::string legacy_digest;
   // Appends decided on a state checked against the store.
   int attempts = 0;
   // Whether the next attempt checks the cached state against the store
@@ -109,9 +78,9 @@ struct CommandHandler::Call {
   bool verify = false;
 };
 
-CommandHandler::CommandHandler(eventstore::EventStore* store,
-                               AggregateRepository* repository, Options options)
-    : store_(store), repository_(repository), options_(std::move(options)) {}
+CommandHandler::CommandHandler(EventLog* log, AggregateRepository* repository,
+                               Options options)
+    : log_(log), repository_(repository), options_(std::move(options)) {}
 
 absl::Status RequireCommandRole(const domain::Principal& principal) {
   switch (principal.role) {
@@ -162,6 +131,8 @@ void CommandHandler::Handle(CommandRequest request, Done done) {
       absl::StrCat(request.principal.tenant, "/", request.command_id);
   call->digest =
       RequestDigest(call->stream_id, request.principal, request.command);
+  call->legacy_digest =
+      LegacyRequestDigest(call->stream_id, request.principal, request.command);
   call->request = std::move(request);
   call->done = std::move(done);
 
@@ -209,12 +180,22 @@ void CommandHandler::Finish(const std::shared_ptr<Call>& call,
 absl::StatusOr<v1::CommandResult> CommandHandler::PreferRecord(
     const Call& call, absl::StatusOr<v1::CommandResult> outcome) const {
   absl::StatusOr<std::optional<eventstore::AppendResult>> record =
-      store_->LookupCommand(call.store_command_id, call.digest);
-  if (absl::IsAlreadyExists(record.status())) return CommandIdReused();
+      log_->LookupCommand(call.store_command_id, call.digest);
+  if (absl::IsAlreadyExists(record.status())) return Reused(call);
   if (record.ok() && record->has_value()) {
     return ResultOf(call.stream_id, **record, {});
   }
   return outcome;
+}
+
+absl::StatusOr<v1::CommandResult> CommandHandler::Reused(
+    const Call& call) const {
+  absl::StatusOr<std::optional<eventstore::AppendResult>> legacy =
+      log_->LookupCommand(call.store_command_id, call.legacy_digest);
+  if (legacy.ok() && legacy->has_value()) {
+    return ResultOf(call.stream_id, **legacy, {});
+  }
+  return CommandIdReused();
 }
 
 void CommandHandler::Attempt(std::shared_ptr<Call> call) {
@@ -280,35 +261,21 @@ void CommandHandler::Attempt(std::shared_ptr<Call> call) {
     return;
   }
 
-  eventstore::AppendRequest append;
-  append.stream_id = call->stream_id;
-  append.expected = eventstore::ExpectedVersion::Exact(working.version);
-  for (const v1::Event& e : *events) {
-    // The log keeps whatever it is given for ever: an event carrying fields
-    // its schema does not declare is a bug upstream, never written.
-    absl::StatusOr<std::string> payload = EventPayload(e, domain::EventType(e));
-    if (!payload.ok()) {
-      give_back();
-      Finish(call, payload.status());
-      return;
-    }
-    append.events.push_back({.event_type = domain::EventType(e),
-                             .schema_version = 1,
-                             .payload = *std::move(payload)});
+  absl::StatusOr<eventstore::AppendRequest> append = MakeAppend(
+      {.actor = request.principal,
+       .command_id = call->store_command_id,
+       .correlation_id = request.correlation_id.empty()
+                             ? request.command_id
+                             : request.correlation_id,
+       .causation_id = request.causation_id.empty() ? request.command_id
+                                                    : request.causation_id},
+      call->stream_id, eventstore::ExpectedVersion::Exact(working.version),
+      *events, call->digest);
+  if (!append.ok()) {
+    give_back();
+    Finish(call, append.status());
+    return;
   }
-  append.command_id = call->store_command_id;
-  append.request_digest = call->digest;
-  v1::EventMetadata& metadata = append.metadata;
-  metadata.set_actor_subject(request.principal.subject);
-  metadata.set_actor_role(
-      std::string(domain::RoleName(request.principal.role)));
-  metadata.set_tenant(request.principal.tenant);
-  metadata.set_correlation_id(request.correlation_id.empty()
-                                  ? request.command_id
-                                  : request.correlation_id);
-  metadata.set_causation_id(
-      request.causation_id.empty() ? request.command_id : request.causation_id);
-  metadata.set_command_id(call->store_command_id);
 
   // Conflicts with other writers count against max_attempts; a conflict
   // that only shows this process's memory was stale does not.
@@ -317,8 +284,8 @@ void CommandHandler::Attempt(std::shared_ptr<Call> call) {
   // The working state is this command's alone: it becomes the state after
   // the append, and goes back to the cache only if the append lands.
   for (const v1::Event& e : *events) domain::Evolve(*working.state, e);
-  store_->AppendAsync(
-      std::move(append),
+  log_->AppendAsync(
+      *std::move(append),
       [this, call, verified, state = std::move(working.state),
        events = std::move(*events)](
           absl::StatusOr<eventstore::AppendResult> appended) mutable {
@@ -346,7 +313,7 @@ void CommandHandler::Attempt(std::shared_ptr<Call> call) {
           return;
         }
         if (absl::IsAlreadyExists(appended.status())) {
-          Finish(call, CommandIdReused());
+          Finish(call, Reused(*call));
           return;
         }
         if (absl::IsAborted(appended.status()) &&
@@ -371,4 +338,4 @@ absl::StatusOr<v1::CommandResult> CommandHandler::HandleAndWait(
   return future.get();
 }
 
-}  // namespace atgard::api
+}  // namespace atgard::app

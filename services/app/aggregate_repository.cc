@@ -1,14 +1,14 @@
-#include "services/api/aggregate_repository.h"
+#include "services/app/aggregate_repository.h"
 
 #include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "eventstore/event_store.h"
+#include "services/app/event_codec.h"
 #include "services/common/status_macros.h"
 
-namespace atgard::api {
+namespace atgard::app {
 namespace {
 
 // Events read per ReadStream call while folding a long stream.
@@ -16,35 +16,8 @@ constexpr size_t kFoldChunk = 512;
 
 }  // namespace
 
-absl::StatusOr<v1::Event> DecodeEvent(const v1::EventEnvelope& envelope) {
-  v1::Event event;
-  if (!event.ParseFromString(envelope.payload())) {
-    return absl::DataLossError(
-        absl::StrCat("the event at position ", envelope.global_position(),
-                     " does not decode as atgard.v1.Event"));
-  }
-  return event;
-}
-
-AggregateRepository::AggregateRepository(eventstore::EventStore* store,
-                                         size_t capacity)
-    : store_(store), capacity_(capacity) {}
-
-absl::StatusOr<domain::AggregateKind> AggregateRepository::KindOfStream(
-    absl::string_view stream_id) {
-  std::vector<absl::string_view> parts =
-      absl::StrSplit(stream_id, absl::MaxSplits('/', 2));
-  if (parts.size() == 3) {
-    for (domain::AggregateKind kind :
-         {domain::AggregateKind::kProvider, domain::AggregateKind::kContract,
-          domain::AggregateKind::kCase, domain::AggregateKind::kIndicatorSeries,
-          domain::AggregateKind::kCarePlan}) {
-      if (parts[1] == domain::KindName(kind)) return kind;
-    }
-  }
-  return absl::NotFoundError(
-      absl::StrCat("stream ", stream_id, " holds no aggregate"));
-}
+AggregateRepository::AggregateRepository(EventLog* log, size_t capacity)
+    : log_(log), capacity_(capacity) {}
 
 std::optional<LoadedAggregate> AggregateRepository::Lend(
     const std::string& stream_id) {
@@ -106,8 +79,8 @@ absl::Status AggregateRepository::Fold(const std::string& stream_id,
                                        uint64_t* last_position) {
   while (*version < head) {
     ASSIGN_OR_RETURN(std::vector<v1::EventEnvelope> envelopes,
-                     store_->ReadStream(stream_id, *version + 1, kFoldChunk,
-                                        eventstore::Direction::kForward));
+                     log_->ReadStream(stream_id, *version + 1, kFoldChunk,
+                                      eventstore::Direction::kForward));
     if (envelopes.empty()) break;
     for (const v1::EventEnvelope& envelope : envelopes) {
       ASSIGN_OR_RETURN(v1::Event event, DecodeEvent(envelope));
@@ -121,8 +94,7 @@ absl::Status AggregateRepository::Fold(const std::string& stream_id,
 
 absl::StatusOr<LoadedAggregate> AggregateRepository::Load(
     const std::string& stream_id, domain::AggregateKind kind) {
-  absl::StatusOr<eventstore::StreamInfo> info =
-      store_->GetStreamInfo(stream_id);
+  absl::StatusOr<eventstore::StreamInfo> info = log_->GetStreamInfo(stream_id);
   if (absl::IsNotFound(info.status())) {
     return LoadedAggregate{.state = std::make_shared<domain::AggregateState>(
                                domain::InitialState(kind)),
@@ -168,8 +140,7 @@ absl::StatusOr<AggregateRepository::Working> AggregateRepository::CheckOut(
     working.last_position = cached.last_position;
     if (!verify) return working;
   }
-  absl::StatusOr<eventstore::StreamInfo> info =
-      store_->GetStreamInfo(stream_id);
+  absl::StatusOr<eventstore::StreamInfo> info = log_->GetStreamInfo(stream_id);
   if (absl::IsNotFound(info.status())) {
     return Working{.state = std::make_shared<domain::AggregateState>(
                        domain::InitialState(kind)),
@@ -219,4 +190,4 @@ absl::StatusOr<domain::References> AggregateRepository::LoadReferences(
   return refs;
 }
 
-}  // namespace atgard::api
+}  // namespace atgard::app

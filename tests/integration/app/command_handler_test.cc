@@ -2,7 +2,7 @@
 // idempotency by command id (across restarts, per tenant), optimistic
 // concurrency with and without an expected version, refusals, and the
 // aggregate cache in the presence of other writers.
-#include "services/api/command_handler.h"
+#include "services/app/command_handler.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -12,8 +12,10 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "services/app/append.h"
+#include "services/app/request_digest.h"
 #include "services/domain/errors.h"
-#include "tests/integration/api/command_env.h"
+#include "tests/integration/app/command_env.h"
 
 namespace atgard::testing {
 namespace {
@@ -133,6 +135,42 @@ TEST_F(CommandHandlerTest, RepeatedCommandIdIsRecognisedAfterReopening) {
   EXPECT_EQ(again->stream_version(), first->stream_version());
   EXPECT_EQ(again->global_position(), first->global_position());
   EXPECT_EQ(Head(), head);
+}
+
+TEST_F(CommandHandlerTest, ARecordOfTheEarlierDigestFormStillAnswersARetry) {
+  // A command stored while the request digest was protobuf's serialization
+  // (services/app/request_digest.h): its retry after the change is the
+  // same command.
+  const domain::Principal officer = FollowUpOfficer();
+  const v1::Command command = Register();
+  const std::string stream = domain::StreamId(
+      officer.tenant, {domain::AggregateKind::kCase, std::string(kCase)});
+  absl::StatusOr<domain::References> refs =
+      env_.repository().LoadReferences(officer.tenant, command);
+  ASSERT_TRUE(refs.ok()) << refs.status();
+  absl::StatusOr<std::vector<v1::Event>> events = domain::Decide(
+      command, domain::InitialState(domain::AggregateKind::kCase),
+      ContextOn(officer, env_.day()), *refs);
+  ASSERT_TRUE(events.ok()) << events.status();
+  absl::StatusOr<eventstore::AppendRequest> append = app::MakeAppend(
+      {.actor = officer,
+       .command_id = absl::StrCat(officer.tenant, "/register-1")},
+      stream, eventstore::ExpectedVersion::NoStream(), *events,
+      app::LegacyRequestDigest(stream, officer, command));
+  ASSERT_TRUE(append.ok()) << append.status();
+  absl::StatusOr<eventstore::AppendResult> stored =
+      env_.store().Append(*std::move(append));
+  ASSERT_TRUE(stored.ok()) << stored.status();
+
+  absl::StatusOr<v1::CommandResult> retry =
+      env_.Run(officer, command, "register-1");
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_TRUE(retry->deduplicated());
+  EXPECT_EQ(retry->global_position(), stored->last_position);
+  EXPECT_EQ(Head(), stored->last_position);
+  // Another command under that id is still refused.
+  EXPECT_TRUE(absl::IsAlreadyExists(
+      env_.Run(officer, Register("arende-2"), "register-1").status()));
 }
 
 TEST_F(CommandHandlerTest,
@@ -301,8 +339,8 @@ TEST_F(CommandHandlerTest, ConcurrentCommandsOnOneAggregateAllLand) {
     }
   }
   EXPECT_EQ(examples.size(), size_t{kThreads * kPerThread});
-  api::AggregateRepository fresh(&env_.store(), 0);
-  absl::StatusOr<api::LoadedAggregate> loaded =
+  app::AggregateRepository fresh(&env_.store(), 0);
+  absl::StatusOr<app::LoadedAggregate> loaded =
       fresh.Load(provider, domain::AggregateKind::kProvider);
   ASSERT_TRUE(loaded.ok()) << loaded.status();
   EXPECT_EQ(std::get<domain::ProviderState>(*loaded->state).examples.size(),
@@ -439,8 +477,8 @@ TEST_F(CommandHandlerTest, DomainRepeatWritesNothingAndReportsTheCurrentHead) {
 // Two handlers with caches of their own on one store, as two server
 // processes would be: neither may decide on a state the other has moved.
 TEST_F(CommandHandlerTest, CacheIsNotStaleAfterAnotherHandlerWrote) {
-  api::AggregateRepository other_repository(&env_.store(), 1000);
-  std::unique_ptr<api::CommandHandler> other =
+  app::AggregateRepository other_repository(&env_.store(), 1000);
+  std::unique_ptr<app::CommandHandler> other =
       env_.NewHandler(&other_repository);
   const v1::PlanRequest request = Request(env_.day());
 
@@ -481,8 +519,8 @@ TEST_F(CommandHandlerTest, CacheIsNotStaleAfterAnotherHandlerWrote) {
 // the cache must notice appends it did not make.
 TEST_F(CommandHandlerTest, CacheIsNotStaleAfterDirectAppends) {
   const std::string provider = CommandEnv::ProviderStream(kPrivateProvider);
-  api::AggregateRepository& repository = env_.repository();
-  absl::StatusOr<api::LoadedAggregate> before =
+  app::AggregateRepository& repository = env_.repository();
+  absl::StatusOr<app::LoadedAggregate> before =
       repository.Load(provider, domain::AggregateKind::kProvider);
   ASSERT_TRUE(before.ok()) << before.status();
 
@@ -502,7 +540,7 @@ TEST_F(CommandHandlerTest, CacheIsNotStaleAfterDirectAppends) {
   append.metadata.set_tenant(kTenant);
   ASSERT_TRUE(env_.store().Append(std::move(append)).ok());
 
-  absl::StatusOr<api::LoadedAggregate> after =
+  absl::StatusOr<app::LoadedAggregate> after =
       repository.Load(provider, domain::AggregateKind::kProvider);
   ASSERT_TRUE(after.ok()) << after.status();
   EXPECT_EQ(after->version, before->version + 1);
@@ -532,10 +570,10 @@ TEST_F(CommandHandlerTest, CacheIsNotStaleAfterDirectAppends) {
 // the store's state, without using up an attempt.
 TEST_F(CommandHandlerTest, CommandOnAStaleMemoryIsDecidedAgain) {
   const std::string provider = CommandEnv::ProviderStream(kPrivateProvider);
-  api::AggregateRepository repository(&env_.store(), 1000);
-  api::CommandHandler handler(
+  app::AggregateRepository repository(&env_.store(), 1000);
+  app::CommandHandler handler(
       &env_.store(), &repository,
-      api::CommandHandler::Options{.max_attempts = 1, .clock = env_.Clock()});
+      app::CommandHandler::Options{.max_attempts = 1, .clock = env_.Clock()});
   ASSERT_TRUE(env_.Run(FollowUpOfficer(),
                        RegisterUnit(kPrivateProvider, "enhet-a"), "unit-a",
                        std::nullopt, &handler)

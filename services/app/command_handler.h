@@ -24,8 +24,8 @@
 // on the handler's own thread) and hands the write to the store's batching
 // writer without blocking; `done` runs once, on the store's completer
 // thread, the handler's thread or the calling thread.
-#ifndef ATGARD_SERVICES_API_COMMAND_HANDLER_H_
-#define ATGARD_SERVICES_API_COMMAND_HANDLER_H_
+#ifndef ATGARD_SERVICES_APP_COMMAND_HANDLER_H_
+#define ATGARD_SERVICES_APP_COMMAND_HANDLER_H_
 
 #include <cstdint>
 #include <deque>
@@ -41,15 +41,12 @@
 #include "absl/time/time.h"
 #include "atgard/v1/api.pb.h"
 #include "atgard/v1/commands.pb.h"
-#include "services/api/aggregate_repository.h"
+#include "services/app/aggregate_repository.h"
+#include "services/app/event_log.h"
 #include "services/common/serial_executor.h"
 #include "services/domain/principal.h"
 
-namespace atgard::eventstore {
-class EventStore;
-}
-
-namespace atgard::api {
+namespace atgard::app {
 
 struct CommandRequest {
   domain::Principal principal;
@@ -74,8 +71,8 @@ class CommandHandler {
 
   using Done = std::function<void(absl::StatusOr<v1::CommandResult>)>;
 
-  // `store` and `repository` must outlive the handler.
-  CommandHandler(eventstore::EventStore* store, AggregateRepository* repository,
+  // `log` and `repository` must outlive the handler.
+  CommandHandler(EventLog* log, AggregateRepository* repository,
                  Options options);
   CommandHandler(const CommandHandler&) = delete;
   CommandHandler& operator=(const CommandHandler&) = delete;
@@ -86,7 +83,7 @@ class CommandHandler {
   //   INVALID_ARGUMENT for a command with fields its schema does not
   //   declare, naming options.command_id, or a field of the command;
   //   INTERNAL, writing nothing, if a decided event would carry unknown
-  //   fields (see request_checks.h);
+  //   fields (see event_codec.h);
   //   the decider's errors (see services/domain/decider.h);
   //   ABORTED when an expected version was given and does not match, or
   //   conflicts persisted past max_attempts;
@@ -113,8 +110,12 @@ class CommandHandler {
   // else `outcome`.
   absl::StatusOr<v1::CommandResult> PreferRecord(
       const Call& call, absl::StatusOr<v1::CommandResult> outcome) const;
+  // For a command id the log says was used for another request: the
+  // original result if that request was this one under the digest's
+  // earlier form, else ALREADY_EXISTS.
+  absl::StatusOr<v1::CommandResult> Reused(const Call& call) const;
 
-  eventstore::EventStore* const store_;
+  EventLog* const log_;
   AggregateRepository* const repository_;
   const Options options_;
 
@@ -137,6 +138,6 @@ class CommandHandler {
 // characters. INVALID_ARGUMENT naming options.command_id otherwise.
 [[nodiscard]] absl::Status ValidateCommandId(absl::string_view command_id);
 
-}  // namespace atgard::api
+}  // namespace atgard::app
 
-#endif  // ATGARD_SERVICES_API_COMMAND_HANDLER_H_
+#endif  // ATGARD_SERVICES_APP_COMMAND_HANDLER_H_

@@ -23,8 +23,9 @@
 #include "atgard/v1/event_envelope.pb.h"
 #include "atgard/v1/events.pb.h"
 #include "eventstore/event_store.h"
-#include "services/api/aggregate_repository.h"
-#include "services/api/command_handler.h"
+#include "services/app/aggregate_repository.h"
+#include "services/app/command_handler.h"
+#include "services/app/store/store_event_log.h"
 #include "services/domain/calendar.h"
 #include "services/domain/dates.h"
 #include "services/domain/principal.h"
@@ -54,8 +55,9 @@ class CommandEnv {
         eventstore::EventStore::Open(options);
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
-    repository_ = std::make_unique<api::AggregateRepository>(store_.get(),
-                                                             kCacheCapacity);
+    log_ = std::make_unique<app::StoreEventLog>(store_.get());
+    repository_ =
+        std::make_unique<app::AggregateRepository>(log_.get(), kCacheCapacity);
     handler_ = NewHandler(repository_.get());
   }
 
@@ -63,21 +65,22 @@ class CommandEnv {
   void Close() {
     handler_.reset();
     repository_.reset();
+    log_.reset();
     store_.reset();
   }
 
   // A second handler with a repository (and cache) of its own on the same
   // store: another server process, as far as caching goes.
-  std::unique_ptr<api::CommandHandler> NewHandler(
-      api::AggregateRepository* repository) {
-    return std::make_unique<api::CommandHandler>(
-        store_.get(), repository,
-        api::CommandHandler::Options{.clock = Clock()});
+  std::unique_ptr<app::CommandHandler> NewHandler(
+      app::AggregateRepository* repository) {
+    return std::make_unique<app::CommandHandler>(
+        log_.get(), repository, app::CommandHandler::Options{.clock = Clock()});
   }
 
   eventstore::EventStore& store() { return *store_; }
-  api::AggregateRepository& repository() { return *repository_; }
-  api::CommandHandler& handler() { return *handler_; }
+  app::EventLog& log() { return *log_; }
+  app::AggregateRepository& repository() { return *repository_; }
+  app::CommandHandler& handler() { return *handler_; }
   std::string store_path() const { return dir_.Join("store"); }
 
   void SetDay(absl::CivilDay day) {
@@ -97,8 +100,8 @@ class CommandEnv {
       const domain::Principal& principal, const v1::Command& command,
       absl::string_view command_id,
       std::optional<uint64_t> expected_version = std::nullopt,
-      api::CommandHandler* handler = nullptr) {
-    api::CommandRequest request{.principal = principal,
+      app::CommandHandler* handler = nullptr) {
+    app::CommandRequest request{.principal = principal,
                                 .command = command,
                                 .command_id = std::string(command_id),
                                 .expected_version = expected_version};
@@ -176,14 +179,15 @@ class CommandEnv {
   std::atomic<int64_t> now_seconds_{0};
   int commands_ = 0;
   std::unique_ptr<eventstore::EventStore> store_;
-  std::unique_ptr<api::AggregateRepository> repository_;
-  std::unique_ptr<api::CommandHandler> handler_;
+  std::unique_ptr<app::StoreEventLog> log_;
+  std::unique_ptr<app::AggregateRepository> repository_;
+  std::unique_ptr<app::CommandHandler> handler_;
 };
 
 // The event a stored envelope carries; fails the test if it does not
 // decode.
 inline v1::Event Decoded(const v1::EventEnvelope& envelope) {
-  absl::StatusOr<v1::Event> event = api::DecodeEvent(envelope);
+  absl::StatusOr<v1::Event> event = app::DecodeEvent(envelope);
   EXPECT_TRUE(event.ok()) << event.status();
   return event.ok() ? *std::move(event) : v1::Event();
 }

@@ -1,4 +1,4 @@
-#include "services/api/request_checks.h"
+#include "services/app/message_checks.h"
 
 #include <cstddef>
 #include <vector>
@@ -11,7 +11,7 @@
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/unknown_field_set.h"
 
-namespace atgard::api {
+namespace atgard::app {
 namespace {
 
 using google::protobuf::Descriptor;
@@ -160,4 +160,4 @@ absl::StatusOr<std::string> EventPayload(const Message& event,
   return out;
 }
 
-}  // namespace atgard::api
+}  // namespace atgard::app

@@ -20,8 +20,8 @@
 // fields from the schema alone, and the tests require it to find none. The
 // domain checks narrower rules per field (ids, names, texts); these bounds
 // are the most it accepts.
-#ifndef ATGARD_SERVICES_API_REQUEST_CHECKS_H_
-#define ATGARD_SERVICES_API_REQUEST_CHECKS_H_
+#ifndef ATGARD_SERVICES_APP_MESSAGE_CHECKS_H_
+#define ATGARD_SERVICES_APP_MESSAGE_CHECKS_H_
 
 #include <string>
 #include <vector>
@@ -32,7 +32,7 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 
-namespace atgard::api {
+namespace atgard::app {
 
 // The largest serialized request the server accepts (gRPC answers
 // RESOURCE_EXHAUSTED naming this size above it).
@@ -73,6 +73,6 @@ inline constexpr int kMaxRequestBytes = 1024 * 1024;
 [[nodiscard]] absl::StatusOr<std::string> EventPayload(
     const google::protobuf::Message& event, absl::string_view type);
 
-}  // namespace atgard::api
+}  // namespace atgard::app
 
-#endif  // ATGARD_SERVICES_API_REQUEST_CHECKS_H_
+#endif  // ATGARD_SERVICES_APP_MESSAGE_CHECKS_H_
