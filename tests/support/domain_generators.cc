@@ -133,8 +133,8 @@ bool IsContractCommand(CommandCase kind) {
   }
 }
 
-// The assessment criteria that fail by the answers and the plan, as
-// DOMAIN.md's approval rule states them.
+// The assessment criteria that fail by the answers and the plan, as the
+// approval rule states them (services/domain/RULES_CASE.md#assessment).
 std::vector<v1::AssessmentCriterion> Failing(const v1::Assessment& a,
                                              bool extra_compensation) {
   std::vector<v1::AssessmentCriterion> failing;
