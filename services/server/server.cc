@@ -397,7 +397,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   }
 
   parts->repository = std::make_unique<api::AggregateRepository>(
-      parts->store.get(), config.aggregate_cache);
+      parts->store.get(), static_cast<size_t>(config.aggregate_cache));
   parts->commands = std::make_unique<api::CommandHandler>(
       parts->store.get(), parts->repository.get(),
       api::CommandHandler::Options{});
