@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fails if a file of the repository points outside it: at a sibling
-# checkout ("../shared", "shared/DOMAIN.md") or at a build machine's home or
+# checkout ("../shared", its "DOMAIN.md") or at a build machine's home or
 # work directory ("/home/", "/work/"). The repository keeps its own account
 # of what it implements (services/domain/RULES.md), so that a clone on
 # another machine is complete. This script is the one file allowed to name
@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 self="tests/lint/check_no_outside_paths.sh"
-patterns=(-e '../shared' -e 'shared/DOMAIN.md' -e '/work/' -e '/home/')
+patterns=(-e '../shared' -e 'DOMAIN.md' -e '/work/' -e '/home/')
 if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
   # Committed files and new ones not yet added, as lint.format reads them.
   mapfile -t files < <(git ls-files --cached --others --exclude-standard)
