@@ -5,7 +5,19 @@
 set -euo pipefail
 status=0
 check() {  # check <dir> <regex> <why>
-  [[ -d "$1" ]] || return 0
+  # A rule over a folder that is gone (moved, renamed, or the script run
+  # from elsewhere) checks nothing: that is a failure, not a pass.
+  if [[ ! -d "$1" ]]; then
+    echo "layering: $1/ does not exist in $(pwd); the rule \"$3\" checks" \
+      "nothing (run from the repository root, or update the rule)"
+    status=1
+    return 0
+  fi
+  if [[ -z "$(find "$1" \( -name '*.h' -o -name '*.cc' \) -print -quit)" ]]; then
+    echo "layering: $1/ holds no .h or .cc file; the rule \"$3\" checks nothing"
+    status=1
+    return 0
+  fi
   if hits=$(grep -rnE "$2" "$1" --include='*.h' --include='*.cc'); then
     echo "layering: $3"
     echo "$hits"

@@ -788,13 +788,24 @@ TEST_F(ContractTerminationTest, ClosesTheCaseAtAnEarlierStepToo) {
   driver.Register().RequestPlan().SubmitPlan().Reject();
   world_.MustRun(AdministrationDirector(), driver.today(),
                  TerminateContract(kContract, {kCase}, driver.today()));
-  Outcome outcome =
-      Given(world_)
-          .As(AdministrationDirector())
-          .On(driver.today())
-          .When(CloseCase(kCase, v1::CASE_CLOSURE_CONTRACT_TERMINATED,
-                          kContract));
-  EXPECT_TRUE(outcome.result().ok()) << outcome.result().status();
+  ASSERT_EQ(CaseState().step, ESCALATION_STEP_1);
+  const v1::Command close =
+      CloseCase(kCase, v1::CASE_CLOSURE_CONTRACT_TERMINATED, kContract);
+  v1::Event expected;
+  v1::CaseClosed* c = expected.mutable_case_closed();
+  c->set_case_id(kCase);
+  c->set_closure(v1::CASE_CLOSURE_CONTRACT_TERMINATED);
+  c->set_note("Avslutas enligt beslut.");
+  *c->mutable_closed_on() = D(driver.today());
+  c->set_contract_id(kContract);
+  Given(world_)
+      .As(AdministrationDirector())
+      .On(driver.today())
+      .When(close)
+      .Then({expected});
+  world_.MustRun(AdministrationDirector(), driver.today(), close);
+  EXPECT_EQ(CaseState().status, domain::CaseStatus::kClosed);
+  EXPECT_EQ(CaseState().step, ESCALATION_STEP_1);
 }
 
 }  // namespace

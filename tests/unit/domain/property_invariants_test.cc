@@ -938,7 +938,7 @@ Violations CheckStreams(const Simulation& sim, size_t from) {
   return out;
 }
 
-RC_GTEST_PROP(InvariantProperty, NoSequenceReachesAnImpossibleState, ()) {
+STAIRCASE_PROP(InvariantProperty, NoSequenceReachesAnImpossibleState) {
   const std::vector<Step> steps = *GenSteps();
   Simulation sim;
   for (const Step& step : steps) {
@@ -964,6 +964,7 @@ RC_GTEST_PROP(InvariantProperty, NoSequenceReachesAnImpossibleState, ()) {
   for (const WorldEvent& e : sim.world().Log()) {
     escalations += e.event.has_case_escalated() ? 1 : 0;
   }
+  coverage.Record(sim);
   RC_TAG(escalations == 0  ? "no escalation"
          : escalations < 3 ? "1-2 escalations"
          : escalations < 6 ? "3-5 escalations"
