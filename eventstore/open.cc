@@ -24,7 +24,6 @@ namespace {
 namespace fs = std::filesystem;
 using internal::CheckDirectory;
 using internal::CommandRetentionFilter;
-using internal::FromRocks;
 using internal::HeadWitness;
 using internal::InsertHintPrefix;
 using internal::OpenAndCheck;

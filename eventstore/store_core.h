@@ -95,6 +95,8 @@ keys::Hash RecordDigest(absl::string_view stream_id,
                         const v1::EventMetadata& metadata,
                         absl::string_view request_digest);
 
+// What a Subscription shares with the core's registry of notifications
+// (StoreCore::Register()): its one pending callback and whether it runs.
 struct SubscriptionState {
   Mutex mu;
   CondVar cv;
@@ -107,8 +109,9 @@ struct SubscriptionState {
   std::multimap<uint64_t, std::shared_ptr<SubscriptionState>>::iterator where;
 };
 
-// One Append() waiting for the writer. Views point into the caller's
-// arguments, which live until `done` is notified.
+// One append queued for the writer, from Append() or AppendAsync() (unlike
+// the public AppendRequest, it owns nothing but in `owned`). Views point
+// into the caller's arguments, which live until `done` is notified.
 struct PendingAppend {
   absl::string_view stream_id;
   ExpectedVersion expected = ExpectedVersion::Any();
@@ -134,6 +137,9 @@ struct PendingAppend {
 // The shared state of a store: the database, the writer thread and what
 // subscriptions wait on. Subscriptions keep it alive after the EventStore is
 // gone, so they can report that it is closed.
+//
+// Thread-safe: the public methods may be called from any thread; the batch
+// being built belongs to the writer thread alone (see the members).
 class StoreCore {
  public:
   // Takes over the opened database (and what RocksDB's options point to:
