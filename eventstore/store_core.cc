@@ -1,3 +1,5 @@
+// The core's life: its threads, the hand-over of appends between callers,
+// the writer and the notifier, failure, close, and compaction on demand.
 #include "eventstore/store_core.h"
 
 #include <utility>
