@@ -5,8 +5,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "eventstore/base/status_macros.h"
 #include "eventstore/event_store.h"
-#include "services/common/status_macros.h"
 
 namespace atgard::api {
 namespace {

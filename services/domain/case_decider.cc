@@ -5,7 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "services/common/status_macros.h"
+#include "eventstore/base/status_macros.h"
 #include "services/domain/calendar.h"
 #include "services/domain/checks.h"
 #include "services/domain/contract_decider.h"

@@ -1,6 +1,6 @@
 #include "services/domain/decider.h"
 
-#include "services/common/status_macros.h"
+#include "eventstore/base/status_macros.h"
 #include "services/domain/checks.h"
 #include "services/domain/validation.h"
 

@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
-#include "services/common/status_macros.h"
+#include "eventstore/base/status_macros.h"
 #include "services/domain/calendar.h"
 #include "services/domain/checks.h"
 #include "services/domain/dates.h"

@@ -1,7 +1,7 @@
 #include "services/domain/provider_decider.h"
 
 #include "absl/strings/str_cat.h"
-#include "services/common/status_macros.h"
+#include "eventstore/base/status_macros.h"
 #include "services/domain/checks.h"
 #include "services/domain/dates.h"
 #include "services/domain/errors.h"

@@ -4,12 +4,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "eventstore/base/status_macros.h"
 #include "eventstore/event_store.h"
 #include "services/api/aggregate_repository.h"
 #include "services/api/command_handler.h"
 #include "services/api/metrics.h"
 #include "services/common/log.h"
-#include "services/common/status_macros.h"
 #include "services/domain/policies.h"
 
 namespace atgard::jobs {

@@ -5,7 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "services/common/status_macros.h"
+#include "eventstore/base/status_macros.h"
 #include "services/server/settings.h"
 
 namespace atgard::server {
