@@ -7,8 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "eventstore/base/status_macros.h"
 #include "services/common/files.h"
-#include "services/common/status_macros.h"
 #include "services/server/settings.h"
 
 namespace atgard::server {

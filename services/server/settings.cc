@@ -10,8 +10,8 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "eventstore/base/status_macros.h"
 #include "services/auth/authenticator.h"
-#include "services/common/status_macros.h"
 
 namespace atgard::server {
 namespace {
