@@ -119,7 +119,7 @@ class EventStoreServiceImpl final
     // Every read by a known principal is recorded, refused ones too.
     absl::Status outcome;
     absl::StatusOr<domain::Principal> principal =
-        call->AdmitRead(*request, RequireReader, &outcome);
+        call->AdmitRead(*request, &outcome);
     if (!principal.ok()) {
       call->Finish(principal.status());
       return call->reactor();
@@ -147,7 +147,7 @@ class EventStoreServiceImpl final
         services_, context, "/atgard.v1.EventStoreService/ReadAll");
     absl::Status outcome;
     absl::StatusOr<domain::Principal> principal =
-        call->AdmitRead(*request, RequireLogReader, &outcome);
+        call->AdmitRead(*request, &outcome);
     if (!principal.ok()) {
       call->Finish(principal.status());
       return call->reactor();
@@ -454,7 +454,8 @@ EventStoreServiceImpl::Subscribe(grpc::CallbackServerContext* context,
   // Every subscription by a known principal is recorded, refused ones too.
   absl::Status outcome;
   absl::StatusOr<domain::Principal> principal = AdmitReadRequest(
-      *services_.authenticator, *context, *request, RequireLogReader, &outcome);
+      *services_.authenticator, *context,
+      "/atgard.v1.EventStoreService/Subscribe", *request, &outcome);
   if (!principal.ok()) return new RefusedSubscribe(principal.status());
   absl::StatusOr<eventstore::ReadAllFilter> filter =
       outcome.ok() ? StoreFilter(*principal, request->filter())
