@@ -9,6 +9,7 @@
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "services/api/request_checks.h"
 #include "services/common/status_macros.h"
+#include "services/domain/aggregate_states.h"
 #include "services/domain/decider.h"
 #include "services/domain/errors.h"
 

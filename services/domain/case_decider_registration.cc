@@ -7,6 +7,7 @@
 #include "services/domain/dates.h"
 #include "services/domain/errors.h"
 #include "services/domain/provider_decider.h"
+#include "services/domain/streams.h"
 #include "services/domain/validation.h"
 
 namespace atgard::domain::internal {
@@ -44,28 +45,32 @@ absl::StatusOr<Events> RegisterCase(const v1::RegisterCase& c,
                            "is given only for a system-level deficiency");
   }
   if (ctx.principal.role == v1::ROLE_SYSTEM) {
-    // "<stream id>@<version>" of the triggering event.
-    if (c.triggered_by().empty() || c.triggered_by().size() > 512) {
+    // "<stream id>@<version>" of the triggering event, bounded like a
+    // stream id.
+    if (c.triggered_by().empty() ||
+        c.triggered_by().size() > kMaxStreamIdBytes) {
       return InvalidArgument("triggered_by",
                              "a policy names the event that triggered it");
     }
     // It is stored with the case like any text, so the same guard applies.
     RETURN_IF_ERROR(
-        RejectPersonalIdentityNumbers("triggered_by", c.triggered_by()));
+        CheckNoPersonalIdentityNumbers("triggered_by", c.triggered_by()));
   } else if (!c.triggered_by().empty()) {
     return InvalidArgument("triggered_by", "is set by automatic policies only");
   }
 
-  if (s.exists()) {
-    const v1::CaseRegistered& r = s.registration;
-    if (SameContent(r.deficiency(), d) &&
-        r.system_level() == c.system_level() &&
-        r.system_level_reason() == c.system_level_reason() &&
-        r.triggered_by() == c.triggered_by()) {
-      return Events{};
-    }
-    return AlreadyExists("case_id", "a different case with this id exists");
-  }
+  // The registration holds more than the command (regiform, date): the
+  // command's own fields are compared.
+  const v1::CaseRegistered& r = s.registration;
+  ASSIGN_OR_RETURN(
+      const Creation creation,
+      CreateOnce("case_id", s.exists(),
+                 SameContent(r.deficiency(), d) &&
+                     r.system_level() == c.system_level() &&
+                     r.system_level_reason() == c.system_level_reason() &&
+                     r.triggered_by() == c.triggered_by(),
+                 "a different case with this id exists"));
+  if (creation == Creation::kRepeat) return Events{};
   return Events{Wrap([&](v1::Event& event) {
     v1::CaseRegistered* e = event.mutable_case_registered();
     e->set_case_id(c.case_id());

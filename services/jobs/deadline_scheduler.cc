@@ -9,6 +9,7 @@
 #include "services/api/request_checks.h"
 #include "services/common/log.h"
 #include "services/common/status_macros.h"
+#include "services/domain/aggregate_states.h"
 #include "services/domain/calendar.h"
 #include "services/domain/dates.h"
 #include "services/domain/deadline_dates.h"
