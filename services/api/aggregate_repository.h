@@ -25,6 +25,7 @@
 #include "absl/synchronization/mutex.h"
 #include "atgard/v1/commands.pb.h"
 #include "atgard/v1/event_envelope.pb.h"
+#include "services/domain/aggregate_states.h"
 #include "services/domain/decider.h"
 
 namespace atgard::eventstore {

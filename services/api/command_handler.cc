@@ -3,12 +3,13 @@
 #include <future>
 
 #include "absl/strings/str_cat.h"
-#include "eventstore/base/status_macros.h"
 #include "eventstore/canonical.h"
 #include "eventstore/event_store.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "services/api/request_checks.h"
+#include "eventstore/base/status_macros.h"
+#include "services/domain/aggregate_states.h"
 #include "services/domain/decider.h"
 #include "services/domain/errors.h"
 

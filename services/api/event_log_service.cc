@@ -46,12 +46,12 @@ absl::StatusOr<v1::RecordedEvent> ToRecordedEvent(v1::EventEnvelope envelope) {
 // A stream id of the caller's tenant, with no personal identity in it.
 absl::Status CheckStreamId(const domain::Principal& principal,
                            absl::string_view stream_id) {
-  if (stream_id.empty() || stream_id.size() > 512) {
+  if (stream_id.empty() || stream_id.size() > domain::kMaxStreamIdBytes) {
     return domain::InvalidArgument("stream_id",
                                    "must be \"<kommunkod>/<kind>/<id>\"");
   }
   RETURN_IF_ERROR(
-      domain::RejectPersonalIdentityNumbers("stream_id", stream_id));
+      domain::CheckNoPersonalIdentityNumbers("stream_id", stream_id));
   if (!absl::StartsWith(stream_id, domain::TenantPrefix(principal.tenant))) {
     return domain::PermissionDenied("stream_id",
                                     "belongs to another tenant (kommun)");
@@ -67,7 +67,7 @@ absl::StatusOr<eventstore::ReadAllFilter> StoreFilter(
   for (int i = 0; i < filter.stream_prefixes_size(); ++i) {
     const std::string& prefix = filter.stream_prefixes(i);
     const std::string field = absl::StrCat("filter.stream_prefixes[", i, "]");
-    RETURN_IF_ERROR(domain::RejectPersonalIdentityNumbers(field, prefix));
+    RETURN_IF_ERROR(domain::CheckNoPersonalIdentityNumbers(field, prefix));
     if (!absl::StartsWith(prefix, tenant)) {
       return domain::PermissionDenied(
           field, absl::StrCat("must lie within the caller's tenant, i.e. start "
@@ -78,8 +78,8 @@ absl::StatusOr<eventstore::ReadAllFilter> StoreFilter(
   }
   if (out.stream_prefixes.empty()) out.stream_prefixes.push_back(tenant);
   for (int i = 0; i < filter.event_types_size(); ++i) {
-    RETURN_IF_ERROR(domain::ValidateId(
-        absl::StrCat("filter.event_types[", i, "]"), filter.event_types(i)));
+    RETURN_IF_ERROR(domain::CheckId(absl::StrCat("filter.event_types[", i, "]"),
+                                    filter.event_types(i)));
     out.event_types.push_back(filter.event_types(i));
   }
   return out;

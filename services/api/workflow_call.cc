@@ -58,7 +58,7 @@ grpc::ServerUnaryReactor* RunRead(const ServiceContext& services,
   // An id that fails validation is recorded as it was asked for, escaped
   // and bounded; one holding a personnummer is withheld (AccessLog::
   // Requested).
-  const absl::Status valid_id = domain::ValidateId(read.id_field, read.id);
+  const absl::Status valid_id = domain::CheckId(read.id_field, read.id);
   const std::string stream =
       valid_id.ok() ? domain::StreamId(principal->tenant,
                                        {.kind = read.kind, .id = read.id})

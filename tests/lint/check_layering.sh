@@ -3,7 +3,8 @@
 #   eventstore/base/  is the bottom: abseil and the standard library only;
 #   eventstore/       knows nothing of the workflow (no services/ or projections/);
 #   services/domain/  is pure: no storage, transport, clock or threads (of
-#                     eventstore/ it may include eventstore/base/ alone).
+#                     eventstore/ it may include eventstore/base/ alone);
+#                     its internal headers stay inside it.
 set -euo pipefail
 status=0
 check() {  # check <dir> <regex> <why> [<allowed regex>]
@@ -42,4 +43,11 @@ check services/domain '#include [<"](rocksdb/|grpcpp/|grpc/|eventstore/|spdlog/)
   '#include "eventstore/base/'
 check services/domain '(absl::Now\(|std::chrono::system_clock|std::thread|time\(nullptr\))' \
   "services/domain/ must not read the clock or start threads"
+if hits=$(grep -rnE '#include "services/domain/[a-z_]*_internal\.h"' \
+    services projections tests --include='*.h' --include='*.cc' |
+    grep -v '^services/domain/'); then
+  echo "layering: a domain-internal header is included outside services/domain/"
+  echo "$hits"
+  status=1
+fi
 exit $status
