@@ -10,7 +10,7 @@
 # developer's own machine, never for production: the server allows it
 # only on loopback, and the server binary itself, as the systemd unit and
 # the container run it, refuses to start without authentication flags. Any of --jwt_*, --mtls_principals,
-# --flagfile or --dev_auth given here turns the default off.
+# --flagfile, --config or --dev_auth given here turns the default off.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/deploy/build.sh" atgard-server atgardctl
@@ -33,7 +33,7 @@ for ((i = 0; i < ${#args[@]}; i++)); do
     -data_dir=*) data_dir="${flag#*=}" ;;
     -data_dir) data_dir="${args[i + 1]:-}"; i=$((i + 1)) ;;
     -backup_dir*) backup_given=1 ;;
-    -jwt_* | -mtls_principals* | -flagfile* | -dev_auth* | -nodev_auth*)
+    -jwt_* | -mtls_principals* | -flagfile* | -config* | -dev_auth* | -nodev_auth*)
       development=0 ;;
     -h | -help* | -version*) help=1 ;;
   esac

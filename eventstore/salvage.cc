@@ -28,6 +28,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "eventstore/base/status_macros.h"
 #include "eventstore/canonical.h"
 #include "eventstore/event_store.h"
 #include "eventstore/key_space.h"
@@ -359,11 +360,7 @@ absl::StatusOr<SalvageReport> EventStore::Salvage(
     return absl::FailedPreconditionError(
         absl::StrCat("salvage target ", target.string(), " is not empty"));
   }
-  if (absl::Status s =
-          CreatePrivateDirectory(target.string(), "salvage target");
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(CreatePrivateDirectory(target.string(), "salvage target"));
   if (!fs::is_directory(target, ec) || !fs::is_empty(target, ec)) {
     return absl::FailedPreconditionError(absl::StrCat(
         "salvage target ", target.string(), " is not an empty directory"));
@@ -375,10 +372,7 @@ absl::StatusOr<SalvageReport> EventStore::Salvage(
 
   // 1. The verbatim copy, hashed, in name order.
   const fs::path copy = target / SalvageReport::kCopyDirName;
-  if (absl::Status s = CreatePrivateDirectory(copy.string(), "salvage copy");
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(CreatePrivateDirectory(copy.string(), "salvage copy"));
   std::vector<fs::path> entries;
   for (const auto& e : fs::directory_iterator(damaged, ec)) {
     entries.push_back(e.path());
@@ -421,10 +415,7 @@ absl::StatusOr<SalvageReport> EventStore::Salvage(
     report.damaged_files.push_back(
         absl::StrCat("the point-in-time open failed: ", rs.ToString()));
     scratch = target / kScratchDirName;
-    if (absl::Status s = CreatePrivateDirectory(scratch.string(), "scratch");
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(CreatePrivateDirectory(scratch.string(), "scratch"));
     for (const SalvageReport::CopiedFile& f : report.copied_files) {
       uint64_t bytes = 0;
       absl::StatusOr<std::string> ignored =
@@ -536,10 +527,7 @@ absl::StatusOr<SalvageReport> EventStore::Salvage(
   }
   std::unique_ptr<rocksdb::DB> out(target_raw);
   Writer writer(out.get());
-  if (absl::Status s = writer.Put(keys::FormatKey(), keys::kFormatValue);
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(writer.Put(keys::FormatKey(), keys::kFormatValue));
 
   Walk walk;
   bool intact = true;
@@ -591,9 +579,7 @@ absl::StatusOr<SalvageReport> EventStore::Salvage(
         continue;
       }
       next = position + 1;
-      if (absl::Status s = visit(position, ToView(it->value())); !s.ok()) {
-        return s;
-      }
+      RETURN_IF_ERROR(visit(position, ToView(it->value())));
     }
     if (!it->status().ok()) {
       // A block of the log cannot be read: from `next` on, each position
@@ -606,7 +592,7 @@ absl::StatusOr<SalvageReport> EventStore::Salvage(
         rs = source->Get(rocksdb::ReadOptions(), keys::EventKey(position),
                          &value);
         if (rs.ok()) {
-          if (absl::Status s = visit(position, value); !s.ok()) return s;
+          RETURN_IF_ERROR(visit(position, value));
         } else if (rs.IsCorruption()) {
           end_chain(absl::StrCat("position ", position,
                                  " cannot be read: ", rs.ToString()));
@@ -626,11 +612,8 @@ absl::StatusOr<SalvageReport> EventStore::Salvage(
   // Stream heads, idempotency records and checkpoints that refer to the
   // kept part; the chain head, stop record and witness at the kept head.
   for (const auto& [id, head] : walk.heads) {
-    if (absl::Status s =
-            writer.Put(keys::StreamHeadKey(id), keys::EncodeStreamHead(head));
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(
+        writer.Put(keys::StreamHeadKey(id), keys::EncodeStreamHead(head)));
   }
   {
     rocksdb::ReadOptions ro;
@@ -644,10 +627,7 @@ absl::StatusOr<SalvageReport> EventStore::Salvage(
         ++report.command_records_dropped;
         continue;
       }
-      if (absl::Status s = writer.Put(ToView(it->key()), ToView(it->value()));
-          !s.ok()) {
-        return s;
-      }
+      RETURN_IF_ERROR(writer.Put(ToView(it->key()), ToView(it->value())));
     }
     report.command_records_unreadable = !it->status().ok();
   }
@@ -665,9 +645,7 @@ absl::StatusOr<SalvageReport> EventStore::Salvage(
         report.checkpoints_lowered.push_back(absl::StrCat(
             ToView(it->key()).substr(1), ": ", position, " -> ", walk.kept));
       }
-      if (absl::Status s = writer.Put(ToView(it->key()), lowered); !s.ok()) {
-        return s;
-      }
+      RETURN_IF_ERROR(writer.Put(ToView(it->key()), lowered));
     }
     if (!it->status().ok()) {
       report.damaged_files.push_back(absl::StrCat(
@@ -677,23 +655,13 @@ absl::StatusOr<SalvageReport> EventStore::Salvage(
   const keys::ChainHead chain{.position = walk.kept, .hash = walk.kept_hash};
   if (walk.kept > 0) {
     const std::string encoded = keys::EncodeChainHead(chain);
-    if (absl::Status s = writer.Put(keys::ChainKey(), encoded); !s.ok()) {
-      return s;
-    }
-    if (absl::Status s = writer.Put(keys::StopKey(), encoded); !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(writer.Put(keys::ChainKey(), encoded));
+    RETURN_IF_ERROR(writer.Put(keys::StopKey(), encoded));
   }
-  if (absl::Status s = writer.Write(/*sync=*/true); !s.ok()) return s;
-  if (absl::Status s = Rocks(out->Flush(rocksdb::FlushOptions()),
-                             "flushing the salvaged store");
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = Rocks(out->Close(), "closing the salvaged store");
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(writer.Write(/*sync=*/true));
+  RETURN_IF_ERROR(Rocks(out->Flush(rocksdb::FlushOptions()),
+                        "flushing the salvaged store"));
+  RETURN_IF_ERROR(Rocks(out->Close(), "closing the salvaged store"));
   out.reset();
 
   // Streams of the given-up positions, as the index names them.
@@ -756,9 +724,7 @@ absl::StatusOr<SalvageReport> EventStore::Salvage(
   report.extent_known = !log_damaged || report.acknowledged_head > walk.kept;
   report.affected_streams.assign(walk.streams.begin(), walk.streams.end());
 
-  if (absl::Status s = WriteReport(report, started, target); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(WriteReport(report, started, target));
   return report;
 }
 

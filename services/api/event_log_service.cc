@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "atgard/v1/diagnostics_service.grpc.pb.h"
 #include "atgard/v1/event_store_service.grpc.pb.h"
+#include "eventstore/base/status_macros.h"
 #include "eventstore/event_store.h"
 #include "services/api/call_authenticator.h"
 #include "services/api/grpc_status.h"
@@ -16,7 +17,6 @@
 #include "services/app/aggregate_repository.h"
 #include "services/app/event_codec.h"
 #include "services/common/serial_executor.h"
-#include "services/common/status_macros.h"
 #include "services/domain/errors.h"
 #include "services/domain/streams.h"
 #include "services/domain/validation.h"
@@ -47,12 +47,12 @@ absl::StatusOr<v1::RecordedEvent> ToRecordedEvent(v1::EventEnvelope envelope) {
 // A stream id of the caller's tenant, with no personal identity in it.
 absl::Status CheckStreamId(const domain::Principal& principal,
                            absl::string_view stream_id) {
-  if (stream_id.empty() || stream_id.size() > 512) {
+  if (stream_id.empty() || stream_id.size() > domain::kMaxStreamIdBytes) {
     return domain::InvalidArgument("stream_id",
                                    "must be \"<kommunkod>/<kind>/<id>\"");
   }
   RETURN_IF_ERROR(
-      domain::RejectPersonalIdentityNumbers("stream_id", stream_id));
+      domain::CheckNoPersonalIdentityNumbers("stream_id", stream_id));
   if (!absl::StartsWith(stream_id, domain::TenantPrefix(principal.tenant))) {
     return domain::PermissionDenied("stream_id",
                                     "belongs to another tenant (kommun)");
@@ -68,7 +68,7 @@ absl::StatusOr<eventstore::ReadAllFilter> StoreFilter(
   for (int i = 0; i < filter.stream_prefixes_size(); ++i) {
     const std::string& prefix = filter.stream_prefixes(i);
     const std::string field = absl::StrCat("filter.stream_prefixes[", i, "]");
-    RETURN_IF_ERROR(domain::RejectPersonalIdentityNumbers(field, prefix));
+    RETURN_IF_ERROR(domain::CheckNoPersonalIdentityNumbers(field, prefix));
     if (!absl::StartsWith(prefix, tenant)) {
       return domain::PermissionDenied(
           field, absl::StrCat("must lie within the caller's tenant, i.e. start "
@@ -79,8 +79,8 @@ absl::StatusOr<eventstore::ReadAllFilter> StoreFilter(
   }
   if (out.stream_prefixes.empty()) out.stream_prefixes.push_back(tenant);
   for (int i = 0; i < filter.event_types_size(); ++i) {
-    RETURN_IF_ERROR(domain::ValidateId(
-        absl::StrCat("filter.event_types[", i, "]"), filter.event_types(i)));
+    RETURN_IF_ERROR(domain::CheckId(absl::StrCat("filter.event_types[", i, "]"),
+                                    filter.event_types(i)));
     out.event_types.push_back(filter.event_types(i));
   }
   return out;
@@ -120,7 +120,7 @@ class EventStoreServiceImpl final
     // Every read by a known principal is recorded, refused ones too.
     absl::Status outcome;
     absl::StatusOr<domain::Principal> principal =
-        call->AdmitRead(*request, RequireReader, &outcome);
+        call->AdmitRead(*request, &outcome);
     if (!principal.ok()) {
       call->Finish(principal.status());
       return call->reactor();
@@ -148,7 +148,7 @@ class EventStoreServiceImpl final
         services_, context, "/atgard.v1.EventStoreService/ReadAll");
     absl::Status outcome;
     absl::StatusOr<domain::Principal> principal =
-        call->AdmitRead(*request, RequireLogReader, &outcome);
+        call->AdmitRead(*request, &outcome);
     if (!principal.ok()) {
       call->Finish(principal.status());
       return call->reactor();
@@ -455,7 +455,8 @@ EventStoreServiceImpl::Subscribe(grpc::CallbackServerContext* context,
   // Every subscription by a known principal is recorded, refused ones too.
   absl::Status outcome;
   absl::StatusOr<domain::Principal> principal = AdmitReadRequest(
-      *services_.authenticator, *context, *request, RequireLogReader, &outcome);
+      *services_.authenticator, *context,
+      "/atgard.v1.EventStoreService/Subscribe", *request, &outcome);
   if (!principal.ok()) return new RefusedSubscribe(principal.status());
   absl::StatusOr<eventstore::ReadAllFilter> filter =
       outcome.ok() ? StoreFilter(*principal, request->filter())

@@ -4,12 +4,14 @@
 #ifndef ATGARD_SERVICES_API_EVENT_LOG_SERVICE_H_
 #define ATGARD_SERVICES_API_EVENT_LOG_SERVICE_H_
 
-#include <grpcpp/impl/service_type.h>
-
 #include <memory>
 #include <vector>
 
 #include "services/api/service_context.h"
+
+namespace grpc {
+class Service;
+}
 
 namespace atgard::api {
 

@@ -10,12 +10,12 @@
 namespace atgard::api {
 namespace {
 
-// The caller, if it may run the store (OPERATOR); else the status to
-// finish with. The role is checked before the request: another role
-// learns nothing of what a valid request looks like.
+// The caller, if the access policy lets it run the store; else the
+// status to finish with. The role is checked before the request: another
+// role learns nothing of what a valid request looks like.
 absl::StatusOr<domain::Principal> AuthenticateOperator(
     const UnaryCall& call, const google::protobuf::Message& request) {
-  return call.Admit(request, RequireOperator);
+  return call.Admit(request);
 }
 
 class OperatorServiceImpl final : public v1::OperatorService::CallbackService {

@@ -4,11 +4,13 @@
 #ifndef ATGARD_SERVICES_API_OPERATOR_SERVICE_H_
 #define ATGARD_SERVICES_API_OPERATOR_SERVICE_H_
 
-#include <grpcpp/impl/service_type.h>
-
 #include <memory>
 
 #include "services/api/service_context.h"
+
+namespace grpc {
+class Service;
+}
 
 namespace atgard::api {
 

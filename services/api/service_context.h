@@ -3,19 +3,25 @@
 #ifndef ATGARD_SERVICES_API_SERVICE_CONTEXT_H_
 #define ATGARD_SERVICES_API_SERVICE_CONTEXT_H_
 
-#include <grpcpp/server_context.h>
-#include <grpcpp/support/server_callback.h>
-
 #include <functional>
 #include <string>
-#include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "google/protobuf/message.h"
 #include "services/domain/principal.h"
 
+// Only pointers and references of these cross this header, so that the
+// services' headers do not pull in gRPC and protobuf's reflection.
+namespace google::protobuf {
+class Message;
+}
+namespace grpc {
+class CallbackServerContext;
+class ServerContextBase;
+class ServerUnaryReactor;
+}  // namespace grpc
 namespace atgard {
 class SerialExecutor;
 namespace eventstore {
@@ -50,12 +56,11 @@ struct ServiceContext {
   std::function<absl::Time()> clock = [] { return absl::Now(); };
 };
 
-// A check of the caller's role alone, made before the request is looked
-// at; PERMISSION_DENIED when the role may never call the RPC.
-using Authorize = absl::Status (*)(const domain::Principal&);
-
 // One unary call: finishes its reactor exactly once and records the RPC's
-// metrics. Safe to finish from any thread.
+// metrics. Safe to finish from any thread. `method` is the full gRPC
+// method name ("/atgard.v1.CaseService/CloseCase"), by which the caller's
+// role is checked against the access policy (services/domain/
+// access_policy.h); `context` must outlive the call.
 class UnaryCall {
  public:
   UnaryCall(const ServiceContext& services,
@@ -64,22 +69,22 @@ class UnaryCall {
   grpc::ServerUnaryReactor* reactor() const { return reactor_; }
   absl::string_view method() const { return method_; }
 
-  // The caller's principal once it is authenticated, passed `authorize`
-  // (if given: can this role ever call this RPC?) and `request` passed
-  // CheckRequest() (request_checks.h); else the status to finish with.
-  // Every RPC starts here, so that no request with unknown fields or
-  // beyond the API's bounds is acted on, and a role that may not call the
-  // RPC learns nothing about what a valid request looks like.
+  // The caller's principal once it is authenticated (else
+  // UNAUTHENTICATED), its role is one the access policy allows for the
+  // method (else PERMISSION_DENIED) and `request` passed app::CheckRequest()
+  // (message_checks.h; else INVALID_ARGUMENT). Every RPC starts here, so
+  // that no request with unknown fields or beyond the API's bounds is
+  // acted on, and a role that may not call the RPC learns nothing about
+  // what a valid request looks like.
   absl::StatusOr<domain::Principal> Admit(
-      const google::protobuf::Message& request,
-      Authorize authorize = nullptr) const;
+      const google::protobuf::Message& request) const;
 
   // Admit() for reads, which are recorded refused or not: the caller's
   // principal once authenticated (else the status to finish with), and in
-  // *refusal why `authorize` or CheckRequest() refused it (OK if not).
+  // *refusal why the access policy or app::CheckRequest() refused it (OK if
+  // not).
   absl::StatusOr<domain::Principal> AdmitRead(
-      const google::protobuf::Message& request, Authorize authorize,
-      absl::Status* refusal) const;
+      const google::protobuf::Message& request, absl::Status* refusal) const;
 
   void Finish(const absl::Status& status) const;
 
@@ -93,30 +98,18 @@ class UnaryCall {
 };
 
 // What UnaryCall::Admit does, for calls that are not unary (Subscribe):
-// authenticates the caller, then checks `request`.
+// authenticates the caller, checks its role against the access policy
+// for `method`, then checks `request`.
 [[nodiscard]] absl::StatusOr<domain::Principal> AdmitRequest(
     const CallAuthenticator& authenticator,
-    const grpc::ServerContextBase& context,
-    const google::protobuf::Message& request, Authorize authorize = nullptr);
+    const grpc::ServerContextBase& context, absl::string_view method,
+    const google::protobuf::Message& request);
 
 // What UnaryCall::AdmitRead does, for calls that are not unary.
 [[nodiscard]] absl::StatusOr<domain::Principal> AdmitReadRequest(
     const CallAuthenticator& authenticator,
-    const grpc::ServerContextBase& context,
-    const google::protobuf::Message& request, Authorize authorize,
-    absl::Status* refusal);
-
-// Roles that read workflow data (everyone but OPERATOR and SYSTEM; a
-// PROVIDER only its own). PERMISSION_DENIED otherwise.
-[[nodiscard]] absl::Status RequireReader(const domain::Principal& principal);
-
-// OPERATOR alone: the role that runs the store. PERMISSION_DENIED
-// otherwise.
-[[nodiscard]] absl::Status RequireOperator(const domain::Principal& principal);
-
-// Roles that read the event log across streams: the commissioners, the
-// medical officers, auditors and supervisors.
-[[nodiscard]] absl::Status RequireLogReader(const domain::Principal& principal);
+    const grpc::ServerContextBase& context, absl::string_view method,
+    const google::protobuf::Message& request, absl::Status* refusal);
 
 }  // namespace atgard::api
 

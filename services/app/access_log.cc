@@ -48,7 +48,7 @@ std::string Bounded(std::string text, size_t max) {
 
 std::string AccessLog::Requested(absl::string_view field,
                                  absl::string_view requested) {
-  if (!domain::RejectPersonalIdentityNumbers(field, requested).ok()) {
+  if (!domain::CheckNoPersonalIdentityNumbers(field, requested).ok()) {
     return absl::StrCat("(", field,
                         " withheld: it holds a personal identity number)");
   }

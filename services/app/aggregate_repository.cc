@@ -5,8 +5,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "eventstore/base/status_macros.h"
 #include "services/app/event_codec.h"
-#include "services/common/status_macros.h"
+#include "services/domain/validation.h"
 
 namespace atgard::app {
 namespace {
@@ -168,7 +169,8 @@ absl::StatusOr<domain::References> AggregateRepository::LoadReferences(
   // Referenced ids are not yet validated by the decider; an id that cannot
   // be a stream name simply refers to nothing.
   auto plausible = [](const std::string& id) {
-    return !id.empty() && id.size() <= 64 && !absl::StrContains(id, "/");
+    return !id.empty() && id.size() <= domain::kMaxIdBytes &&
+           !absl::StrContains(id, "/");
   };
   if (keys.provider_id.has_value() && plausible(*keys.provider_id)) {
     ASSIGN_OR_RETURN(LoadedAggregate p,

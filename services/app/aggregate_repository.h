@@ -26,6 +26,7 @@
 #include "atgard/v1/commands.pb.h"
 #include "atgard/v1/event_envelope.pb.h"
 #include "services/app/event_log.h"
+#include "services/domain/aggregate_states.h"
 #include "services/domain/decider.h"
 
 namespace atgard::app {

@@ -3,11 +3,12 @@
 #include <future>
 
 #include "absl/strings/str_cat.h"
+#include "eventstore/base/status_macros.h"
 #include "eventstore/canonical.h"
 #include "services/app/append.h"
 #include "services/app/message_checks.h"
 #include "services/app/request_digest.h"
-#include "services/common/status_macros.h"
+#include "services/domain/aggregate_states.h"
 #include "services/domain/decider.h"
 #include "services/domain/errors.h"
 

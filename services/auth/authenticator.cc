@@ -4,10 +4,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "eventstore/base/status_macros.h"
 #include "services/auth/claim_map.h"
 #include "services/auth/dev_tokens.h"
 #include "services/auth/principal_rules.h"
-#include "services/common/status_macros.h"
 
 namespace atgard::auth {
 namespace {

@@ -48,18 +48,24 @@ inline constexpr char kFlagJwtClaimMap[] = "--jwt_claim_map";
 inline constexpr char kFlagMtlsPrincipals[] = "--mtls_principals";
 inline constexpr char kFlagDevAuth[] = "--dev_auth";
 
+// The defaults of --jwt_audience and --jwt_leeway. The server's settings
+// table (services/server/settings.cc) takes them from here, since this
+// library cannot depend on the server.
+inline constexpr char kDefaultJwtAudience[] = "atgard";
+inline constexpr absl::Duration kDefaultJwtLeeway = absl::Seconds(60);
+
 // Start-up configuration of authentication. At least one way to
 // authenticate must be configured.
 struct AuthConfig {
   // Bearer tokens: an issuer or a claim map (or both), the audience and at
   // least one key source, or none of them. The claim map's issuers are
   // trusted in addition to jwt_issuer.
-  std::string jwt_issuer;                         // --jwt_issuer
-  std::string jwt_audience = "atgard";            // --jwt_audience
-  std::vector<std::string> jwt_public_key_files;  // --jwt_public_keys (PEM)
-  std::string jwt_jwks_file;                      // --jwt_jwks
-  absl::Duration jwt_leeway = absl::Seconds(60);  // --jwt_leeway
-  std::string jwt_claim_map_file;                 // --jwt_claim_map
+  std::string jwt_issuer;                          // --jwt_issuer
+  std::string jwt_audience = kDefaultJwtAudience;  // --jwt_audience
+  std::vector<std::string> jwt_public_key_files;   // --jwt_public_keys (PEM)
+  std::string jwt_jwks_file;                       // --jwt_jwks
+  absl::Duration jwt_leeway = kDefaultJwtLeeway;   // --jwt_leeway
+  std::string jwt_claim_map_file;                  // --jwt_claim_map
   // Verified tokens kept in memory (0 disables the cache).
   size_t token_cache_capacity = 65536;
 

@@ -9,10 +9,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "eventstore/base/status_macros.h"
 #include "services/auth/json_config.h"
 #include "services/auth/principal_rules.h"
 #include "services/common/files.h"
-#include "services/common/status_macros.h"
 
 namespace atgard::auth {
 namespace {
@@ -154,7 +154,7 @@ absl::StatusOr<std::unique_ptr<ClaimMap>> ClaimMap::Parse(
       domain::Principal probe;
       probe.subject = absl::StrCat(entry.subject_prefix, "subject");
       probe.role = v1::ROLE_FOLLOW_UP_OFFICER;
-      probe.tenant = "0000";
+      probe.tenant = "0780";
       if (absl::Status s = CheckPrincipal(probe); !s.ok()) {
         return Invalid(where,
                        absl::StrCat("\"subject_prefix\": ", s.message()));
@@ -229,7 +229,7 @@ absl::StatusOr<std::unique_ptr<ClaimMap>> ClaimMap::Parse(
       probe.subject = "subject";
       probe.role = parsed.role;
       probe.tenant =
-          parsed.tenant.claim.empty() ? parsed.tenant.literal : "0000";
+          parsed.tenant.claim.empty() ? parsed.tenant.literal : "0780";
       if (provider) {
         probe.provider_id = parsed.provider_id.claim.empty()
                                 ? parsed.provider_id.literal

@@ -12,9 +12,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "eventstore/base/status_macros.h"
 #include "services/auth/jws.h"
 #include "services/auth/principal_rules.h"
-#include "services/common/status_macros.h"
 
 namespace atgard::auth {
 namespace {

@@ -8,10 +8,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "eventstore/base/status_macros.h"
 #include "services/auth/claim_map.h"
 #include "services/auth/jws.h"
 #include "services/auth/principal_rules.h"
-#include "services/common/status_macros.h"
 
 namespace atgard::auth {
 namespace {

@@ -10,11 +10,11 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "eventstore/base/status_macros.h"
 #include "services/auth/jws.h"
 #include "services/auth/openssl_util.h"
 #include "services/auth/principal_rules.h"
 #include "services/common/files.h"
-#include "services/common/status_macros.h"
 
 namespace atgard::auth {
 namespace {

@@ -7,10 +7,10 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "eventstore/base/status_macros.h"
 #include "services/auth/json_config.h"
 #include "services/auth/principal_rules.h"
 #include "services/common/files.h"
-#include "services/common/status_macros.h"
 
 namespace atgard::auth {
 namespace {

@@ -3,11 +3,12 @@
 #include <cstdint>
 #include <vector>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+#include "services/domain/validation.h"
 
 namespace atgard::auth {
 namespace {
@@ -106,15 +107,6 @@ std::string ExternalRoleName(v1::Role role) {
   return std::string(view);
 }
 
-absl::Status CheckTenant(absl::string_view tenant) {
-  bool ok = tenant.size() == 4;
-  for (char c : tenant) ok = ok && absl::ascii_isdigit(c);
-  if (ok) return absl::OkStatus();
-  return absl::InvalidArgumentError(
-      absl::StrCat("tenant ", Quote(tenant),
-                   " is not a kommunkod (exactly four digits, e.g. \"0780\")"));
-}
-
 absl::Status CheckPrincipal(const domain::Principal& p) {
   if (p.subject.empty()) {
     return absl::InvalidArgumentError("subject is empty");
@@ -127,7 +119,13 @@ absl::Status CheckPrincipal(const domain::Principal& p) {
     return absl::InvalidArgumentError(
         "subject must be UTF-8 text without control characters");
   }
-  if (absl::Status s = CheckTenant(p.tenant); !s.ok()) return s;
+  if (absl::Status s = domain::CheckTenant("tenant", p.tenant); !s.ok()) {
+    // The domain's message ("tenant: <rule>") never repeats the value; the
+    // one who configured or sent it is told what it was.
+    return absl::InvalidArgumentError(absl::StrCat(
+        "tenant ", Quote(p.tenant),
+        " is not a kommunkod: ", absl::StripPrefix(s.message(), "tenant: ")));
+  }
   if (!IsExternal(p.role)) {
     return ParseExternalRole(ExternalRoleName(p.role)).status();
   }
@@ -136,9 +134,9 @@ absl::Status CheckPrincipal(const domain::Principal& p) {
       return absl::InvalidArgumentError(
           "provider_id is required for role PROVIDER");
     }
-    if (p.provider_id.size() > kMaxProviderIdBytes) {
+    if (p.provider_id.size() > domain::kMaxIdBytes) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "provider_id is longer than ", kMaxProviderIdBytes, " bytes"));
+          "provider_id is longer than ", domain::kMaxIdBytes, " bytes"));
     }
     if (!IsCleanText(p.provider_id)) {
       return absl::InvalidArgumentError(

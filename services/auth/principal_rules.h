@@ -1,7 +1,8 @@
 // The rules every externally asserted principal obeys, whether it arrives in
 // a bearer token, a client-certificate mapping or a development token: a
-// subject, a tenant that is a kommunkod, a role a person or a calling system
-// may hold, and a provider id exactly when the role is PROVIDER.
+// subject, a tenant that is a kommunkod of an existing county (the domain's
+// rule, domain::CheckTenant), a role a person or a calling system may hold,
+// and a provider id exactly when the role is PROVIDER.
 //
 // Thread-safe: free functions without state.
 #ifndef ATGARD_SERVICES_AUTH_PRINCIPAL_RULES_H_
@@ -17,9 +18,9 @@
 
 namespace atgard::auth {
 
-// Upper bounds that keep a principal fit for log lines and event metadata.
+// The upper bound that keeps a subject fit for log lines and event metadata.
+// A provider id is an aggregate id: at most domain::kMaxIdBytes.
 inline constexpr size_t kMaxSubjectBytes = 256;
-inline constexpr size_t kMaxProviderIdBytes = 128;
 
 // Parses a role as written in tokens and configuration: the name of an
 // atgard.v1.Role value without the "ROLE_" prefix, e.g. "FOLLOW_UP_OFFICER"
@@ -33,14 +34,11 @@ inline constexpr size_t kMaxProviderIdBytes = 128;
 // ParseExternalRole (also for roles it refuses).
 std::string ExternalRoleName(v1::Role role);
 
-// OK if `tenant` is a kommunkod: exactly four ASCII digits.
-// INVALID_ARGUMENT otherwise.
-[[nodiscard]] absl::Status CheckTenant(absl::string_view tenant);
-
 // Checks a complete principal: non-empty subject of at most
-// kMaxSubjectBytes, tenant per CheckTenant, a role ParseExternalRole
-// accepts, and a non-empty provider id of at most kMaxProviderIdBytes if and
-// only if the role is PROVIDER. Subject and provider id must be UTF-8
+// kMaxSubjectBytes, a tenant domain::CheckTenant accepts (a kommunkod of an
+// existing county), a role ParseExternalRole accepts, and a non-empty
+// provider id of at most domain::kMaxIdBytes if and only if the role is
+// PROVIDER. Subject and provider id must be UTF-8
 // without control characters. INVALID_ARGUMENT naming the field
 // ("subject", "tenant", "role", "provider_id") otherwise. Values from the
 // caller are quoted in messages only after Quote().

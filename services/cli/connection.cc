@@ -6,8 +6,8 @@
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "eventstore/base/status_macros.h"
 #include "services/common/files.h"
-#include "services/common/status_macros.h"
 
 namespace atgard::cli {
 

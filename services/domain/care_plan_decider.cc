@@ -1,7 +1,7 @@
 #include "services/domain/care_plan_decider.h"
 
 #include "absl/strings/str_cat.h"
-#include "services/common/status_macros.h"
+#include "eventstore/base/status_macros.h"
 #include "services/domain/calendar.h"
 #include "services/domain/checks.h"
 #include "services/domain/dates.h"
@@ -70,7 +70,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideCarePlan(
   // Clients are known by a pseudonymous reference only; the reference check
   // rejects anything that looks like a personnummer or samordningsnummer.
   RETURN_IF_ERROR(
-      ValidateReference("review.client_reference", r.client_reference()));
+      CheckReference("review.client_reference", r.client_reference()));
   ASSIGN_OR_RETURN(
       absl::CivilDay reviewed,
       CheckPastDate("review.reviewed_on", r.reviewed_on(), ctx.today));
@@ -80,11 +80,14 @@ absl::StatusOr<std::vector<v1::Event>> DecideCarePlan(
   } else {
     RETURN_IF_ERROR(CheckText("review.action_taken", r.action_taken()));
   }
-  if (auto it = state.reviews.find(c.review_id()); it != state.reviews.end()) {
-    if (SameContent(it->second.review(), r)) return Events{};
-    return AlreadyExists("review_id",
-                         "a different review with this id is recorded");
-  }
+  const v1::CarePlanReviewRecorded* existing =
+      FindOrNull(state.reviews, c.review_id());
+  ASSIGN_OR_RETURN(
+      const Creation creation,
+      CreateOnce("review_id",
+                 existing != nullptr ? &existing->review() : nullptr, r,
+                 "a different review with this id is recorded"));
+  if (creation == Creation::kRepeat) return Events{};
   v1::Event event;
   v1::CarePlanReviewRecorded* e = event.mutable_care_plan_review_recorded();
   e->set_review_id(c.review_id());

@@ -401,8 +401,9 @@ absl::string_view ActorDescription(Actor actor) {
       return "CARE_DIRECTOR or ADMINISTRATION_DIRECTOR with both decisions "
              "(municipal); ADMINISTRATION_DIRECTOR (private)";
     case Actor::kCloser:
-      return "FOLLOW_UP_OFFICER, CARE_DIRECTOR, ADMINISTRATION_DIRECTOR; "
-             "SYSTEM for CONTRACT_TERMINATED";
+      return "FOLLOW_UP_OFFICER, CARE_DIRECTOR, ADMINISTRATION_DIRECTOR "
+             "(ordinary closures); ADMINISTRATION_DIRECTOR or SYSTEM for "
+             "CONTRACT_TERMINATED";
     case Actor::kScheduler:
       return "SYSTEM (deadline scheduler)";
   }

@@ -3,23 +3,19 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "google/protobuf/util/message_differencer.h"
-#include "services/common/status_macros.h"
+#include "eventstore/base/status_macros.h"
+#include "services/domain/calendar.h"
 #include "services/domain/dates.h"
 #include "services/domain/errors.h"
-#include "services/domain/validation.h"
 
 namespace atgard::domain {
 
-absl::Status CheckId(absl::string_view field, absl::string_view id) {
-  return ValidateId(field, id);
-}
-
 absl::Status CheckName(absl::string_view field, absl::string_view text) {
-  return ValidateText(field, text, kShortText);
+  return CheckText(field, text, kShortText);
 }
 
 absl::Status CheckText(absl::string_view field, absl::string_view text) {
-  return ValidateText(field, text, kLongText);
+  return CheckText(field, text, kLongText);
 }
 
 absl::Status CheckOptionalText(absl::string_view field,
@@ -37,13 +33,14 @@ absl::Status CheckEnum(absl::string_view field, int value,
 
 absl::StatusOr<absl::CivilDay> CheckDate(absl::string_view field,
                                          const v1::Date& date) {
-  return RequireDay(field, date);
+  if (IsUnset(date)) return InvalidArgument(field, "is required");
+  return MakeDate(field, date.year(), date.month(), date.day());
 }
 
 absl::StatusOr<absl::CivilDay> CheckPastDate(absl::string_view field,
                                              const v1::Date& date,
                                              absl::CivilDay today) {
-  ASSIGN_OR_RETURN(absl::CivilDay day, RequireDay(field, date));
+  ASSIGN_OR_RETURN(absl::CivilDay day, CheckDate(field, date));
   if (day > today) {
     return InvalidArgument(field, absl::StrCat("must not be after today (",
                                                FormatDay(today), ")"));
@@ -57,8 +54,8 @@ absl::Status CheckDecision(absl::string_view field,
                             decision.decision_maker()));
   RETURN_IF_ERROR(CheckName(absl::StrCat(field, ".delegation_basis"),
                             decision.delegation_basis()));
-  RETURN_IF_ERROR(ValidateReference(absl::StrCat(field, ".reference_number"),
-                                    decision.reference_number()));
+  RETURN_IF_ERROR(CheckReference(absl::StrCat(field, ".reference_number"),
+                                 decision.reference_number()));
   return CheckPastDate(absl::StrCat(field, ".decided_on"),
                        decision.decided_on(), today)
       .status();
@@ -94,6 +91,23 @@ absl::Status RequireOwnProvider(const Principal& principal,
 bool SameContent(const google::protobuf::Message& a,
                  const google::protobuf::Message& b) {
   return google::protobuf::util::MessageDifferencer::Equals(a, b);
+}
+
+absl::StatusOr<Creation> CreateOnce(absl::string_view field,
+                                    const google::protobuf::Message* existing,
+                                    const google::protobuf::Message& created,
+                                    absl::string_view conflict) {
+  return CreateOnce(field, existing != nullptr,
+                    existing != nullptr && SameContent(*existing, created),
+                    conflict);
+}
+
+absl::StatusOr<Creation> CreateOnce(absl::string_view field, bool exists,
+                                    bool same_content,
+                                    absl::string_view conflict) {
+  if (!exists) return Creation::kNew;
+  if (same_content) return Creation::kRepeat;
+  return AlreadyExists(field, conflict);
 }
 
 }  // namespace atgard::domain

@@ -1,7 +1,7 @@
 #include "services/domain/contract_decider.h"
 
 #include "absl/strings/str_cat.h"
-#include "services/common/status_macros.h"
+#include "eventstore/base/status_macros.h"
 #include "services/domain/case_decider.h"
 #include "services/domain/checks.h"
 #include "services/domain/dates.h"
@@ -112,7 +112,7 @@ absl::Status CheckTerms(const v1::ContractTerms& terms,
         "municipal units (egen regi) have no contract and get no contract "
         "sanctions");
   }
-  RETURN_IF_ERROR(ValidateReference("terms.reference", terms.reference()));
+  RETURN_IF_ERROR(CheckReference("terms.reference", terms.reference()));
   RETURN_IF_ERROR(CheckEnum("terms.procurement_form", terms.procurement_form(),
                             v1::ProcurementForm_IsValid));
   ASSIGN_OR_RETURN(absl::CivilDay starts,
@@ -168,12 +168,13 @@ absl::StatusOr<Events> RegisterContract(const v1::RegisterContract& c,
   v1::ContractRegistered* e = event.mutable_contract_registered();
   e->set_contract_id(c.contract_id());
   *e->mutable_terms() = c.terms();
-  if (state.exists()) {
-    RETURN_IF_ERROR(CheckActive(state, ctx.today));
-    if (SameContent(state.terms, c.terms())) return Events{};
-    return AlreadyExists("contract_id",
-                         "a different contract with this id is registered");
-  }
+  // A contract that no longer takes commands does not take a repeat either.
+  if (state.exists()) RETURN_IF_ERROR(CheckActive(state, ctx.today));
+  ASSIGN_OR_RETURN(
+      const Creation creation,
+      CreateOnce("contract_id", state.exists() ? &state.terms : nullptr,
+                 c.terms(), "a different contract with this id is registered"));
+  if (creation == Creation::kRepeat) return Events{};
   // Nothing is decided on a contract after its end date (CheckActive), so
   // one that has already ended is not registered either.
   if (DayOf(c.terms().ends_on()) < ctx.today) {
@@ -260,19 +261,20 @@ absl::StatusOr<Events> ImposeSanction(const v1::ImposeSanction& c,
   RETURN_IF_ERROR(CheckDecision("decision", c.decision(), ctx.today));
   RETURN_IF_ERROR(CheckText("description", c.description()));
   RETURN_IF_ERROR(CheckActive(state, ctx.today));
-  if (auto it = state.sanctions.find(c.sanction_id());
-      it != state.sanctions.end()) {
-    const v1::SanctionImposed& s = it->second;
-    if (s.kind() == c.kind() && s.description() == c.description() &&
-        s.amount_sek() == c.amount_sek() &&
-        SameContent(s.decision(), c.decision()) &&
-        std::equal(s.case_ids().begin(), s.case_ids().end(),
-                   c.case_ids().begin(), c.case_ids().end())) {
-      return Events{};
-    }
-    return AlreadyExists("sanction_id",
-                         "a different sanction with this id is recorded");
-  }
+  const v1::SanctionImposed* existing =
+      FindOrNull(state.sanctions, c.sanction_id());
+  ASSIGN_OR_RETURN(
+      const Creation creation,
+      CreateOnce("sanction_id", existing != nullptr,
+                 existing != nullptr && existing->kind() == c.kind() &&
+                     existing->description() == c.description() &&
+                     existing->amount_sek() == c.amount_sek() &&
+                     SameContent(existing->decision(), c.decision()) &&
+                     std::equal(existing->case_ids().begin(),
+                                existing->case_ids().end(),
+                                c.case_ids().begin(), c.case_ids().end()),
+                 "a different sanction with this id is recorded"));
+  if (creation == Creation::kRepeat) return Events{};
   const int index = LadderIndex(state.terms, c.kind());
   if (index < 0) {
     return FailedPrecondition(

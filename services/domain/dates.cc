@@ -1,19 +1,11 @@
 #include "services/domain/dates.h"
 
 #include "absl/strings/str_format.h"
-#include "services/domain/calendar.h"
-#include "services/domain/errors.h"
 
 namespace atgard::domain {
 
 bool IsUnset(const v1::Date& date) {
   return date.year() == 0 && date.month() == 0 && date.day() == 0;
-}
-
-absl::StatusOr<absl::CivilDay> RequireDay(absl::string_view field,
-                                          const v1::Date& date) {
-  if (IsUnset(date)) return InvalidArgument(field, "is required");
-  return MakeDate(field, date.year(), date.month(), date.day());
 }
 
 v1::Date ToDate(absl::CivilDay day) {

@@ -4,8 +4,6 @@
 
 #include <string>
 
-#include "absl/status/statusor.h"
-#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "atgard/v1/types.pb.h"
 
@@ -13,11 +11,6 @@ namespace atgard::domain {
 
 // True if the date is unset (all parts zero).
 bool IsUnset(const v1::Date& date);
-
-// The date as a calendar day. INVALID_ARGUMENT naming `field` if it is
-// unset ("is required") or not a real date.
-[[nodiscard]] absl::StatusOr<absl::CivilDay> RequireDay(absl::string_view field,
-                                                        const v1::Date& date);
 
 v1::Date ToDate(absl::CivilDay day);
 

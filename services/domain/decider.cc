@@ -1,7 +1,19 @@
 #include "services/domain/decider.h"
 
-#include "services/common/status_macros.h"
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "atgard/v1/commands.pb.h"
+#include "atgard/v1/events.pb.h"
+#include "eventstore/base/status_macros.h"
+#include "services/domain/aggregate_states.h"
 #include "services/domain/checks.h"
+#include "services/domain/principal.h"
+#include "services/domain/streams.h"
 #include "services/domain/validation.h"
 
 namespace atgard::domain {
@@ -66,7 +78,7 @@ absl::StatusOr<AggregateRef> Route(const v1::Command& command) {
       RETURN_IF_ERROR(CheckId("review.provider_id", r.provider_id()));
       RETURN_IF_ERROR(CheckId("review.unit_id", r.unit_id()));
       RETURN_IF_ERROR(
-          ValidateReference("review.client_reference", r.client_reference()));
+          CheckReference("review.client_reference", r.client_reference()));
       return AggregateRef{
           .kind = AggregateKind::kCarePlan,
           .id = CarePlanId(r.provider_id(), r.unit_id(), r.client_reference())};

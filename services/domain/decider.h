@@ -12,26 +12,33 @@
 #ifndef ATGARD_SERVICES_DOMAIN_DECIDER_H_
 #define ATGARD_SERVICES_DOMAIN_DECIDER_H_
 
-#include <map>
 #include <optional>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
-#include "atgard/v1/commands.pb.h"
-#include "atgard/v1/events.pb.h"
-#include "services/domain/care_plan_decider.h"
-#include "services/domain/case_decider.h"
-#include "services/domain/contract_decider.h"
-#include "services/domain/measurement_decider.h"
-#include "services/domain/principal.h"
-#include "services/domain/provider_decider.h"
 #include "services/domain/streams.h"
 
+// Declared only: the generated messages and the aggregates' states are
+// heavy, and most includers need only some of them. Holding an
+// AggregateState or filling References takes aggregate_states.h; reading a
+// command or an event, the generated header.
+namespace atgard::v1 {
+class Command;
+class Event;
+}  // namespace atgard::v1
+
 namespace atgard::domain {
+
+struct CommandContext;
+struct ProviderState;
+struct ContractState;
+struct CaseState;
+struct IndicatorSeriesState;
+struct CarePlanState;
+struct References;
 
 using AggregateState = std::variant<ProviderState, ContractState, CaseState,
                                     IndicatorSeriesState, CarePlanState>;
@@ -58,12 +65,7 @@ struct ReferenceKeys {
 };
 ReferenceKeys ReferencesOf(const v1::Command& command);
 
-// Their folded states, as loaded (absent if the stream has no events).
-struct References {
-  std::optional<ProviderState> provider;
-  std::optional<ContractState> contract;
-  std::map<std::string, CaseState> cases;
-};
+// Their folded states, as loaded: References, in aggregate_states.h.
 
 // Decides `command` against the state of the aggregate Route() named.
 // See each aggregate's decider for the errors.

@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
-#include "services/common/status_macros.h"
+#include "eventstore/base/status_macros.h"
 #include "services/domain/calendar.h"
 #include "services/domain/checks.h"
 #include "services/domain/dates.h"
@@ -160,12 +160,14 @@ absl::StatusOr<std::vector<v1::Event>> DecideIndicatorSeries(
   RETURN_IF_ERROR(CheckId("measurement_id", c.measurement_id()));
   const v1::Measurement& m = c.measurement();
   RETURN_IF_ERROR(CheckMeasurement(m, ctx.today, provider));
-  if (auto it = state.measurements.find(c.measurement_id());
-      it != state.measurements.end()) {
-    if (SameContent(it->second.measurement(), m)) return Events{};
-    return AlreadyExists("measurement_id",
-                         "a different measurement with this id is recorded");
-  }
+  const v1::MeasurementRecorded* existing =
+      FindOrNull(state.measurements, c.measurement_id());
+  ASSIGN_OR_RETURN(
+      const Creation creation,
+      CreateOnce("measurement_id",
+                 existing != nullptr ? &existing->measurement() : nullptr, m,
+                 "a different measurement with this id is recorded"));
+  if (creation == Creation::kRepeat) return Events{};
 
   Events events;
   v1::Event recorded_event;

@@ -1,7 +1,7 @@
 #include "services/domain/provider_decider.h"
 
 #include "absl/strings/str_cat.h"
-#include "services/common/status_macros.h"
+#include "eventstore/base/status_macros.h"
 #include "services/domain/checks.h"
 #include "services/domain/dates.h"
 #include "services/domain/errors.h"
@@ -41,11 +41,11 @@ absl::StatusOr<Events> RegisterProvider(const v1::RegisterProvider& c,
   e->set_organisation_number(org.normalized);
   e->set_regiform(c.regiform());
   e->set_holds_personal_data(org.personal_data);
-  if (state.exists) {
-    if (SameContent(state.registration, *e)) return Events{};
-    return AlreadyExists("provider_id",
-                         "a different provider with this id is registered");
-  }
+  ASSIGN_OR_RETURN(
+      const Creation creation,
+      CreateOnce("provider_id", state.exists ? &state.registration : nullptr,
+                 *e, "a different provider with this id is registered"));
+  if (creation == Creation::kRepeat) return Events{};
   return Events{event};
 }
 
@@ -57,7 +57,7 @@ absl::StatusOr<Events> RegisterUnit(const v1::RegisterUnit& c,
   RETURN_IF_ERROR(CheckProviderExists(state));
   RETURN_IF_ERROR(CheckId("unit_id", c.unit_id()));
   RETURN_IF_ERROR(CheckName("name", c.name()));
-  if (!c.hsa_id().empty()) RETURN_IF_ERROR(ValidateHsaId("hsa_id", c.hsa_id()));
+  if (!c.hsa_id().empty()) RETURN_IF_ERROR(CheckHsaId("hsa_id", c.hsa_id()));
   RETURN_IF_ERROR(CheckEnum("care_area", c.care_area(), v1::CareArea_IsValid));
 
   v1::Event event;
@@ -67,11 +67,10 @@ absl::StatusOr<Events> RegisterUnit(const v1::RegisterUnit& c,
   e->set_name(c.name());
   e->set_hsa_id(c.hsa_id());
   e->set_care_area(c.care_area());
-  if (const v1::UnitRegistered* existing = state.FindUnit(c.unit_id())) {
-    if (SameContent(*existing, *e)) return Events{};
-    return AlreadyExists("unit_id",
-                         "a different unit with this id is registered");
-  }
+  ASSIGN_OR_RETURN(const Creation creation,
+                   CreateOnce("unit_id", state.FindUnit(c.unit_id()), *e,
+                              "a different unit with this id is registered"));
+  if (creation == Creation::kRepeat) return Events{};
   return Events{event};
 }
 
@@ -125,12 +124,11 @@ absl::StatusOr<Events> RecordFollowUpActivity(
   *e->mutable_performed_on() = c.performed_on();
   e->set_announced(c.announced());
   e->set_summary(c.summary());
-  if (auto it = state.activities.find(c.activity_id());
-      it != state.activities.end()) {
-    if (SameContent(it->second, *e)) return Events{};
-    return AlreadyExists("activity_id",
-                         "a different activity with this id is recorded");
-  }
+  ASSIGN_OR_RETURN(
+      const Creation creation,
+      CreateOnce("activity_id", FindOrNull(state.activities, c.activity_id()),
+                 *e, "a different activity with this id is recorded"));
+  if (creation == Creation::kRepeat) return Events{};
   return Events{event};
 }
 
@@ -161,12 +159,11 @@ absl::StatusOr<Events> RecordPositiveExample(const v1::RecordPositiveExample& c,
   e->set_quality_area(c.quality_area());
   e->set_description(c.description());
   *e->mutable_found_on() = c.found_on();
-  if (auto it = state.examples.find(c.example_id());
-      it != state.examples.end()) {
-    if (SameContent(it->second, *e)) return Events{};
-    return AlreadyExists("example_id",
-                         "a different example with this id is recorded");
-  }
+  ASSIGN_OR_RETURN(
+      const Creation creation,
+      CreateOnce("example_id", FindOrNull(state.examples, c.example_id()), *e,
+                 "a different example with this id is recorded"));
+  if (creation == Creation::kRepeat) return Events{};
   return Events{event};
 }
 

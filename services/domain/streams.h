@@ -5,6 +5,7 @@
 #ifndef ATGARD_SERVICES_DOMAIN_STREAMS_H_
 #define ATGARD_SERVICES_DOMAIN_STREAMS_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -14,6 +15,10 @@
 #include "absl/time/civil_time.h"
 
 namespace atgard::domain {
+
+// The longest stream id anything accepts or refers to: "<tenant>/<kind>/"
+// and an id of at most kMaxIdBytes (validation.h) fit with room to spare.
+inline constexpr std::size_t kMaxStreamIdBytes = 512;
 
 enum class AggregateKind {
   kProvider,         // a provider with its units, activities, examples

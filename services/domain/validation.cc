@@ -253,7 +253,7 @@ absl::StatusOr<OrganisationNumber> ParseOrganisationNumber(
   return result;
 }
 
-absl::Status ValidateTenant(absl::string_view field, absl::string_view text) {
+absl::Status CheckTenant(absl::string_view field, absl::string_view text) {
   if (text.size() != 4 || !AllDigits(text)) {
     return InvalidArgument(field,
                            "must be an SCB kommunkod of exactly 4 digits "
@@ -271,7 +271,7 @@ absl::Status ValidateTenant(absl::string_view field, absl::string_view text) {
   return absl::OkStatus();
 }
 
-absl::Status ValidateHsaId(absl::string_view field, absl::string_view text) {
+absl::Status CheckHsaId(absl::string_view field, absl::string_view text) {
   constexpr std::size_t kMaxHsaIdChars = 31;
   constexpr std::size_t kPrefixLength = 13;  // "SE" + 10 digits + "-"
   bool well_formed = text.size() > kPrefixLength && text[0] == 'S' &&
@@ -291,7 +291,7 @@ absl::Status ValidateHsaId(absl::string_view field, absl::string_view text) {
                            absl::StrCat("must be at most ", kMaxHsaIdChars,
                                         " characters (is ", text.size(), ")"));
   }
-  return RejectPersonalIdentityNumbers(field, text);
+  return CheckNoPersonalIdentityNumbers(field, text);
 }
 
 std::optional<IdentityNumberMatch> FindPersonalIdentityNumber(
@@ -339,8 +339,8 @@ bool ContainsPersonalIdentityNumber(absl::string_view text) {
   return FindPersonalIdentityNumber(text).has_value();
 }
 
-absl::Status RejectPersonalIdentityNumbers(absl::string_view field,
-                                           absl::string_view text) {
+absl::Status CheckNoPersonalIdentityNumbers(absl::string_view field,
+                                            absl::string_view text) {
   const std::optional<IdentityNumberMatch> match =
       FindPersonalIdentityNumber(text);
   if (!match.has_value()) return absl::OkStatus();
@@ -352,8 +352,8 @@ absl::Status RejectPersonalIdentityNumbers(absl::string_view field,
                           "reference"));
 }
 
-absl::Status ValidateText(absl::string_view field, absl::string_view text,
-                          const TextRule& rule) {
+absl::Status CheckText(absl::string_view field, absl::string_view text,
+                       const TextRule& rule) {
   if (text.empty()) {
     return rule.required ? InvalidArgument(field, "is required")
                          : absl::OkStatus();
@@ -370,11 +370,10 @@ absl::Status ValidateText(absl::string_view field, absl::string_view text,
     return InvalidArgument(field,
                            "is required and must not be only whitespace");
   }
-  return RejectPersonalIdentityNumbers(field, text);
+  return CheckNoPersonalIdentityNumbers(field, text);
 }
 
-absl::Status ValidateReference(absl::string_view field,
-                               absl::string_view text) {
+absl::Status CheckReference(absl::string_view field, absl::string_view text) {
   if (text.empty()) return InvalidArgument(field, "is required");
   if (absl::Status s = CheckLength(field, text, kMaxReferenceBytes); !s.ok()) {
     return s;
@@ -388,10 +387,10 @@ absl::Status ValidateReference(absl::string_view field,
   if (summary.starts_with_whitespace || summary.ends_with_whitespace) {
     return InvalidArgument(field, "must not begin or end with whitespace");
   }
-  return RejectPersonalIdentityNumbers(field, text);
+  return CheckNoPersonalIdentityNumbers(field, text);
 }
 
-absl::Status ValidateId(absl::string_view field, absl::string_view text) {
+absl::Status CheckId(absl::string_view field, absl::string_view text) {
   if (text.empty() || text.size() > kMaxIdBytes) {
     return InvalidArgument(
         field, absl::StrCat("must be 1 to ", kMaxIdBytes, " characters (is ",
@@ -408,7 +407,7 @@ absl::Status ValidateId(absl::string_view field, absl::string_view text) {
   if (!IsAsciiLetter(text[0]) && !IsDigit(text[0])) {
     return InvalidArgument(field, "must begin with a letter or digit");
   }
-  return RejectPersonalIdentityNumbers(field, text);
+  return CheckNoPersonalIdentityNumbers(field, text);
 }
 
 }  // namespace atgard::domain

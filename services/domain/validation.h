@@ -71,18 +71,19 @@ struct OrganisationNumber {
 // 01, 03-10, 12-14, 17-25 (02, 11, 15 and 16 were merged away and are not
 // used), e.g. "0180" Stockholm, "0780" Växjö, "2584" Kiruna. KK is not
 // checked against SCB's list of the 290 municipalities, which changes over
-// time. Returns OK or INVALID_ARGUMENT naming `field`.
-[[nodiscard]] absl::Status ValidateTenant(absl::string_view field,
-                                          absl::string_view text);
+// time. Returns OK or INVALID_ARGUMENT naming `field`. This is the one
+// tenant rule: every principal obeys it too (auth's CheckPrincipal).
+[[nodiscard]] absl::Status CheckTenant(absl::string_view field,
+                                       absl::string_view text);
 
 // Checks the HSA-id of a unit: "SE", the catalogue owner's 10-digit
 // organisation number, "-", one or more ASCII letters or digits; at most 31
 // characters in total, e.g. "SE2321000016-15G0". Like every identifier, it
 // must not contain a personnummer or samordningsnummer
-// (RejectPersonalIdentityNumbers). Returns OK or INVALID_ARGUMENT naming
+// (CheckNoPersonalIdentityNumbers). Returns OK or INVALID_ARGUMENT naming
 // `field`.
-[[nodiscard]] absl::Status ValidateHsaId(absl::string_view field,
-                                         absl::string_view text);
+[[nodiscard]] absl::Status CheckHsaId(absl::string_view field,
+                                      absl::string_view text);
 
 // ---------------------------------------------------------------------------
 // The personal identity guard
@@ -132,7 +133,7 @@ struct IdentityNumberMatch {
 // Returns INVALID_ARGUMENT naming `field` if `text` contains a personnummer
 // or samordningsnummer (FindPersonalIdentityNumber), OK otherwise. The
 // message gives the byte offset of the number, never its digits.
-[[nodiscard]] absl::Status RejectPersonalIdentityNumbers(
+[[nodiscard]] absl::Status CheckNoPersonalIdentityNumbers(
     absl::string_view field, absl::string_view text);
 
 // ---------------------------------------------------------------------------
@@ -142,9 +143,12 @@ struct IdentityNumberMatch {
 inline constexpr std::size_t kMaxShortTextBytes = 200;
 inline constexpr std::size_t kMaxLongTextBytes = 10'000;
 inline constexpr std::size_t kMaxReferenceBytes = 100;
+// Every aggregate or item id, wherever it arrives: in a command (CheckId),
+// as a principal's provider id, as a reference to load. Stream ids:
+// kMaxStreamIdBytes (streams.h).
 inline constexpr std::size_t kMaxIdBytes = 64;
 
-// What ValidateText expects of a text field.
+// What CheckText expects of a text field.
 struct TextRule {
   // Empty text is an error when required, and always valid when not.
   bool required = true;
@@ -171,11 +175,11 @@ inline constexpr TextRule kOptionalLongText{
 //   - no control characters (U+0000-U+001F, U+007F-U+009F), except '\n' and
 //     '\t' in multi-line text (so '\r' is refused: send "\n" line ends);
 //   - when required, not only whitespace (ASCII or Unicode White_Space);
-//   - no personnummer or samordningsnummer (RejectPersonalIdentityNumbers).
+//   - no personnummer or samordningsnummer (CheckNoPersonalIdentityNumbers).
 // Returns OK or INVALID_ARGUMENT naming `field` and the first rule broken.
-[[nodiscard]] absl::Status ValidateText(absl::string_view field,
-                                        absl::string_view text,
-                                        const TextRule& rule);
+[[nodiscard]] absl::Status CheckText(absl::string_view field,
+                                     absl::string_view text,
+                                     const TextRule& rule);
 
 // Checks a reference to something outside atgard: a diarienummer
 // ("ÄN 2026/123"), a delegation reference, a client's pseudonymous
@@ -184,8 +188,8 @@ inline constexpr TextRule kOptionalLongText{
 // and contain no personnummer or samordningsnummer. Inner spaces and
 // non-ASCII letters are allowed. Returns OK or INVALID_ARGUMENT naming
 // `field`.
-[[nodiscard]] absl::Status ValidateReference(absl::string_view field,
-                                             absl::string_view text);
+[[nodiscard]] absl::Status CheckReference(absl::string_view field,
+                                          absl::string_view text);
 
 // ---------------------------------------------------------------------------
 // Aggregate ids
@@ -196,8 +200,8 @@ inline constexpr TextRule kOptionalLongText{
 // live as long as the event log, so they must not contain a personnummer
 // or samordningsnummer either. Returns OK or INVALID_ARGUMENT naming
 // `field`.
-[[nodiscard]] absl::Status ValidateId(absl::string_view field,
-                                      absl::string_view text);
+[[nodiscard]] absl::Status CheckId(absl::string_view field,
+                                   absl::string_view text);
 
 }  // namespace atgard::domain
 

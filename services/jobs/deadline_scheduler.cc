@@ -1,6 +1,7 @@
 #include "services/jobs/deadline_scheduler.h"
 
 #include "absl/strings/str_cat.h"
+#include "eventstore/base/status_macros.h"
 #include "eventstore/canonical.h"
 #include "services/app/aggregate_repository.h"
 #include "services/app/append.h"
@@ -8,7 +9,7 @@
 #include "services/app/event_log.h"
 #include "services/app/metrics.h"
 #include "services/common/log.h"
-#include "services/common/status_macros.h"
+#include "services/domain/aggregate_states.h"
 #include "services/domain/calendar.h"
 #include "services/domain/dates.h"
 #include "services/domain/deadline_dates.h"

@@ -3,12 +3,12 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "eventstore/base/status_macros.h"
 #include "services/app/command_handler.h"
 #include "services/app/event_codec.h"
 #include "services/app/event_log.h"
 #include "services/app/metrics.h"
 #include "services/common/log.h"
-#include "services/common/status_macros.h"
 #include "services/domain/policies.h"
 #include "services/domain/streams.h"
 

@@ -24,6 +24,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "eventstore/base/status_macros.h"
 #include "eventstore/event_store.h"
 #include "grpc/health/v1/health.pb.h"
 #include "services/api/event_log_service.h"
@@ -43,7 +44,6 @@
 #include "services/common/log.h"
 #include "services/common/rate_limiter.h"
 #include "services/common/serial_executor.h"
-#include "services/common/status_macros.h"
 #include "services/domain/calendar.h"
 #include "services/jobs/deadline_scheduler.h"
 #include "services/jobs/policy_runner.h"
@@ -401,7 +401,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
 
   parts->log = std::make_unique<app::StoreEventLog>(parts->store.get());
   parts->repository = std::make_unique<app::AggregateRepository>(
-      parts->log.get(), config.aggregate_cache);
+      parts->log.get(), static_cast<size_t>(config.aggregate_cache));
   parts->commands = std::make_unique<app::CommandHandler>(
       parts->log.get(), parts->repository.get(),
       app::CommandHandler::Options{});

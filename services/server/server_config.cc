@@ -5,7 +5,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "services/common/status_macros.h"
+#include "eventstore/base/status_macros.h"
+#include "services/server/settings.h"
 
 namespace atgard::server {
 
@@ -59,20 +60,16 @@ bool IsLoopbackHost(absl::string_view host) {
 }
 
 absl::Status Validate(const ServerConfig& config) {
-  absl::StatusOr<std::string> host = ListenHost(config.listen_address);
-  if (!host.ok()) return host.status();
-  if (!config.health_listen.empty()) {
-    RETURN_IF_ERROR(
-        ListenHost(config.health_listen, "--health_listen").status());
-    if (config.health_listen == config.listen_address &&
-        !absl::EndsWith(config.listen_address, ":0")) {
-      return absl::InvalidArgumentError(
-          "--health_listen must be another address than --listen: it serves "
-          "health alone, without TLS");
-    }
-  }
-  if (config.data_dir.empty()) {
-    return absl::InvalidArgumentError("--data_dir must not be empty");
+  // Each setting on its own first, so that the rules below see values in
+  // range.
+  RETURN_IF_ERROR(CheckRanges(config));
+  ASSIGN_OR_RETURN(const std::string host, ListenHost(config.listen_address));
+  if (!config.health_listen.empty() &&
+      config.health_listen == config.listen_address &&
+      !absl::EndsWith(config.listen_address, ":0")) {
+    return absl::InvalidArgumentError(
+        "--health_listen must be another address than --listen: it serves "
+        "health alone, without TLS");
   }
   if (config.tls_cert_file.empty() != config.tls_key_file.empty()) {
     return absl::InvalidArgumentError(
@@ -82,14 +79,14 @@ absl::Status Validate(const ServerConfig& config) {
     return absl::InvalidArgumentError(
         "--tls_client_ca needs --tls_cert and --tls_key");
   }
-  if (!config.tls_enabled() && !IsLoopbackHost(*host)) {
+  if (!config.tls_enabled() && !IsLoopbackHost(host)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--listen ", config.listen_address,
         " is reachable from other machines and needs TLS: give --tls_cert "
         "and --tls_key (and --tls_client_ca for client certificates), or "
         "listen on 127.0.0.1"));
   }
-  if (config.auth.dev_auth && !IsLoopbackHost(*host)) {
+  if (config.auth.dev_auth && !IsLoopbackHost(host)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--dev_auth is only allowed when --listen is a loopback address "
         "(127.0.0.1, ::1, localhost or a unix socket): anyone who can reach ",
@@ -105,21 +102,6 @@ absl::Status Validate(const ServerConfig& config) {
   if (!config.backup_dir.empty() && config.backup_dir == config.data_dir) {
     return absl::InvalidArgumentError(
         "--backup_dir must not be the --data_dir itself");
-  }
-  if (config.deadline_interval < absl::Seconds(1)) {
-    return absl::InvalidArgumentError(
-        "--deadline_interval must be at least 1s");
-  }
-  if (config.tls_refresh < absl::Seconds(1) ||
-      config.tls_refresh > absl::Hours(24)) {
-    return absl::InvalidArgumentError(
-        "--tls_refresh must be between 1s and 24h");
-  }
-  if (config.shutdown_grace < absl::ZeroDuration()) {
-    return absl::InvalidArgumentError("--shutdown_grace must not be negative");
-  }
-  if (config.drain_delay < absl::ZeroDuration()) {
-    return absl::InvalidArgumentError("--drain_delay must not be negative");
   }
   return auth::CheckCombination(config.auth);
 }

@@ -1,5 +1,6 @@
 // Whole cases over real gRPC against the real server: the private
-// provider's path of DOMAIN.md's worked example from the deficiency to the
+// provider's path of the worked example
+// (services/domain/RULES_CASE.md#worked-example) from the deficiency to the
 // terminated contract (after which the contract accepts nothing more), and a
 // municipal unit's climb up the staircase to the consequence decision.
 // Along the way: every CommandResult, the views, the case's history with

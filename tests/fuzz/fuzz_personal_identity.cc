@@ -3,7 +3,7 @@
 //   - the guard agrees with a second, naive reading of its specification
 //     (every start position, every form, dates checked by absl::CivilDay);
 //   - a text that contains a personnummer or samordningsnummer is refused by
-//     RejectPersonalIdentityNumbers and by every free-text, reference and id
+//     CheckNoPersonalIdentityNumbers and by every free-text, reference and id
 //     validator, and no error message contains the number's digits;
 //   - a parsed organisation number round-trips through its normalized form,
 //     which holds personal data exactly when it reads as a personnummer.
@@ -133,15 +133,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   Require(ContainsPersonalIdentityNumber(text) == match.has_value(),
           "Contains agrees with Find");
 
-  const absl::Status rejected = RejectPersonalIdentityNumbers("f", text);
+  const absl::Status rejected = CheckNoPersonalIdentityNumbers("f", text);
   const absl::Status statuses[] = {
-      ValidateText("f", text, kShortText),
-      ValidateText("f", text, kOptionalShortText),
-      ValidateText("f", text, kLongText),
-      ValidateText("f", text, kOptionalLongText),
-      ValidateReference("f", text),
-      ValidateId("f", text),
-      ValidateHsaId("f", text),
+      CheckText("f", text, kShortText),
+      CheckText("f", text, kOptionalShortText),
+      CheckText("f", text, kLongText),
+      CheckText("f", text, kOptionalLongText),
+      CheckReference("f", text),
+      CheckId("f", text),
+      CheckHsaId("f", text),
   };
   if (match.has_value()) {
     Require(match->offset == naive->offset && match->length == naive->length,
@@ -153,7 +153,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
     for (const absl::Status& s : statuses) {
       RequireRefusedQuietly(s, number, "validators refuse personnummer");
     }
-    const absl::Status tenant = ValidateTenant("f", text);
+    const absl::Status tenant = CheckTenant("f", text);
     RequireRefusedQuietly(tenant, number, "a tenant is no personnummer");
     const absl::StatusOr<OrganisationNumber> org =
         ParseOrganisationNumber("f", text);

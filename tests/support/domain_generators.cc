@@ -133,8 +133,8 @@ bool IsContractCommand(CommandCase kind) {
   }
 }
 
-// The assessment criteria that fail by the answers and the plan, as
-// DOMAIN.md's approval rule states them.
+// The assessment criteria that fail by the answers and the plan, as the
+// approval rule states them (services/domain/RULES_CASE.md#assessment).
 std::vector<v1::AssessmentCriterion> Failing(const v1::Assessment& a,
                                              bool extra_compensation) {
   std::vector<v1::AssessmentCriterion> failing;
@@ -1547,6 +1547,76 @@ std::string FurthestReached(const Simulation& simulation,
         absl::StrCat("step ", step, s.status == S::kClosed ? " closed" : "");
   }
   return label;
+}
+
+namespace {
+
+// The parts of the staircase StaircaseCoverage counts, in staircase order.
+constexpr const char* kStaircaseParts[] = {
+    "private 1 -> 1b",  "private 1b -> 4",     "municipal 1 -> 2",
+    "municipal 2 -> 3", "municipal 3 -> 4",    "consequence decided",
+    "sanction imposed", "contract terminated", "closed on termination",
+};
+
+}  // namespace
+
+void StaircaseCoverage::Record(const Simulation& simulation) {
+  ++runs_;
+  std::set<std::string> parts;
+  for (const WorldEvent& e : simulation.world().Log()) {
+    const v1::Event& event = e.event;
+    if (event.has_case_escalated()) {
+      const v1::CaseEscalated& c = event.case_escalated();
+      const bool is_private =
+          simulation.world().Case(kTenant, c.case_id()).regiform ==
+          v1::REGIFORM_PRIVATE;
+      switch (c.to_step()) {
+        case v1::ESCALATION_STEP_1B:
+          parts.insert("private 1 -> 1b");
+          break;
+        case v1::ESCALATION_STEP_2:
+          parts.insert("municipal 1 -> 2");
+          break;
+        case v1::ESCALATION_STEP_3:
+          parts.insert("municipal 2 -> 3");
+          break;
+        case v1::ESCALATION_STEP_4:
+          parts.insert(is_private ? "private 1b -> 4" : "municipal 3 -> 4");
+          break;
+        default:
+          break;
+      }
+    } else if (event.has_consequence_decided()) {
+      parts.insert("consequence decided");
+    } else if (event.has_sanction_imposed()) {
+      parts.insert("sanction imposed");
+    } else if (event.has_contract_terminated()) {
+      parts.insert("contract terminated");
+    } else if (event.has_case_closed() &&
+               event.case_closed().closure() ==
+                   v1::CASE_CLOSURE_CONTRACT_TERMINATED) {
+      parts.insert("closed on termination");
+    }
+  }
+  for (const std::string& part : parts) ++reached_[part];
+}
+
+std::string StaircaseCoverage::Missing() const {
+  std::vector<std::string> missing;
+  for (const char* part : kStaircaseParts) {
+    if (!reached_.contains(part)) missing.push_back(part);
+  }
+  return absl::StrJoin(missing, ", ");
+}
+
+std::string StaircaseCoverage::Summary() const {
+  std::string out;
+  for (const char* part : kStaircaseParts) {
+    const auto it = reached_.find(part);
+    absl::StrAppend(&out, part, ": ", it == reached_.end() ? 0 : it->second,
+                    " of ", runs_, " runs\n");
+  }
+  return out;
 }
 
 }  // namespace atgard::testing

@@ -236,6 +236,51 @@ bool SameDecision(const absl::StatusOr<std::vector<v1::Event>>& a,
 std::string FurthestReached(const Simulation& simulation,
                             v1::Regiform regiform);
 
+// How many runs of a property reached each late part of the staircase:
+// every escalation of each regiform (private 1 → 1b → 4, municipal
+// 1 → 2 → 3 → 4), the consequence decided at municipal step 4, a
+// sanction, a terminated contract and a case closed on it. A property
+// whose histories never get that far checks the rules of those parts
+// vacuously, so each property records every run and then requires every
+// part reached at least once (STAIRCASE_PROP does both).
+class StaircaseCoverage {
+ public:
+  // Counts the parts `simulation`'s history reached (each once a run).
+  void Record(const Simulation& simulation);
+  // The parts no recorded run reached, comma-separated; "" if none.
+  std::string Missing() const;
+  // Every part with the number of runs that reached it.
+  std::string Summary() const;
+
+ private:
+  int runs_ = 0;
+  std::map<std::string, int> reached_;
+};
+
+// Like RC_GTEST_PROP(TestCase, Name, ()), for a property over GenSteps()
+// histories: the body has a `StaircaseCoverage& coverage` in which it
+// records its Simulation at the end of every run, and once rapidcheck
+// passed, the test fails unless the runs together reached every part of
+// the staircase; it prints how many runs reached each part. The including
+// file includes <gtest/gtest.h> and <rapidcheck/gtest.h>.
+#define STAIRCASE_PROP(TestCase, Name)                                     \
+  void StaircaseProp_##TestCase##_##Name(                                  \
+      ::atgard::testing::StaircaseCoverage& coverage);                     \
+  TEST(TestCase, Name) {                                                   \
+    ::atgard::testing::StaircaseCoverage coverage;                         \
+    ::rc::detail::checkGTest(                                              \
+        [&coverage] { StaircaseProp_##TestCase##_##Name(coverage); });     \
+    std::cout << "staircase reached:\n" << coverage.Summary();             \
+    if (!HasFailure()) {                                                   \
+      EXPECT_EQ(coverage.Missing(), "")                                    \
+          << "no run reached these parts of the staircase (the workflow, " \
+             "or the generators' weights, stopped getting there):\n"       \
+          << coverage.Summary();                                           \
+    }                                                                      \
+  }                                                                        \
+  void StaircaseProp_##TestCase##_##Name(                                  \
+      ::atgard::testing::StaircaseCoverage& coverage)
+
 }  // namespace atgard::testing
 
 #endif  // ATGARD_TESTS_SUPPORT_DOMAIN_GENERATORS_H_

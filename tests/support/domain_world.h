@@ -17,6 +17,7 @@
 #include "absl/time/civil_time.h"
 #include "atgard/v1/commands.pb.h"
 #include "atgard/v1/events.pb.h"
+#include "services/domain/aggregate_states.h"
 #include "services/domain/decider.h"
 #include "services/domain/principal.h"
 

@@ -1,9 +1,14 @@
 // The event store's contract as its header states it: appends, expected
 // versions, reads, filters, stream info, argument checks and idempotency.
+// Every test runs once per append path (Append() with arguments, Append()
+// with an AppendRequest, AppendAsync()), so that each contract holds on
+// each of them.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <future>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -14,7 +19,6 @@
 namespace atgard::eventstore {
 namespace {
 
-using ::atgard::eventstore::testing::AppendOne;
 using ::atgard::eventstore::testing::Event;
 using ::atgard::eventstore::testing::Meta;
 using ::atgard::eventstore::testing::OpenOrDie;
@@ -23,7 +27,21 @@ using ::atgard::testing::TempDir;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-class ContractTest : public ::testing::Test {
+enum class AppendPath { kArguments, kRequest, kAsync };
+
+std::string PathName(const ::testing::TestParamInfo<AppendPath>& info) {
+  switch (info.param) {
+    case AppendPath::kArguments:
+      return "Arguments";
+    case AppendPath::kRequest:
+      return "Request";
+    case AppendPath::kAsync:
+      return "Async";
+  }
+  return "Unknown";
+}
+
+class ContractTest : public ::testing::TestWithParam<AppendPath> {
  protected:
   void SetUp() override {
     options_.path = tmp_.Join("store");
@@ -38,11 +56,42 @@ class ContractTest : public ::testing::Test {
     ASSERT_NE(store_, nullptr);
   }
 
+  // Appends through the path under test.
   absl::StatusOr<AppendResult> Append(
       const std::string& stream, ExpectedVersion expected,
       std::vector<NewEvent> events, const std::string& command_id = "",
       const v1::EventMetadata& metadata = Meta()) {
-    return store_->Append(stream, expected, events, command_id, metadata);
+    if (GetParam() == AppendPath::kArguments) {
+      return store_->Append(stream, expected, events, command_id, metadata);
+    }
+    AppendRequest request{.stream_id = stream,
+                          .expected = expected,
+                          .events = std::move(events),
+                          .command_id = command_id,
+                          .metadata = metadata};
+    if (GetParam() == AppendPath::kRequest) {
+      return store_->Append(std::move(request));
+    }
+    std::promise<absl::StatusOr<AppendResult>> answered;
+    std::future<absl::StatusOr<AppendResult>> answer = answered.get_future();
+    store_->AppendAsync(std::move(request),
+                        [&answered](absl::StatusOr<AppendResult> result) {
+                          answered.set_value(std::move(result));
+                        });
+    return answer.get();
+  }
+
+  // One event with a unique payload; fails the test on error.
+  AppendResult AppendOne(const std::string& stream,
+                         const std::string& command_id = "",
+                         ExpectedVersion expected = ExpectedVersion::Any()) {
+    absl::StatusOr<AppendResult> r =
+        Append(stream, expected,
+               {Event("Happened",
+                      absl::StrCat("payload of ", stream, " ", command_id))},
+               command_id);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? *r : AppendResult{};
   }
 
   TempDir tmp_;
@@ -51,7 +100,7 @@ class ContractTest : public ::testing::Test {
   std::unique_ptr<EventStore> store_;
 };
 
-TEST_F(ContractTest, AnEmptyStoreHasNoHeadAndNoStreams) {
+TEST_P(ContractTest, AnEmptyStoreHasNoHeadAndNoStreams) {
   EXPECT_EQ(store_->HeadPosition(), 0u);
   EXPECT_TRUE(store_->Health().ok());
   EXPECT_EQ(store_->GetStreamInfo("case-1").status().code(),
@@ -66,7 +115,7 @@ TEST_F(ContractTest, AnEmptyStoreHasNoHeadAndNoStreams) {
   EXPECT_EQ(all->next_position, 1u);
 }
 
-TEST_F(ContractTest, AppendAssignsVersionsAndGapFreePositions) {
+TEST_P(ContractTest, AppendAssignsVersionsAndGapFreePositions) {
   auto first = Append(
       "case-1", ExpectedVersion::NoStream(),
       {Event("CaseRegistered", "a"), Event("CaseAssigned", "b")}, "cmd-1");
@@ -99,7 +148,7 @@ TEST_F(ContractTest, AppendAssignsVersionsAndGapFreePositions) {
   EXPECT_EQ(info->last_position, 4u);
 }
 
-TEST_F(ContractTest, StoredEnvelopeCarriesEverything) {
+TEST_P(ContractTest, StoredEnvelopeCarriesEverything) {
   v1::EventMetadata meta = Meta("anna");
   ASSERT_TRUE(Append("case-7", ExpectedVersion::Any(),
                      {Event("CaseRegistered", std::string("\0bin\xff", 5), 3)},
@@ -133,10 +182,10 @@ TEST_F(ContractTest, StoredEnvelopeCarriesEverything) {
   EXPECT_EQ((*both)[1].previous_hash(), (*both)[0].hash());
 }
 
-TEST_F(ContractTest, ExpectedVersionRules) {
+TEST_P(ContractTest, ExpectedVersionRules) {
   // NoStream on a new stream, then every rule against version 1.
-  ASSERT_TRUE(AppendOne(*store_, "case-1", "", ExpectedVersion::NoStream())
-                  .first_version == 1);
+  ASSERT_TRUE(
+      AppendOne("case-1", "", ExpectedVersion::NoStream()).first_version == 1);
   EXPECT_TRUE(
       Append("case-1", ExpectedVersion::StreamExists(), {Event("E", "1")})
           .ok());
@@ -175,7 +224,7 @@ TEST_F(ContractTest, ExpectedVersionRules) {
   EXPECT_EQ(store_->GetStreamInfo("case-2")->version, 1u);
 }
 
-TEST_F(ContractTest, RefusesBadArgumentsNamingThem) {
+TEST_P(ContractTest, RefusesBadArgumentsNamingThem) {
   auto code_and = [](const absl::Status& s, absl::string_view word) {
     EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
     EXPECT_THAT(s.message(), HasSubstr(word));
@@ -218,7 +267,7 @@ TEST_F(ContractTest, RefusesBadArgumentsNamingThem) {
   EXPECT_EQ(store_->HeadPosition(), 0u);
 }
 
-TEST_F(ContractTest, ReadStreamForwardBackwardAndBounds) {
+TEST_P(ContractTest, ReadStreamForwardBackwardAndBounds) {
   for (int i = 1; i <= 5; ++i) {
     ASSERT_TRUE(
         Append("case-1", ExpectedVersion::Any(), {Event("E", absl::StrCat(i))})
@@ -252,7 +301,7 @@ TEST_F(ContractTest, ReadStreamForwardBackwardAndBounds) {
   EXPECT_EQ((*prefix)[0].payload(), "p");
 }
 
-TEST_F(ContractTest, ReadAllPagesAndFilters) {
+TEST_P(ContractTest, ReadAllPagesAndFilters) {
   ASSERT_TRUE(
       Append("case-1", ExpectedVersion::Any(),
              {Event("CaseRegistered", "1"), Event("PlanRequested", "2")})
@@ -306,7 +355,7 @@ TEST_F(ContractTest, ReadAllPagesAndFilters) {
   EXPECT_EQ(beyond->next_position, 100u);
 }
 
-TEST_F(ContractTest, ScanAllVisitsInOrderAndStopsWhenAsked) {
+TEST_P(ContractTest, ScanAllVisitsInOrderAndStopsWhenAsked) {
   for (int i = 1; i <= 6; ++i) {
     ASSERT_TRUE(Append(i % 2 == 0 ? "case-1" : "access-1",
                        ExpectedVersion::Any(), {Event("E", absl::StrCat(i))})
@@ -346,7 +395,7 @@ TEST_F(ContractTest, ScanAllVisitsInOrderAndStopsWhenAsked) {
       absl::StatusCode::kInvalidArgument);
 }
 
-TEST_F(ContractTest, SameCommandSameContentIsDeduplicated) {
+TEST_P(ContractTest, SameCommandSameContentIsDeduplicated) {
   auto first = Append("case-1", ExpectedVersion::NoStream(),
                       {Event("CaseRegistered", "x")}, "cmd-1");
   ASSERT_TRUE(first.ok()) << first.status();
@@ -378,7 +427,7 @@ TEST_F(ContractTest, SameCommandSameContentIsDeduplicated) {
   EXPECT_EQ(store_->HeadPosition(), 2u);
 }
 
-TEST_F(ContractTest, SameCommandDifferentContentIsRefused) {
+TEST_P(ContractTest, SameCommandDifferentContentIsRefused) {
   ASSERT_TRUE(
       Append("case-1", ExpectedVersion::Any(), {Event("E", "x")}, "cmd-1")
           .ok());
@@ -404,7 +453,7 @@ TEST_F(ContractTest, SameCommandDifferentContentIsRefused) {
   EXPECT_EQ(store_->HeadPosition(), 1u);
 }
 
-TEST_F(ContractTest, AConflictLeavesTheCommandIdFree) {
+TEST_P(ContractTest, AConflictLeavesTheCommandIdFree) {
   ASSERT_TRUE(Append("case-1", ExpectedVersion::Any(), {Event("E", "1")}).ok());
   auto conflict =
       Append("case-1", ExpectedVersion::NoStream(), {Event("E", "x")}, "cmd-1");
@@ -415,15 +464,15 @@ TEST_F(ContractTest, AConflictLeavesTheCommandIdFree) {
   EXPECT_FALSE(retry->deduplicated);
 }
 
-TEST_F(ContractTest, EmptyCommandIdMeansNoIdempotency) {
+TEST_P(ContractTest, EmptyCommandIdMeansNoIdempotency) {
   ASSERT_TRUE(Append("case-1", ExpectedVersion::Any(), {Event("E", "x")}).ok());
   ASSERT_TRUE(Append("case-1", ExpectedVersion::Any(), {Event("E", "x")}).ok());
   EXPECT_EQ(store_->HeadPosition(), 2u);
 }
 
-TEST_F(ContractTest, EverythingSurvivesAReopen) {
+TEST_P(ContractTest, EverythingSurvivesAReopen) {
   for (int i = 0; i < 20; ++i) {
-    AppendOne(*store_, absl::StrCat("case-", i % 3), absl::StrCat("c", i));
+    AppendOne(absl::StrCat("case-", i % 3), absl::StrCat("c", i));
   }
   const std::vector<v1::EventEnvelope> before = ReadEverything(*store_);
   Reopen();
@@ -434,7 +483,7 @@ TEST_F(ContractTest, EverythingSurvivesAReopen) {
     EXPECT_EQ(before[i].SerializeAsString(), after[i].SerializeAsString());
   }
   // The chain continues where it was.
-  AppendOne(*store_, "case-9");
+  AppendOne("case-9");
   auto last = store_->ReadAll(20, 2);
   ASSERT_EQ(last->events.size(), 2u);
   EXPECT_EQ(last->events[1].previous_hash(), last->events[0].hash());
@@ -443,6 +492,12 @@ TEST_F(ContractTest, EverythingSurvivesAReopen) {
   EXPECT_TRUE(report->ok) << report->problem;
   EXPECT_EQ(report->events_checked, 21u);
 }
+
+INSTANTIATE_TEST_SUITE_P(EveryAppendPath, ContractTest,
+                         ::testing::Values(AppendPath::kArguments,
+                                           AppendPath::kRequest,
+                                           AppendPath::kAsync),
+                         PathName);
 
 }  // namespace
 }  // namespace atgard::eventstore

@@ -28,6 +28,7 @@ namespace atgard::eventstore {
 namespace {
 
 using ::atgard::eventstore::testing::Event;
+using ::atgard::eventstore::testing::ExpectIntact;
 using ::atgard::eventstore::testing::Meta;
 using ::atgard::eventstore::testing::OpenOrDie;
 using ::atgard::eventstore::testing::ReadEverything;
@@ -293,7 +294,7 @@ TEST_F(DiskReserveTest, AFillingDiskIsRefusedBeforeItRunsOut) {
   ASSERT_NE(reopened, nullptr);
   EXPECT_EQ(reopened->HeadPosition(), acknowledged_.size());
   ExpectEveryAcknowledgedEvent(*reopened);
-  EXPECT_TRUE(reopened->Verify()->ok);
+  ExpectIntact(*reopened, acknowledged_.size());
 }
 
 // The value RocksDB recorded for `name` in the newest OPTIONS file of

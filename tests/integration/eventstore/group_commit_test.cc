@@ -26,53 +26,11 @@ namespace atgard::eventstore {
 namespace {
 
 using ::atgard::eventstore::testing::Event;
+using ::atgard::eventstore::testing::GatedFileSystem;
 using ::atgard::eventstore::testing::Meta;
 using ::atgard::eventstore::testing::OpenOrDie;
 using ::atgard::eventstore::testing::ReadEverything;
 using ::atgard::testing::TempDir;
-
-// A file system whose write-ahead log syncs can be held back (to queue
-// appends behind a write in progress) or made to fail.
-class GatedFileSystem : public testing::WalFileSystem {
- public:
-  using WalFileSystem::WalFileSystem;
-
-  const char* Name() const override { return "GatedFileSystem"; }
-
-  void HoldSyncs() {
-    std::lock_guard<std::mutex> l(mu_);
-    hold_ = true;
-  }
-  void ReleaseSyncs() {
-    std::lock_guard<std::mutex> l(mu_);
-    hold_ = false;
-    cv_.notify_all();
-  }
-  // Waits until a sync is being held back.
-  bool AwaitHeldSync(absl::Duration timeout) {
-    std::unique_lock<std::mutex> l(mu_);
-    return cv_.wait_for(l, absl::ToChronoMilliseconds(timeout),
-                        [this] { return held_ > 0; });
-  }
-
-  std::atomic<bool> fail_sync{false};
-
- private:
-  rocksdb::IOStatus BeforeWalSync() override {
-    std::unique_lock<std::mutex> l(mu_);
-    ++held_;
-    cv_.notify_all();
-    cv_.wait(l, [this] { return !hold_; });
-    --held_;
-    if (fail_sync) return rocksdb::IOStatus::IOError("injected sync");
-    return rocksdb::IOStatus::OK();
-  }
-
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool hold_ = false;
-  int held_ = 0;
-};
 
 // The outcome of one AppendAsync(), waited for by the test.
 class Outcome {
@@ -130,14 +88,14 @@ class GroupCommitTest : public ::testing::Test {
     fs_->HoldSyncs();
     Outcome first;
     store_->AppendAsync(Request("case-0", "first"), first.Callback());
-    ASSERT_TRUE(fs_->AwaitHeldSync(absl::Seconds(10)));
+    ASSERT_TRUE(fs_->AwaitHeld(absl::Seconds(10)));
     std::vector<Outcome> four(4);
     for (int i = 0; i < 4; ++i) {
       store_->AppendAsync(
           Request(absl::StrCat("case-", i + 1), absl::StrCat("warm-", i)),
           four[i].Callback());
     }
-    fs_->ReleaseSyncs();
+    fs_->Release();
     for (Outcome& o : four) {
       auto r = o.Wait(absl::Seconds(10));
       ASSERT_TRUE(r.has_value() && r->ok());
@@ -223,6 +181,7 @@ TEST_F(GroupCommitTest, WrittenButUnsyncedAppendsStayInvisible) {
   absl::StatusOr<VerifyReport> report = store_->Verify();
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->ok) << report->problem;
+  EXPECT_EQ(report->events_checked, store_->HeadPosition());
 }
 
 TEST_F(GroupCommitTest, AStreamWrittenOnlyUnsyncedIsNotFound) {
@@ -275,6 +234,7 @@ TEST_F(GroupCommitTest, AFailedSyncAcknowledgesNoneOfTheGroup) {
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->ok) << report->problem;
   EXPECT_GE(store_->HeadPosition(), 5u);
+  EXPECT_EQ(report->events_checked, store_->HeadPosition());
   for (int attempt = 0; attempt < 2; ++attempt) {
     absl::StatusOr<AppendResult> retry =
         store_->Append(Request("case-1", "g-0"));

@@ -4,14 +4,20 @@
 
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include "eventstore/event_store.h"
 #include "rocksdb/db.h"
+#include "tests/integration/eventstore/store_test_util.h"
 #include "tests/support/temp_dir.h"
 
 namespace atgard::eventstore {
 namespace {
 
+using ::atgard::eventstore::testing::AppendOne;
+using ::atgard::eventstore::testing::ExpectIntact;
+using ::atgard::eventstore::testing::ReadEverything;
 using ::atgard::testing::TempDir;
 using ::testing::HasSubstr;
 
@@ -79,8 +85,29 @@ TEST(EventStoreOpen, FinishesACreationInterruptedBeforeCurrentWasWritten) {
   std::ofstream(tmp.Join("LOCK")) << "";
   std::ofstream(tmp.Join("IDENTITY")) << "x";
   std::ofstream(tmp.Join("LOG")) << "starting";
-  auto store = EventStore::Open({.path = tmp.path()});
-  EXPECT_TRUE(store.ok()) << store.status();
+  // The finished store works: it takes an append, reads it back, and
+  // opens again as an atgard store with the event in it.
+  std::vector<v1::EventEnvelope> before;
+  {
+    auto store = EventStore::Open({.path = tmp.path()});
+    ASSERT_TRUE(store.ok()) << store.status();
+    EXPECT_EQ((*store)->HeadPosition(), 0u);
+    const AppendResult r = AppendOne(**store, "case-1", "cmd-1");
+    EXPECT_EQ(r.first_position, 1u);
+    EXPECT_EQ(r.last_version, 1u);
+    before = ReadEverything(**store);
+    ASSERT_EQ(before.size(), 1u);
+    EXPECT_EQ(before[0].stream_id(), "case-1");
+    EXPECT_EQ(before[0].global_position(), 1u);
+    EXPECT_EQ(before[0].payload(), "payload of case-1 cmd-1");
+  }
+  auto reopened = EventStore::Open({.path = tmp.path()});
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  EXPECT_EQ((*reopened)->HeadPosition(), 1u);
+  const std::vector<v1::EventEnvelope> after = ReadEverything(**reopened);
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_EQ(after[0].SerializeAsString(), before[0].SerializeAsString());
+  ExpectIntact(**reopened, 1);
 }
 
 TEST(EventStoreOpen, RefusesAFile) {

@@ -15,6 +15,7 @@ namespace atgard::eventstore {
 namespace {
 
 using ::atgard::eventstore::testing::Event;
+using ::atgard::eventstore::testing::ExpectIntact;
 using ::atgard::eventstore::testing::Meta;
 using ::atgard::eventstore::testing::OpenOrDie;
 using ::atgard::testing::TempDir;
@@ -69,9 +70,7 @@ TEST_F(RetentionTest, OldRecordsAreDroppedAndRecentOnesKept) {
 
   // The log itself is untouched by compaction.
   EXPECT_EQ(store->HeadPosition(), 3u);
-  auto report = store->Verify();
-  ASSERT_TRUE(report.ok());
-  EXPECT_TRUE(report->ok) << report->problem;
+  ExpectIntact(*store, 3);
 }
 
 TEST_F(RetentionTest, RetentionIsConfigurable) {

@@ -76,6 +76,18 @@ class Flag {
   bool set_ = false;
 };
 
+// Verifies the whole log and expects it intact with exactly `events`
+// events: a report coming back only says the check ran, not what it found.
+inline void ExpectIntact(const EventStore& store, uint64_t events) {
+  absl::StatusOr<VerifyReport> report = store.Verify();
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_TRUE(report->ok) << report->first_bad_position << ": "
+                          << report->problem;
+  EXPECT_EQ(report->events_checked, events);
+  EXPECT_EQ(report->first_bad_position, 0u);
+  EXPECT_EQ(report->problem, "");
+}
+
 // Every event of the log, in order.
 inline std::vector<v1::EventEnvelope> ReadEverything(const EventStore& store) {
   std::vector<v1::EventEnvelope> all;

@@ -200,7 +200,7 @@ TEST(RequestBounds, AgreeWithTheDomainsRules) {
       } else if (full == "atgard.v1.ReadStreamRequest.stream_id") {
         EXPECT_EQ(max, 512u) << full;  // the store's stream ids
       } else if (full == "atgard.v1.RegisterUnit.hsa_id") {
-        EXPECT_EQ(max, 31u) << full;  // ValidateHsaId
+        EXPECT_EQ(max, 31u) << full;  // CheckHsaId
       } else {
         EXPECT_EQ(max, domain::kMaxIdBytes) << full;
       }
@@ -219,7 +219,7 @@ TEST(RequestBounds, AgreeWithTheDomainsRules) {
         "atgard.v1.Measurement.indicator_name"}) {
     EXPECT_EQ(MaxBytesOf(field), domain::kMaxShortTextBytes) << field;
   }
-  // References (ValidateReference).
+  // References (CheckReference).
   for (const char* field : {"atgard.v1.Decision.reference_number",
                             "atgard.v1.ContractTerms.reference",
                             "atgard.v1.CarePlanReview.client_reference"}) {

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "services/domain/validation.h"
 
 namespace atgard::auth {
 namespace {
@@ -44,13 +46,24 @@ TEST(ParseExternalRole, ListsTheAcceptedNamesAndRefusesSystem) {
               HasSubstr("reserved for the server itself"));
 }
 
-TEST(CheckTenant, IsExactlyFourAsciiDigits) {
-  EXPECT_TRUE(CheckTenant("0780").ok());
-  EXPECT_TRUE(CheckTenant("2480").ok());
-  for (const char* bad : {"", "780", "07800", "07 0", "078a", "-780"}) {
-    EXPECT_EQ(CheckTenant(bad).code(), absl::StatusCode::kInvalidArgument)
-        << bad;
+// The tenant rule itself is the domain's (tests/unit/domain/tenant_test.cc);
+// a principal obeys it and is told which value broke it.
+TEST(CheckPrincipal, TenantIsAKommunkodOfAnExistingCounty) {
+  domain::Principal p = Officer();
+  for (const char* good : {"0780", "2480", "0180", "1480"}) {
+    p.tenant = good;
+    EXPECT_TRUE(CheckPrincipal(p).ok()) << good;
   }
+  for (const char* bad : {"", "780", "07800", "07 0", "078a", "-780"}) {
+    p.tenant = bad;
+    const absl::Status s = CheckPrincipal(p);
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_THAT(s.message(), HasSubstr("exactly 4 digits")) << bad;
+  }
+  p.tenant = "0280";
+  EXPECT_THAT(CheckPrincipal(p).message(),
+              HasSubstr("tenant \"0280\" is not a kommunkod: first two digits "
+                        "must be an existing county (län) code"));
 }
 
 TEST(CheckPrincipal, SubjectAndProviderIdAreCleanText) {
@@ -69,8 +82,11 @@ TEST(CheckPrincipal, SubjectAndProviderIdAreCleanText) {
   p.role = v1::ROLE_PROVIDER;
   p.provider_id = "omsorg\r\nab";
   EXPECT_THAT(CheckPrincipal(p).message(), HasSubstr("provider_id must be"));
-  p.provider_id = std::string(kMaxProviderIdBytes + 1, 'p');
-  EXPECT_THAT(CheckPrincipal(p).message(), HasSubstr("longer than 128"));
+  p.provider_id = std::string(domain::kMaxIdBytes, 'p');
+  EXPECT_TRUE(CheckPrincipal(p).ok());
+  p.provider_id = std::string(domain::kMaxIdBytes + 1, 'p');
+  EXPECT_THAT(CheckPrincipal(p).message(),
+              HasSubstr(absl::StrCat("longer than ", domain::kMaxIdBytes)));
 }
 
 TEST(CheckPrincipal, RefusesRolesFromInside) {

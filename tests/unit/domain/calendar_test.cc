@@ -33,8 +33,9 @@ TEST(AddCalendarMonths, ClampsToTheLastDayOfTheTargetMonth) {
     int months;
     absl::CivilDay expected;
   };
+  // The first is the example of services/domain/RULES.md#calendar.
   const Case cases[] = {
-      {Day(2026, 8, 31), 6, Day(2027, 2, 28)},  // DOMAIN.md's example
+      {Day(2026, 8, 31), 6, Day(2027, 2, 28)},
       {Day(2027, 8, 31), 6, Day(2028, 2, 29)},  // leap year
       {Day(2026, 1, 31), 1, Day(2026, 2, 28)},
       {Day(2028, 1, 31), 1, Day(2028, 2, 29)},

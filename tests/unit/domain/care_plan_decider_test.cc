@@ -1,7 +1,5 @@
 // Care-plan reviews (genomgång av genomförandeplan): one TEST per rule of
-// DOMAIN.md ("Care-plan reviews", "Roles", "Identifiers and personal
-// data", "Deadlines are events", "Calendar rules"). The rules table is
-// RULES_aggregates.md.
+// services/domain/RULES_AGGREGATES.md#care-plan-reviews, which names them.
 #include "services/domain/care_plan_decider.h"
 
 #include <gmock/gmock.h>

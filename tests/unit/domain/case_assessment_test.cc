@@ -1,6 +1,6 @@
-// DOMAIN.md, "3. Assessment (värdering) — six questions, all answered",
-// and "a plan that asks for extra compensation cannot be approved as it
-// is" (2. Plan submission).
+// The assessment (värdering): six questions answered for every decision,
+// what an approval needs (no extra compensation among it), and what a
+// revision or a rejection does. services/domain/RULES_CASE.md#assessment.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 

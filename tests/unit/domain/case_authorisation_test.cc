@@ -1,8 +1,7 @@
-// DOMAIN.md, "Roles (every command and query is authorised by role and
-// scope)": a PROVIDER "acts only for its own provider and units ... Must
-// never see another provider's data"; AUDITOR and SUPERVISOR are
-// read-only, OPERATOR has "no domain writes"; "Every tenant is isolated:
-// no role of tenant A reads or writes tenant B."
+// Who may issue case commands: a PROVIDER only for its own provider,
+// AUDITOR, SUPERVISOR and OPERATOR never, and nobody in another tenant's
+// cases. services/domain/RULES_CASE.md#authorisation and
+// services/domain/RULES.md#roles.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 

@@ -1,8 +1,8 @@
-// DOMAIN.md, "Deadlines are events": "When a due date passes with nothing
-// done, the system appends an event saying so (plan submission overdue,
-// implementation overdue, follow-up overdue ...), once, with the due date."
-// With the calendar rule "a deadline is met when the thing happens on or
-// before its date; it is overdue from the next day".
+// The case's deadline events: plan submission, implementation and
+// follow-up overdue, each once per due date, carrying that date, from the
+// day after it (met on the day itself).
+// services/domain/RULES_CASE.md#deadlines and
+// services/domain/RULES.md#calendar.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 

@@ -1,8 +1,7 @@
-// Field by field, for every case command: DOMAIN.md, "Identifiers and
-// personal data" ("Individuals are never identified: free text and
-// references that contain a Luhn-valid personnummer or samordningsnummer
-// ... are rejected with a clear error"), and the required parts of each
-// command, refused with INVALID_ARGUMENT naming the exact field.
+// Field by field, for every case command: no free text, name, reference
+// or id may hold a personnummer or samordningsnummer
+// (services/domain/RULES.md#personal-data), and every required part is
+// refused, when missing, with INVALID_ARGUMENT naming the exact field.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 

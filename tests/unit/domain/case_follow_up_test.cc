@@ -1,4 +1,4 @@
-// DOMAIN.md, "5. Follow-up (uppföljning)".
+// The follow-up (uppföljning): services/domain/RULES_CASE.md#follow-up.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 

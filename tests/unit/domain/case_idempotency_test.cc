@@ -1,6 +1,7 @@
-// "Idempotency: repeating a command that already took effect yields no
-// events" (the domain issue's rule; callers retry), and "closed cases
-// accept nothing" (CaseClosed is final).
+// A command that already took effect yields no events when repeated, so
+// callers may retry; a closed case accepts nothing (CaseClosed is final).
+// services/domain/RULES.md#idempotency and
+// services/domain/RULES_CASE.md#closing.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 

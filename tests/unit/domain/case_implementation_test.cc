@@ -1,5 +1,6 @@
-// DOMAIN.md, "4. Implementation (genomförande)": traffic lights, completed
-// and withdrawn actions, and the implementation report.
+// The implementation (genomförande): traffic lights, completed and
+// withdrawn actions, and the implementation report.
+// services/domain/RULES_CASE.md#implementation.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 

@@ -1,6 +1,7 @@
-// DOMAIN.md, "The central workflow: one deficiency case": registration,
-// the system-level deficiency kept out of the staircase, and closing a
-// case registered in error.
+// Registration, the system-level deficiency kept out of the staircase,
+// and closing a case registered in error.
+// services/domain/RULES_CASE.md#registration,
+// #system-level-deficiencies and #closing.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -70,10 +71,8 @@ TEST_F(RegisterCaseTest, OpensTheMunicipalUnitsCaseOnTheMunicipalStaircase) {
   EXPECT_EQ(CaseState().status, domain::CaseStatus::kOpen);
 }
 
-// "Fields at registration: source (user survey, self-inspection,
-// observation visit, base requirement, measurement, Lex Sarah, Lex Maria,
-// IVO inspection, complaint, contract follow-up, record review), quality
-// area, indicator kind, severity": every value DOMAIN.md names is accepted.
+// Every source, quality area, indicator kind and severity the API names
+// is accepted at registration (services/domain/RULES_CASE.md#registration).
 TEST_F(RegisterCaseTest, AcceptsEverySourceAreaKindAndSeverity) {
   int n = 0;
   for (int source = 1; source <= 11; ++source) {
@@ -219,9 +218,9 @@ TEST_F(RegisterCaseTest, TriggeredByIsSetByPoliciesOnly) {
 }
 
 // Roles: FOLLOW_UP_OFFICER and MEDICAL_OFFICER register deficiencies;
-// SYSTEM for the automatic policies. Interpretation: the care director does
-// not (DOMAIN.md's roles do not give it registration; commands.proto's
-// comment on RegisterCase says otherwise).
+// SYSTEM for the automatic policies. The care director does not
+// (services/domain/RULES.md#roles; commands.proto's comment on
+// RegisterCase says otherwise).
 TEST_F(RegisterCaseTest, OnlyRegistrarsRegister) {
   for (v1::Role role : AllRoles()) {
     SCOPED_TRACE(RoleLabel(role));

@@ -1,5 +1,5 @@
-// DOMAIN.md, "1. Plan request (begäran om åtgärdsplan)" and the time limit
-// of each step of the staircase ("6. The escalation staircase").
+// The plan request (begäran om åtgärdsplan) and the time limit of each
+// step of the staircase. services/domain/RULES_CASE.md#plan-request.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -277,8 +277,8 @@ TEST_F(RequestPlanTest, Step1LimitClampsToTheEndOfTheMonth) {
   ExpectLimit(world_, CareDirector(), Day(2026, 11, 30), Day(2027, 2, 28));
 }
 
-// Step 2: "up to 6 months"; DOMAIN.md's example 2026-08-31 + 6 months =
-// 2027-02-28, so 2027-03-01 is refused.
+// Step 2: 6 calendar months; 2026-08-31 + 6 months = 2027-02-28
+// (services/domain/RULES.md#calendar), so 2027-03-01 is refused.
 TEST_F(RequestPlanTest, Step2AllowsSixCalendarMonthsClampedAtMonthEnd) {
   CaseAtStep(world_, kCase, false, v1::ESCALATION_STEP_2, Day(2026, 8, 20));
   ExpectLimit(world_, CareDirector(), Day(2026, 8, 31), Day(2027, 2, 28));

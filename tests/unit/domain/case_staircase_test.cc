@@ -1,6 +1,6 @@
-// DOMAIN.md, "6. The escalation staircase (trappa)": the steps per
-// regiform, escalation only after a failed step, by the right decision
-// maker, and how step 4 ends.
+// The escalation staircase (trappa): the steps per regiform, escalation
+// only after a failed step, by the right decision maker, and how step 4
+// ends. services/domain/RULES_CASE.md#staircase and #step-4.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -438,10 +438,10 @@ struct StepRoles {
   std::vector<v1::Role> escalators;
 };
 
-// The table DOMAIN.md's roles and staircase give. Interpretations: the
+// Who acts at each step (services/domain/RULES_CASE.md#staircase): the
 // step-1b plan is requested by U&U (it draws up the larger plan with the
-// provider) and decided by the administration director ("decides the
-// measures"); the escalation into a step is decided by the director who
+// provider) and decided by the administration director, who decides the
+// measures; the escalation into a step is decided by the director who
 // owns that step or above (1 → 2: care director or administration
 // director; every later escalation: administration director).
 const StepRoles kStepRoles[] = {
@@ -489,8 +489,8 @@ class StepRolesTest : public CaseTest,
     ExpectOnlyRoles(world_, roles, driver_->provider_id(), driver_->today(),
                     command);
   }
-  // Submits a plan with a milestone at any step (as DOMAIN.md allows) and
-  // approves it.
+  // Submits a plan with a milestone at any step (milestones are allowed at
+  // every step, required at 1b and 3) and approves it.
   void ApproveAPlanWithMilestones() {
     driver_->RequestPlan();
     world_.MustRun(
@@ -788,13 +788,24 @@ TEST_F(ContractTerminationTest, ClosesTheCaseAtAnEarlierStepToo) {
   driver.Register().RequestPlan().SubmitPlan().Reject();
   world_.MustRun(AdministrationDirector(), driver.today(),
                  TerminateContract(kContract, {kCase}, driver.today()));
-  Outcome outcome =
-      Given(world_)
-          .As(AdministrationDirector())
-          .On(driver.today())
-          .When(CloseCase(kCase, v1::CASE_CLOSURE_CONTRACT_TERMINATED,
-                          kContract));
-  EXPECT_TRUE(outcome.result().ok()) << outcome.result().status();
+  ASSERT_EQ(CaseState().step, ESCALATION_STEP_1);
+  const v1::Command close =
+      CloseCase(kCase, v1::CASE_CLOSURE_CONTRACT_TERMINATED, kContract);
+  v1::Event expected;
+  v1::CaseClosed* c = expected.mutable_case_closed();
+  c->set_case_id(kCase);
+  c->set_closure(v1::CASE_CLOSURE_CONTRACT_TERMINATED);
+  c->set_note("Avslutas enligt beslut.");
+  *c->mutable_closed_on() = D(driver.today());
+  c->set_contract_id(kContract);
+  Given(world_)
+      .As(AdministrationDirector())
+      .On(driver.today())
+      .When(close)
+      .Then({expected});
+  world_.MustRun(AdministrationDirector(), driver.today(), close);
+  EXPECT_EQ(CaseState().status, domain::CaseStatus::kClosed);
+  EXPECT_EQ(CaseState().step, ESCALATION_STEP_1);
 }
 
 }  // namespace

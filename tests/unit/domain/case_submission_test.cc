@@ -1,6 +1,7 @@
-// DOMAIN.md, "2. Plan submission (the provider fills in the plan)", and
-// what the staircase asks of a plan at each step (milestones and extra
-// measurements at 1b and 3, extra resources at 3).
+// The plan submission (the provider fills in the plan), and what the
+// staircase asks of a plan at each step (milestones and extra measurements
+// at 1b and 3, extra resources at 3).
+// services/domain/RULES_CASE.md#plan-submission.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 

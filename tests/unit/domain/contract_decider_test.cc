@@ -1,6 +1,6 @@
 // Contracts (avtal) and sanctions of private providers: one TEST per rule
-// of DOMAIN.md ("Contracts and sanctions", "The escalation staircase",
-// "Deadlines are events"). The rules table is RULES_aggregates.md.
+// of services/domain/RULES_AGGREGATES.md#contracts-and-sanctions, which
+// names them.
 #include "services/domain/contract_decider.h"
 
 #include <gmock/gmock.h>

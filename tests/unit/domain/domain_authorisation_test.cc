@@ -1,8 +1,8 @@
 // Who may do what to the aggregates beside the case: the role matrix over
 // every command of providers, contracts, measurements and care plans, the
 // PROVIDER's scope, tenant isolation, and the personal-identity guard over
-// the commands' free text and references. DOMAIN.md "Roles" and
-// "Identifiers and personal data"; the rules table is RULES_aggregates.md.
+// the commands' free text and references. The rules:
+// services/domain/RULES_AGGREGATES.md#authorisation.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -36,7 +36,7 @@ struct Row {
 
 // Every command of these aggregates, valid in a world with the seeded
 // providers and a failed case of the private provider, with the roles
-// DOMAIN.md ("Roles") and commands.proto allow.
+// services/domain/RULES.md#roles and commands.proto allow.
 std::vector<Row> Matrix() {
   const auto fuo = v1::ROLE_FOLLOW_UP_OFFICER;
   const auto mas = v1::ROLE_MEDICAL_OFFICER;

@@ -1,8 +1,7 @@
 // Measurements of quality indicators (mätningar): green and red, the
 // extra-measurement obligation a red result creates, and the facts the
-// automatic policies act on. One TEST per rule of DOMAIN.md
-// ("Measurements and automatic policies", "Deadlines are events",
-// "Calendar rules"); the rules table is RULES_aggregates.md.
+// automatic policies act on. One TEST per rule of
+// services/domain/RULES_AGGREGATES.md#measurements, which names them.
 #include "services/domain/measurement_decider.h"
 
 #include <gmock/gmock.h>

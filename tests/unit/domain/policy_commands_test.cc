@@ -1,8 +1,7 @@
 // The automatic policies: PolicyCommandsFor on single events, and
 // World::RunPolicies end to end as the process manager runs them. One
-// TEST per rule of DOMAIN.md ("Measurements and automatic policies",
-// "Contracts and sanctions", "The escalation staircase"); the rules table
-// is RULES_aggregates.md.
+// TEST per rule of services/domain/RULES_AGGREGATES.md#policies, which
+// names them.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -104,7 +103,8 @@ TEST(Policies, RedTwoYearsRunningOpensAMeasurementCase) {
   EXPECT_EQ(d.source(), v1::DEFICIENCY_SOURCE_MEASUREMENT);
   EXPECT_EQ(d.quality_area(), v1::QUALITY_AREA_INDIVIDUAL_ADAPTATION);
   EXPECT_EQ(d.indicator_kind(), v1::INDICATOR_KIND_RESULT);
-  // Interpretation: DOMAIN.md leaves the severity to the policy.
+  // The policy sets the severity
+  // (services/domain/RULES_AGGREGATES.md#policies).
   EXPECT_EQ(d.severity(), v1::SEVERITY_MEDIUM);
   EXPECT_THAT(d.detected_on(), EqualsProto(D(Day(2026, 1, 20))));
   // "Users want these in Swedish": the description says what happened.

@@ -25,7 +25,7 @@
 namespace atgard::testing {
 namespace {
 
-RC_GTEST_PROP(DeterminismProperty, DecidingTwiceGivesTheSameResult, ()) {
+STAIRCASE_PROP(DeterminismProperty, DecidingTwiceGivesTheSameResult) {
   const std::vector<Step> steps = *GenSteps();
   Simulation sim;
   // Every stream's state, evolved event by event as the log grows.
@@ -140,6 +140,7 @@ RC_GTEST_PROP(DeterminismProperty, DecidingTwiceGivesTheSameResult, ()) {
     }
     catch_up();
   }
+  coverage.Record(sim);
   // How far the private cases got: rapidcheck prints the distribution.
   RC_TAG(absl::StrCat("private: ", FurthestReached(sim, v1::REGIFORM_PRIVATE)));
 }

@@ -109,7 +109,7 @@ void CheckCaseTransition(const Simulation& sim, const v1::Command& command,
   }
 }
 
-RC_GTEST_PROP(FoldProperty, FoldingTheProducedEventsGivesTheDecidersState, ()) {
+STAIRCASE_PROP(FoldProperty, FoldingTheProducedEventsGivesTheDecidersState) {
   const std::vector<Step> steps = *GenSteps();
   Simulation sim;
   IncrementalStates states;
@@ -232,6 +232,7 @@ RC_GTEST_PROP(FoldProperty, FoldingTheProducedEventsGivesTheDecidersState, ()) {
     }
     CheckStreamsAgree(sim, states);
   }
+  coverage.Record(sim);
   // How far the municipal cases got: rapidcheck prints the distribution.
   RC_TAG(absl::StrCat("municipal: ",
                       FurthestReached(sim, v1::REGIFORM_MUNICIPAL)));

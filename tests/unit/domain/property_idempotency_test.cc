@@ -34,7 +34,7 @@ const char* RepeatTag(int repeated) {
 // day, is accepted and yields no events: both against the state a running
 // server holds (the state the decider started from plus the new events)
 // and after a restart (the stream folded from scratch).
-RC_GTEST_PROP(IdempotencyProperty, EveryRepeatedCommandYieldsNothing, ()) {
+STAIRCASE_PROP(IdempotencyProperty, EveryRepeatedCommandYieldsNothing) {
   const std::vector<Step> steps = *GenSteps();
   Simulation sim;
   int repeated = 0;
@@ -73,6 +73,7 @@ RC_GTEST_PROP(IdempotencyProperty, EveryRepeatedCommandYieldsNothing, ()) {
     PROPERTY_CHECK(sim.world().Log().size() == log_before, sim,
                    "a repeat appended events");
   }
+  coverage.Record(sim);
   RC_TAG(RepeatTag(repeated));
 }
 
@@ -80,8 +81,7 @@ RC_GTEST_PROP(IdempotencyProperty, EveryRepeatedCommandYieldsNothing, ()) {
 // have run on the same day. It may then be refused (a contract the
 // scheduler has just expired accepts no command at all, not even a repeat),
 // but it never appends anything.
-RC_GTEST_PROP(IdempotencyProperty, ARepeatAfterTheSchedulerRanAppendsNothing,
-              ()) {
+STAIRCASE_PROP(IdempotencyProperty, ARepeatAfterTheSchedulerRanAppendsNothing) {
   const std::vector<Step> steps = *GenSteps();
   Simulation sim;
   int repeated = 0;
@@ -103,13 +103,13 @@ RC_GTEST_PROP(IdempotencyProperty, ARepeatAfterTheSchedulerRanAppendsNothing,
     PROPERTY_CHECK(sim.world().Log().size() == log_before, sim,
                    "a repeat appended events");
   }
+  coverage.Record(sim);
   RC_TAG(RepeatTag(repeated));
 }
 
 // The deadline scheduler run twice on the same day appends nothing the
 // second time: each deadline event is emitted once.
-RC_GTEST_PROP(IdempotencyProperty, DeadlinesTwiceOnADayYieldNothingTheSecond,
-              ()) {
+STAIRCASE_PROP(IdempotencyProperty, DeadlinesTwiceOnADayYieldNothingTheSecond) {
   const std::vector<Step> steps = *GenSteps();
   Simulation sim;
   int emitted = 0;
@@ -135,14 +135,14 @@ RC_GTEST_PROP(IdempotencyProperty, DeadlinesTwiceOnADayYieldNothingTheSecond,
       }
     }
   }
+  coverage.Record(sim);
   RC_TAG(emitted == 0 ? "no deadline passed" : "deadline events emitted");
 }
 
 // The policies run again on every event seen so far (as after a restart of
 // the process manager that lost its position) yield nothing new: the
 // commands they issue are repeats.
-RC_GTEST_PROP(IdempotencyProperty, PoliciesRerunOnTheSameEventsYieldNothing,
-              ()) {
+STAIRCASE_PROP(IdempotencyProperty, PoliciesRerunOnTheSameEventsYieldNothing) {
   const std::vector<Step> steps = *GenSteps();
   Simulation sim;
   int policy_commands = 0;
@@ -177,6 +177,7 @@ RC_GTEST_PROP(IdempotencyProperty, PoliciesRerunOnTheSameEventsYieldNothing,
       }
     }
   }
+  coverage.Record(sim);
   RC_TAG(policy_commands == 0 ? "no policy fired" : "policies fired");
 }
 

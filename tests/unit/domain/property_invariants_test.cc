@@ -2,13 +2,14 @@
 //
 // After every step of a random sequence (see property_fold_test.cc for how
 // to run more cases or replay a failure), every stream the step appended to
-// is read again from its first event and checked against DOMAIN.md's rules,
-// stated here independently of the deciders: the staircase per regiform
+// is read again from its first event and checked against the domain's
+// rules (services/domain/RULES.md and its sibling pages), stated here
+// independently of the deciders: the staircase per regiform
 // and the time limit of each step, approval only with six answers meeting
 // the rule, escalation only after a failed step, nothing after a case is
 // closed or a contract ended, sanctions resting on failed cases, and who
-// may have written what. tests/unit/domain/RULES_properties.md maps each
-// check to its rule.
+// may have written what. tests/unit/domain/README.md maps each check to
+// its rule.
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
@@ -35,8 +36,8 @@ namespace {
 using domain::DayOf;
 using Violations = std::vector<std::string>;
 
-// The staircase as DOMAIN.md draws it: municipal 1 → 2 → 3 → 4, private
-// 1 → 1b → 4.
+// The staircase (services/domain/RULES_CASE.md#staircase): municipal
+// 1 → 2 → 3 → 4, private 1 → 1b → 4.
 v1::EscalationStep NextStep(v1::Regiform regiform, v1::EscalationStep step) {
   if (regiform == v1::REGIFORM_MUNICIPAL) {
     switch (step) {
@@ -83,8 +84,9 @@ int PlanLimitMonths(v1::EscalationStep step) {
 }
 
 // "Within N months of D": on or before D plus N calendar months, the
-// month's last day when that day does not exist (DOMAIN.md, calendar
-// rules); computed here without the domain's calendar.
+// month's last day when that day does not exist
+// (services/domain/RULES.md#calendar); computed here without the domain's
+// calendar.
 absl::CivilDay WithinMonths(absl::CivilDay day, int months) {
   const absl::CivilMonth month = absl::CivilMonth(day) + months;
   const int last = (absl::CivilDay(month + 1) - 1).day();
@@ -936,7 +938,7 @@ Violations CheckStreams(const Simulation& sim, size_t from) {
   return out;
 }
 
-RC_GTEST_PROP(InvariantProperty, NoSequenceReachesAnImpossibleState, ()) {
+STAIRCASE_PROP(InvariantProperty, NoSequenceReachesAnImpossibleState) {
   const std::vector<Step> steps = *GenSteps();
   Simulation sim;
   for (const Step& step : steps) {
@@ -962,6 +964,7 @@ RC_GTEST_PROP(InvariantProperty, NoSequenceReachesAnImpossibleState, ()) {
   for (const WorldEvent& e : sim.world().Log()) {
     escalations += e.event.has_case_escalated() ? 1 : 0;
   }
+  coverage.Record(sim);
   RC_TAG(escalations == 0  ? "no escalation"
          : escalations < 3 ? "1-2 escalations"
          : escalations < 6 ? "3-5 escalations"

@@ -36,11 +36,11 @@ class PropertyRegression : public ::testing::Test {
   v1::PlanRequest request_;
 };
 
-// DOMAIN.md, escalation staircase: "escalation happens only when the
-// current step failed (plan rejected, follow-up not resolved, or a deadline
-// missed)"; plan submission: "A late submission is accepted but recorded as
-// late". A plan recorded as late missed its deadline, whether or not the
-// deadline scheduler ran before it arrived.
+// A step may be escalated only after it failed, and a missed deadline is
+// a failure; a late plan is accepted and recorded as late
+// (services/domain/RULES_CASE.md#staircase and #plan-submission). A plan
+// recorded as late missed its deadline, whether or not the deadline
+// scheduler ran before it arrived.
 TEST_F(PropertyRegression, LatePlanBeforeTheSchedulerRanFailsTheStep) {
   // The provider submits three days late; the scheduler has not run.
   const absl::CivilDay late = submit_by() + 3;

@@ -1,7 +1,7 @@
 // Providers (utförare), their units, the follow-up activities carried out
-// there and the positive examples found: one TEST per rule of DOMAIN.md
-// ("Identifiers and personal data", "Measurements and automatic policies",
-// "Roles"). The rules table is RULES_aggregates.md.
+// there and the positive examples found: one TEST per rule of
+// services/domain/RULES_AGGREGATES.md#providers-and-units and
+// #follow-up-activities-and-positive-examples, which name them.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // The façade's routing (decider.h): every command goes to the aggregate
 // it concerns, malformed routing ids are refused before any stream is
-// read, and stored event types are the events' message names. The rules
-// table is RULES_aggregates.md.
+// read, and stored event types are the events' message names. The rules:
+// services/domain/RULES_AGGREGATES.md#routing.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
-// DOMAIN.md's worked example (private provider), end to end through the
-// pure deciders: from the deficiency at Hemtjänst Norr to the terminated
-// contract, with the dates the example gives.
+// One private provider's case end to end through the pure deciders, with
+// fixed dates: from the deficiency at Hemtjänst Norr to the terminated
+// contract (services/domain/RULES_CASE.md#worked-example).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 

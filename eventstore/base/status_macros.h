@@ -1,7 +1,13 @@
 // Early-return helpers for absl::Status / absl::StatusOr, which abseil
 // 20220623 does not yet provide.
-#ifndef ATGARD_SERVICES_COMMON_STATUS_MACROS_H_
-#define ATGARD_SERVICES_COMMON_STATUS_MACROS_H_
+//
+// The bottom of the layering: every layer (the event store, the pure
+// domain, the services) may include this, so it includes abseil alone and
+// nothing else of the repository.
+#ifndef ATGARD_EVENTSTORE_BASE_STATUS_MACROS_H_
+#define ATGARD_EVENTSTORE_BASE_STATUS_MACROS_H_
+
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -28,4 +34,4 @@
   if (!tmp.ok()) return std::move(tmp).status();       \
   lhs = std::move(tmp).value()
 
-#endif  // ATGARD_SERVICES_COMMON_STATUS_MACROS_H_
+#endif  // ATGARD_EVENTSTORE_BASE_STATUS_MACROS_H_

@@ -1,0 +1,131 @@
+// The pieces of the case decider shared by its files: one file per phase of
+// a case (registration, request, submission, assessment, implementation,
+// follow-up, the staircase), the deadlines, the fold, and DecideCase itself
+// in case_decider.cc, which runs the checks every case command shares before
+// it hands the command to its phase.
+//
+// Internal to the domain: nothing outside services/domain/case_*.cc includes
+// this header. Everything here is pure and thread-safe (no shared state).
+#ifndef ATGARD_SERVICES_DOMAIN_CASE_DECIDER_INTERNAL_H_
+#define ATGARD_SERVICES_DOMAIN_CASE_DECIDER_INTERNAL_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "atgard/v1/commands.pb.h"
+#include "atgard/v1/events.pb.h"
+#include "services/domain/case_decider.h"
+#include "services/domain/case_workflow.h"
+#include "services/domain/principal.h"
+
+namespace atgard::domain::internal {
+
+using Events = std::vector<v1::Event>;
+
+// An event built by `setter`, which sets one of its cases.
+v1::Event Wrap(auto&& setter) {
+  v1::Event event;
+  setter(event);
+  return event;
+}
+
+// ---- Shared checks and facts (case_decider_checks.cc)
+
+// "step 1b", for messages.
+std::string StepLabel(v1::EscalationStep step);
+
+// The rule of the case's current step. The case must be registered.
+const StepRule& CurrentStep(const CaseState& s);
+
+// The current request's complete_by.
+absl::CivilDay CompleteBy(const CaseState& s);
+
+// Looks the command up in the transition table for the case's status and
+// checks the role the table names for the case's step: FAILED_PRECONDITION
+// if the status does not allow it, PERMISSION_DENIED if the role does not.
+[[nodiscard]] absl::Status Gate(const CaseState& s,
+                                v1::Command::CommandCase command,
+                                const CommandContext& ctx);
+
+// FAILED_PRECONDITION if the case is a system-level deficiency, which is
+// handled outside the staircase.
+[[nodiscard]] absl::Status CheckNotSystemLevel(const CaseState& s);
+
+// The case's status after an assessment with `decision`.
+CaseStatus StatusAfter(v1::AssessmentDecision decision);
+
+// ---- One function per command, by phase. Each returns what DecideCase
+// returns (see case_decider.h); DecideCase has already checked the
+// principal's role for the command, the case id, that the case exists and
+// the provider's scope, except for RegisterCase, which checks its own.
+
+// case_decider_registration.cc
+[[nodiscard]] absl::StatusOr<Events> RegisterCase(const v1::RegisterCase& c,
+                                                  const CaseState& s,
+                                                  const CommandContext& ctx,
+                                                  const CaseReferences& refs);
+[[nodiscard]] absl::StatusOr<Events> MarkSystemLevel(
+    const v1::MarkCaseSystemLevel& c, const CaseState& s,
+    const CommandContext& ctx);
+
+// case_decider_request.cc
+[[nodiscard]] absl::StatusOr<Events> RequestPlan(const v1::RequestPlan& c,
+                                                 const CaseState& s,
+                                                 const CommandContext& ctx);
+
+// case_decider_submission.cc
+[[nodiscard]] absl::StatusOr<Events> SubmitPlan(const v1::SubmitPlan& c,
+                                                const CaseState& s,
+                                                const CommandContext& ctx);
+
+// case_decider_assessment.cc
+[[nodiscard]] absl::StatusOr<Events> AssessPlan(const v1::AssessPlan& c,
+                                                const CaseState& s,
+                                                const CommandContext& ctx);
+
+// case_decider_implementation.cc
+[[nodiscard]] absl::StatusOr<Events> ReportProgress(
+    const v1::ReportActionProgress& c, const CaseState& s,
+    const CommandContext& ctx);
+[[nodiscard]] absl::StatusOr<Events> CompleteAction(const v1::CompleteAction& c,
+                                                    const CaseState& s,
+                                                    const CommandContext& ctx);
+[[nodiscard]] absl::StatusOr<Events> WithdrawAction(const v1::WithdrawAction& c,
+                                                    const CaseState& s,
+                                                    const CommandContext& ctx);
+[[nodiscard]] absl::StatusOr<Events> ReportImplementation(
+    const v1::ReportImplementation& c, const CaseState& s,
+    const CommandContext& ctx);
+[[nodiscard]] absl::StatusOr<Events> RecordMilestone(
+    const v1::RecordMilestone& c, const CaseState& s,
+    const CommandContext& ctx);
+
+// case_decider_follow_up.cc
+[[nodiscard]] absl::StatusOr<Events> ScheduleFollowUp(
+    const v1::ScheduleFollowUp& c, const CaseState& s,
+    const CommandContext& ctx);
+[[nodiscard]] absl::StatusOr<Events> RecordFollowUp(const v1::RecordFollowUp& c,
+                                                    const CaseState& s,
+                                                    const CommandContext& ctx);
+
+// case_decider_staircase.cc
+[[nodiscard]] absl::StatusOr<Events> ProposeEscalation(
+    const v1::ProposeEscalation& c, const CaseState& s,
+    const CommandContext& ctx);
+[[nodiscard]] absl::StatusOr<Events> EscalateCase(const v1::EscalateCase& c,
+                                                  const CaseState& s,
+                                                  const CommandContext& ctx);
+[[nodiscard]] absl::StatusOr<Events> DecideConsequence(
+    const v1::DecideConsequence& c, const CaseState& s,
+    const CommandContext& ctx);
+[[nodiscard]] absl::StatusOr<Events> CloseCase(const v1::CloseCase& c,
+                                               const CaseState& s,
+                                               const CommandContext& ctx,
+                                               const CaseReferences& refs);
+
+}  // namespace atgard::domain::internal
+
+#endif  // ATGARD_SERVICES_DOMAIN_CASE_DECIDER_INTERNAL_H_
