@@ -4,7 +4,10 @@
 // trailer; idempotent retries (also across a restart) that write nothing;
 // and personal identity numbers refused without being repeated back.
 #include <grpcpp/client_context.h>
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/support/byte_buffer.h>
 
+#include <future>
 #include <string>
 #include <vector>
 
@@ -399,6 +402,28 @@ TEST_F(Errors, UnauthenticatedWithoutValidCredentials) {
   v1::GetCaseResponse view;
   ASSERT_TRUE(GetCase(context.get(), c.case_id(), &view).ok());
   EXPECT_EQ(view.case_().version(), 1u);
+}
+
+// A request that is not protobuf at all is answered by the parse-failure
+// interceptor, through the same mapping: REQUEST_INVALID, no field.
+TEST_F(Errors, AnUnparseableRequestIsAnInvalidRequest) {
+  grpc::GenericStub stub(client_->channel());
+  grpc::Slice slice(std::string("\xff\xff\xff"));
+  grpc::ByteBuffer request(&slice, 1);
+  grpc::ByteBuffer response;
+  std::promise<grpc::Status> done;
+  std::unique_ptr<grpc::ClientContext> context =
+      client_->Context(FollowUpOfficer());
+  stub.UnaryCall(context.get(), "/atgard.v1.CaseService/RegisterCase",
+                 grpc::StubOptions(), &request, &response,
+                 [&done](grpc::Status s) { done.set_value(std::move(s)); });
+  const grpc::Status garbage = done.get_future().get();
+  EXPECT_EQ(garbage.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << Describe(garbage);
+  EXPECT_THAT(garbage.error_message(),
+              HasSubstr("request could not be parsed as "));
+  EXPECT_REASON(garbage, "REQUEST_INVALID", "");
+  EXPECT_TRUE(DetailsOf(garbage).bad_fields.empty());
 }
 
 // A server whose disk reserve is more than any disk has: every append is
