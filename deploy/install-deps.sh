@@ -29,6 +29,9 @@ build_packages=(
   libcli11-dev
   # The standard gRPC health proto, served through reflection.
   grpc-proto
+  # The google.rpc error details (status.proto, error_details.proto) that
+  # refusals carry: bookworm ships their .proto sources only in this one.
+  golang-github-gogo-googleapis-dev
   # sd_notify for Type=notify.
   libsystemd-dev
 )

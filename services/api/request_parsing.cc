@@ -2,12 +2,14 @@
 
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/stubs/logging.h"
+#include "services/api/grpc_status.h"
 #include "services/common/log.h"
 #include "services/common/rate_limiter.h"
 
@@ -114,7 +116,7 @@ class ParseFailureInterceptor final : public grpc::experimental::Interceptor {
         batch->GetSendStatus().error_code() ==
             grpc::StatusCode::UNIMPLEMENTED) {
       batch->ModifySendStatus(
-          grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, failure_));
+          ToGrpcStatus(absl::InvalidArgumentError(failure_)));
     }
     batch->Proceed();
   }

@@ -175,6 +175,10 @@ void CommandHandler::Finish(const std::shared_ptr<Call>& call,
     retries_.Post(
         [this, next = std::move(next)]() mutable { Attempt(std::move(next)); });
   }
+  // A refusal names the stream it refused (google.rpc details' subject).
+  if (!result.ok()) {
+    result = domain::WithSubject(result.status(), call->stream_id);
+  }
   call->done(std::move(result));
 }
 

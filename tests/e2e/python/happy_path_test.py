@@ -1,5 +1,8 @@
 """The happy path of a deficiency case through Python stubs generated from
-atgard's protos: proof that the API works outside C++.
+atgard's protos: proof that the API works outside C++. On the way, one
+refusal whose google.rpc details (the grpc-status-details-bin trailer) are
+decoded with classes generated from the standard google/rpc protos, as any
+client would: the field to mark and the reason to switch on.
 
 Starts nothing itself: run_happy_path.sh starts a real atgard-server with
 development authentication, mints tokens with `atgardctl dev-token` and
@@ -18,6 +21,8 @@ import uuid
 import zoneinfo
 
 import grpc
+from google.rpc import error_details_pb2
+from google.rpc import status_pb2
 
 from atgard.v1 import api_pb2
 from atgard.v1 import case_service_pb2
@@ -64,6 +69,16 @@ def expect_result(response, stream_id, event_types):
     check(list(result.event_types) == event_types, result)
     check(not result.deduplicated, result)
     return result
+
+
+def rpc_status(error):
+    """The google.rpc.Status a refusal carries in its trailing metadata."""
+    for key, value in error.trailing_metadata() or ():
+        if key == "grpc-status-details-bin":
+            status = status_pb2.Status()
+            status.ParseFromString(value)
+            return status
+    raise AssertionError("no grpc-status-details-bin in %r" % (error,))
 
 
 def main():
@@ -114,6 +129,49 @@ def main():
                     care_area=types_pb2.CARE_AREA_ELDERLY_CARE)),
             metadata=officer, timeout=TIMEOUT),
         provider_stream, ["UnitRegistered"])
+    steps += 1
+
+    # A refusal a form can show at its field: a personal identity number in
+    # free text. The details name the field and a stable reason.
+    try:
+        cases.RegisterCase(
+            case_service_pb2.RegisterCaseRequest(
+                options=options(),
+                command=commands_pb2.RegisterCase(
+                    case_id="hn-python-fel",
+                    deficiency=content_pb2.Deficiency(
+                        provider_id=PROVIDER, unit_id=UNIT,
+                        source=types_pb2.DEFICIENCY_SOURCE_USER_SURVEY,
+                        quality_area=(
+                            types_pb2.QUALITY_AREA_INDIVIDUAL_ADAPTATION),
+                        indicator_kind=types_pb2.INDICATOR_KIND_RESULT,
+                        severity=types_pb2.SEVERITY_HIGH,
+                        description="Brukaren 19121212-1212 klagade.",
+                        detected_on=date(today - 7 * day)))),
+            metadata=officer, timeout=TIMEOUT)
+        raise AssertionError("a personnummer in the description was accepted")
+    except grpc.RpcError as error:
+        assert error.code() == grpc.StatusCode.INVALID_ARGUMENT, error
+        status = rpc_status(error)
+        assert status.code == grpc.StatusCode.INVALID_ARGUMENT.value[0], status
+        assert status.message == error.details(), status
+        info = error_details_pb2.ErrorInfo()
+        bad_request = error_details_pb2.BadRequest()
+        unpacked = set()
+        for detail in status.details:
+            for message in (info, bad_request):
+                if detail.Unpack(message):
+                    unpacked.add(type(message).__name__)
+        assert unpacked == {"ErrorInfo", "BadRequest"}, status
+        assert info.reason == "FIELD_INVALID", info
+        assert info.domain == "atgard.se", info
+        assert info.metadata["field"] == "deficiency.description", info
+        violations = [(v.field, v.description)
+                      for v in bad_request.field_violations]
+        assert len(violations) == 1, bad_request
+        assert violations[0][0] == "deficiency.description", bad_request
+        assert error.details().endswith(violations[0][1]), bad_request
+        assert "1212" not in str(status), status
     steps += 1
 
     case_stream = "%s/case/%s" % (TENANT, CASE)
