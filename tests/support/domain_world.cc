@@ -49,6 +49,8 @@ struct World::Parts {
 
 World::World() : parts_(std::make_unique<Parts>()) {}
 World::~World() = default;
+World::World(World&&) noexcept = default;
+World& World::operator=(World&&) noexcept = default;
 
 void World::Sync() {
   while (true) {

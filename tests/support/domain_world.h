@@ -36,6 +36,8 @@ class World {
   ~World();
   World(const World&) = delete;
   World& operator=(const World&) = delete;
+  World(World&&) noexcept;
+  World& operator=(World&&) noexcept;
 
   // Runs `command` as `principal` on `day` (at noon, Stockholm time).
   // Appends and returns the events, or returns the decider's error and

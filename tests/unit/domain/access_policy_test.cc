@@ -329,7 +329,9 @@ v1::Command AsIssuedBy(v1::Role role, v1::Command command) {
 std::vector<Attempt> AttemptsFor(const domain::AccessRule& rule) {
   const absl::string_view rpc = domain::RpcName(rule);
   if (domain::ServiceName(rule) != "CaseService") {
-    return {AggregateAttempt(rpc)};
+    std::vector<Attempt> one;
+    one.push_back(AggregateAttempt(rpc));
+    return one;
   }
   std::vector<Attempt> attempts;
   const bool private_case = rule.regiform != v1::REGIFORM_MUNICIPAL;
