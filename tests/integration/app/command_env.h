@@ -25,6 +25,7 @@
 #include "eventstore/event_store.h"
 #include "services/app/aggregate_repository.h"
 #include "services/app/command_handler.h"
+#include "services/app/event_codec.h"
 #include "services/app/store/store_event_log.h"
 #include "services/domain/calendar.h"
 #include "services/domain/dates.h"

@@ -339,7 +339,7 @@ TEST_F(CommandHandlerTest, ConcurrentCommandsOnOneAggregateAllLand) {
     }
   }
   EXPECT_EQ(examples.size(), size_t{kThreads * kPerThread});
-  app::AggregateRepository fresh(&env_.store(), 0);
+  app::AggregateRepository fresh(&env_.log(), 0);
   absl::StatusOr<app::LoadedAggregate> loaded =
       fresh.Load(provider, domain::AggregateKind::kProvider);
   ASSERT_TRUE(loaded.ok()) << loaded.status();
@@ -477,7 +477,7 @@ TEST_F(CommandHandlerTest, DomainRepeatWritesNothingAndReportsTheCurrentHead) {
 // Two handlers with caches of their own on one store, as two server
 // processes would be: neither may decide on a state the other has moved.
 TEST_F(CommandHandlerTest, CacheIsNotStaleAfterAnotherHandlerWrote) {
-  app::AggregateRepository other_repository(&env_.store(), 1000);
+  app::AggregateRepository other_repository(&env_.log(), 1000);
   std::unique_ptr<app::CommandHandler> other =
       env_.NewHandler(&other_repository);
   const v1::PlanRequest request = Request(env_.day());
@@ -570,9 +570,9 @@ TEST_F(CommandHandlerTest, CacheIsNotStaleAfterDirectAppends) {
 // the store's state, without using up an attempt.
 TEST_F(CommandHandlerTest, CommandOnAStaleMemoryIsDecidedAgain) {
   const std::string provider = CommandEnv::ProviderStream(kPrivateProvider);
-  app::AggregateRepository repository(&env_.store(), 1000);
+  app::AggregateRepository repository(&env_.log(), 1000);
   app::CommandHandler handler(
-      &env_.store(), &repository,
+      &env_.log(), &repository,
       app::CommandHandler::Options{.max_attempts = 1, .clock = env_.Clock()});
   ASSERT_TRUE(env_.Run(FollowUpOfficer(),
                        RegisterUnit(kPrivateProvider, "enhet-a"), "unit-a",

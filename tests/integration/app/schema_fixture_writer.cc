@@ -4,8 +4,8 @@
 // cleanly so that every event is in tables. Run it only to add the stored
 // form of a release, never to refresh the committed one:
 //
-//   ATGARD_FIXTURE_DIR=tests/fixtures/store-<release> \
-//     build/tests/schema_fixture_writer
+//   export ATGARD_FIXTURE_DIR=tests/fixtures/store-<release>
+//   build/tests/schema_fixture_writer
 //
 // then delete the RocksDB LOG files from that directory (they name the
 // machine's paths) and commit it.
@@ -36,7 +36,7 @@ TEST(SchemaFixture, Write) {
   env.MustRun(FollowUpOfficer(), AssessPlan("arende-1", Approval()));
   env.MustRun(FollowUpOfficer(), RegisterCase("arende-2", kMunicipalProvider,
                                               kMunicipalUnit, env.day() - 3));
-  env.MustRun(FollowUpOfficer(), RequestPlan("arende-2", Request(env.day())));
+  env.MustRun(CareDirector(), RequestPlan("arende-2", Request(env.day())));
   // The plan of arende-2 is never submitted: its deadline passes.
   env.AdvanceDays(60);
   absl::StatusOr<size_t> due =

@@ -27,7 +27,7 @@
 #include "google/protobuf/unknown_field_set.h"
 #include "services/domain/validation.h"
 
-namespace atgard::api {
+namespace atgard::app {
 namespace {
 
 namespace pb = google::protobuf;
@@ -333,4 +333,4 @@ TEST(EventPayload, RefusesUnknownFieldsAndSerializesTheRest) {
 }
 
 }  // namespace
-}  // namespace atgard::api
+}  // namespace atgard::app
