@@ -2,8 +2,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "google/protobuf/util/message_differencer.h"
 #include "eventstore/base/status_macros.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "services/domain/calendar.h"
 #include "services/domain/dates.h"
 #include "services/domain/errors.h"
