@@ -1,5 +1,7 @@
 #include "tests/support/domain_generators.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <set>
 
@@ -15,6 +17,7 @@
 #include "services/domain/dates.h"
 #include "services/domain/errors.h"
 #include "services/domain/policies.h"
+#include "services/domain/streams.h"
 #include "tests/support/domain_fixtures.h"
 
 namespace atgard::testing {
@@ -1138,8 +1141,7 @@ std::vector<v1::Event> Simulation::RunPolicies() {
   std::vector<v1::Event> produced;
   while (policies_seen_ < world_.Log().size()) {
     const WorldEvent seen = world_.Log()[policies_seen_++];
-    const std::string tenant =
-        seen.stream_id.substr(0, seen.stream_id.find('/'));
+    const std::string tenant = TenantOfStream(seen.stream_id);
     for (const domain::PolicyCommand& pc : domain::PolicyCommandsFor(
              seen.stream_id, seen.stream_version, seen.event)) {
       absl::StatusOr<std::vector<v1::Event>> events =
@@ -1441,24 +1443,24 @@ std::string Describe(const domain::AggregateState& state) {
       state);
 }
 
+domain::StreamName NameOfStream(absl::string_view stream_id) {
+  absl::StatusOr<domain::StreamName> name = domain::ParseStreamId(stream_id);
+  EXPECT_TRUE(name.ok()) << name.status();
+  return name.ok() ? *std::move(name) : domain::StreamName{};
+}
+
 domain::AggregateKind KindOfStream(absl::string_view stream_id) {
-  const size_t first = stream_id.find('/');
-  const size_t second = stream_id.find('/', first + 1);
-  const absl::string_view kind =
-      stream_id.substr(first + 1, second - first - 1);
-  for (domain::AggregateKind k :
-       {domain::AggregateKind::kProvider, domain::AggregateKind::kContract,
-        domain::AggregateKind::kCase, domain::AggregateKind::kIndicatorSeries,
-        domain::AggregateKind::kCarePlan}) {
-    if (domain::KindName(k) == kind) return k;
-  }
-  return domain::AggregateKind::kCase;
+  const domain::StreamName name = NameOfStream(stream_id);
+  EXPECT_TRUE(name.kind.has_value()) << stream_id << " holds no aggregate";
+  return name.kind.value_or(domain::AggregateKind::kCase);
 }
 
 std::string IdOfStream(absl::string_view stream_id) {
-  const size_t first = stream_id.find('/');
-  const size_t second = stream_id.find('/', first + 1);
-  return std::string(stream_id.substr(second + 1));
+  return NameOfStream(stream_id).id;
+}
+
+std::string TenantOfStream(absl::string_view stream_id) {
+  return NameOfStream(stream_id).tenant;
 }
 
 std::vector<std::string> StreamIds(const World& world) {

@@ -217,6 +217,8 @@ std::string Describe(const domain::AggregateState& state);
 domain::AggregateKind KindOfStream(absl::string_view stream_id);
 // The id part of a stream id.
 std::string IdOfStream(absl::string_view stream_id);
+// The tenant of "<tenant>/<kind>/<id>" (domain::ParseStreamId).
+std::string TenantOfStream(absl::string_view stream_id);
 // Every stream of the world, in the order of their first event.
 std::vector<std::string> StreamIds(const World& world);
 

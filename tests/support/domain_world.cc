@@ -130,8 +130,11 @@ std::vector<v1::Event> World::RunPolicies(absl::string_view tenant,
   while (policies_seen_ < log_.size()) {
     const WorldEvent seen = log_[policies_seen_++];
     // Each event's commands run as SYSTEM of the event's own tenant.
-    const absl::string_view event_tenant =
-        absl::string_view(seen.stream_id).substr(0, seen.stream_id.find('/'));
+    absl::StatusOr<domain::StreamName> name =
+        domain::ParseStreamId(seen.stream_id);
+    EXPECT_TRUE(name.ok()) << name.status();
+    if (!name.ok()) continue;
+    const std::string event_tenant = name->tenant;
     if (event_tenant != tenant) continue;
     // As the policy runner issues them (services/jobs/policy_runner.cc).
     const domain::Principal system{.subject = "policy",

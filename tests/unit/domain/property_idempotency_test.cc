@@ -161,8 +161,7 @@ STAIRCASE_PROP(IdempotencyProperty, PoliciesRerunOnTheSameEventsYieldNothing) {
         sim.RunPolicies();
         const std::vector<WorldEvent> log = sim.world().Log();
         for (const WorldEvent& seen : log) {
-          const std::string tenant =
-              seen.stream_id.substr(0, seen.stream_id.find('/'));
+          const std::string tenant = TenantOfStream(seen.stream_id);
           for (const domain::PolicyCommand& pc : domain::PolicyCommandsFor(
                    seen.stream_id, seen.stream_version, seen.event)) {
             ++policy_commands;

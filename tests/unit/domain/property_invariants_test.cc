@@ -180,7 +180,7 @@ std::string ProviderOfCase(const std::vector<v1::Event>& events) {
 }
 
 std::string TenantOf(const std::string& stream_id) {
-  return stream_id.substr(0, stream_id.find('/'));
+  return TenantOfStream(stream_id);
 }
 
 // ---- Case streams -----------------------------------------------------------
@@ -855,6 +855,7 @@ void CheckWriters(const Simulation& sim, size_t from, Violations& out) {
           owner = ProviderOfCase(sim.world().Stream(e.stream_id));
         } else if (kind == domain::AggregateKind::kCarePlan) {
           const std::string id = IdOfStream(e.stream_id);
+          // A care plan's id is "<provider>/<unit>/<client>".
           owner = id.substr(0, id.find('/'));
         }
         if (owner != actor.provider_id) {
