@@ -40,7 +40,7 @@ absl::Status CommandIdReused() {
 
 }  // namespace
 
-absl::Status ValidateCommandId(absl::string_view command_id) {
+absl::Status CheckCommandId(absl::string_view command_id) {
   if (command_id.empty()) {
     return domain::InvalidArgument(
         "options.command_id",
@@ -116,7 +116,7 @@ void CommandHandler::Handle(CommandRequest request, Done done) {
     done(s);
     return;
   }
-  if (absl::Status s = ValidateCommandId(request.command_id); !s.ok()) {
+  if (absl::Status s = CheckCommandId(request.command_id); !s.ok()) {
     done(s);
     return;
   }

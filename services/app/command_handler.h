@@ -136,7 +136,7 @@ class CommandHandler {
 
 // The checks a client-chosen command id must pass: 1-128 printable ASCII
 // characters. INVALID_ARGUMENT naming options.command_id otherwise.
-[[nodiscard]] absl::Status ValidateCommandId(absl::string_view command_id);
+[[nodiscard]] absl::Status CheckCommandId(absl::string_view command_id);
 
 }  // namespace atgard::app
 
