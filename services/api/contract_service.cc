@@ -69,12 +69,8 @@ class ContractServiceImpl final : public v1::ContractService::CallbackService {
         services_, context, "/atgard.v1.ContractService/GetContract", *request,
         {domain::AggregateKind::kContract, "contract_id",
          request->contract_id()},
-        [response](const domain::Principal& p,
-                   const app::LoadedAggregate& loaded) {
+        [response](const app::LoadedAggregate& loaded) {
           const auto& state = std::get<domain::ContractState>(*loaded.state);
-          if (absl::Status s = OwnProvider(p, state.provider_id()); !s.ok()) {
-            return s;
-          }
           *response->mutable_contract() = ContractViewOf(state, loaded.version);
           return absl::OkStatus();
         });

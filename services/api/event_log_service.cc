@@ -18,6 +18,7 @@
 #include "services/app/event_codec.h"
 #include "services/common/serial_executor.h"
 #include "services/domain/errors.h"
+#include "services/domain/read_access.h"
 #include "services/domain/streams.h"
 #include "services/domain/validation.h"
 
@@ -44,20 +45,20 @@ absl::StatusOr<v1::RecordedEvent> ToRecordedEvent(v1::EventEnvelope envelope) {
   return recorded;
 }
 
-// A stream id of the caller's tenant, with no personal identity in it.
-absl::Status CheckStreamId(const domain::Principal& principal,
-                           absl::string_view stream_id) {
+// What a stream id names, if it is well formed and holds no personal
+// identity; whose it is, is the read-access rule's to say.
+absl::StatusOr<domain::StreamName> ParseRequestedStream(
+    absl::string_view stream_id) {
+  const absl::Status malformed = domain::InvalidArgument(
+      "stream_id", "must be \"<kommunkod>/<kind>/<id>\" with a known kind");
   if (stream_id.empty() || stream_id.size() > domain::kMaxStreamIdBytes) {
-    return domain::InvalidArgument("stream_id",
-                                   "must be \"<kommunkod>/<kind>/<id>\"");
+    return malformed;
   }
   RETURN_IF_ERROR(
       domain::CheckNoPersonalIdentityNumbers("stream_id", stream_id));
-  if (!absl::StartsWith(stream_id, domain::TenantPrefix(principal.tenant))) {
-    return domain::PermissionDenied("stream_id",
-                                    "belongs to another tenant (kommun)");
-  }
-  return absl::OkStatus();
+  absl::StatusOr<domain::StreamName> name = domain::ParseStreamId(stream_id);
+  if (!name.ok()) return malformed;
+  return name;
 }
 
 // The tenant-restricted store filter for an API filter.
@@ -125,7 +126,6 @@ class EventStoreServiceImpl final
       call->Finish(principal.status());
       return call->reactor();
     }
-    if (outcome.ok()) outcome = CheckStreamId(*principal, request->stream_id());
     if (outcome.ok()) outcome = ReadStreamInto(*principal, *request, response);
     // What was asked for, refused or not (escaped, bounded, and withheld
     // if it holds a personnummer): a refused cross-tenant read names the
@@ -195,19 +195,27 @@ class EventStoreServiceImpl final
       const v1::SubscribeRequest* request) override;
 
  private:
-  // Authorises and reads; the caller records the access.
+  // Authorises (domain::CheckStreamRead) and reads; the caller records the
+  // access.
   absl::Status ReadStreamInto(const domain::Principal& principal,
                               const v1::ReadStreamRequest& request,
                               v1::ReadStreamResponse* response) {
     const std::string& stream_id = request.stream_id();
-    if (principal.role == v1::ROLE_PROVIDER) {
-      RETURN_IF_ERROR(CheckProviderOwnsStream(principal, stream_id));
+    ASSIGN_OR_RETURN(domain::StreamName name, ParseRequestedStream(stream_id));
+    // The aggregate is folded only where its content names the owner.
+    absl::StatusOr<app::LoadedAggregate> loaded;
+    if (domain::ReadNeedsState(principal, name)) {
+      loaded = services_.repository->Load(stream_id, *name.kind);
+      RETURN_IF_ERROR(loaded.status());
     }
+    RETURN_IF_ERROR(
+        domain::CheckStreamRead(principal, "stream_id", name,
+                                loaded.ok() ? loaded->state.get() : nullptr));
     ASSIGN_OR_RETURN(size_t max_count, MaxCount(request.max_count()));
     absl::StatusOr<eventstore::StreamInfo> info =
         services_.store->GetStreamInfo(stream_id);
     if (absl::IsNotFound(info.status())) {
-      return domain::NotFound("stream_id", "has no events");
+      return domain::NotReadable("stream_id");
     }
     RETURN_IF_ERROR(info.status());
     const bool backwards = request.direction() == v1::READ_DIRECTION_BACKWARDS;
@@ -224,46 +232,6 @@ class EventStoreServiceImpl final
                        ToRecordedEvent(std::move(envelope)));
     }
     return absl::OkStatus();
-  }
-
-  // A provider reads the streams of its own provider only: its provider
-  // stream, its indicator series and care plans, and the cases and
-  // contracts that name it.
-  absl::Status CheckProviderOwnsStream(const domain::Principal& principal,
-                                       const std::string& stream_id) {
-    const absl::Status denied = domain::PermissionDenied(
-        "stream_id", "a provider reads only its own provider's streams");
-    absl::StatusOr<domain::AggregateRef> ref =
-        domain::AggregateOfStream(stream_id);
-    if (!ref.ok()) return denied;
-    const domain::AggregateKind* kind = &ref->kind;
-    const std::string& id = ref->id;
-    switch (*kind) {
-      case domain::AggregateKind::kProvider:
-        return id == principal.provider_id ? absl::OkStatus() : denied;
-      case domain::AggregateKind::kIndicatorSeries:
-      case domain::AggregateKind::kCarePlan:
-        return absl::StartsWith(id, absl::StrCat(principal.provider_id, "/"))
-                   ? absl::OkStatus()
-                   : denied;
-      case domain::AggregateKind::kCase: {
-        ASSIGN_OR_RETURN(app::LoadedAggregate loaded,
-                         services_.repository->Load(stream_id, *kind));
-        return std::get<domain::CaseState>(*loaded.state).provider_id() ==
-                       principal.provider_id
-                   ? absl::OkStatus()
-                   : denied;
-      }
-      case domain::AggregateKind::kContract: {
-        ASSIGN_OR_RETURN(app::LoadedAggregate loaded,
-                         services_.repository->Load(stream_id, *kind));
-        return std::get<domain::ContractState>(*loaded.state).provider_id() ==
-                       principal.provider_id
-                   ? absl::OkStatus()
-                   : denied;
-      }
-    }
-    return denied;
   }
 
   const ServiceContext services_;

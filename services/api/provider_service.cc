@@ -59,13 +59,8 @@ class ProviderServiceImpl final : public v1::ProviderService::CallbackService {
         services_, context, "/atgard.v1.ProviderService/GetProvider", *request,
         {domain::AggregateKind::kProvider, "provider_id",
          request->provider_id()},
-        [response](const domain::Principal& p,
-                   const app::LoadedAggregate& loaded) {
+        [response](const app::LoadedAggregate& loaded) {
           const auto& state = std::get<domain::ProviderState>(*loaded.state);
-          if (absl::Status s = OwnProvider(p, state.registration.provider_id());
-              !s.ok()) {
-            return s;
-          }
           *response->mutable_provider() = ProviderViewOf(state, loaded.version);
           return absl::OkStatus();
         });

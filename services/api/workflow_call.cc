@@ -9,7 +9,7 @@
 #include "services/app/access_log.h"
 #include "services/app/aggregate_repository.h"
 #include "services/app/command_handler.h"
-#include "services/domain/errors.h"
+#include "services/domain/read_access.h"
 #include "services/domain/validation.h"
 
 namespace atgard::api {
@@ -69,10 +69,12 @@ grpc::ServerUnaryReactor* RunRead(const ServiceContext& services,
     loaded = services.repository->Load(stream, read.kind);
     outcome = loaded.status();
   }
-  if (outcome.ok() && loaded->version == 0) {
-    outcome = domain::NotFound(read.id_field, "does not exist");
+  if (outcome.ok()) {
+    outcome = domain::CheckAggregateRead(*principal, read.id_field,
+                                         {.kind = read.kind, .id = read.id},
+                                         *loaded->state);
   }
-  if (outcome.ok()) outcome = fill(*principal, *loaded);
+  if (outcome.ok()) outcome = fill(*loaded);
   // Every attempt by a known principal is recorded, refused ones too.
   services.access_log->Record(
       *principal, method, stream, outcome, outcome.ok() ? 1 : 0,
@@ -80,16 +82,6 @@ grpc::ServerUnaryReactor* RunRead(const ServiceContext& services,
         call->Finish(recorded.ok() ? outcome : recorded);
       });
   return call->reactor();
-}
-
-absl::Status OwnProvider(const domain::Principal& principal,
-                         absl::string_view provider_id) {
-  if (principal.role == v1::ROLE_PROVIDER &&
-      principal.provider_id != provider_id) {
-    return domain::PermissionDenied(
-        "", "a provider reads only its own provider's data");
-  }
-  return absl::OkStatus();
 }
 
 }  // namespace atgard::api

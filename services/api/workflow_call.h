@@ -12,7 +12,6 @@
 #include "atgard/v1/api.pb.h"
 #include "atgard/v1/commands.pb.h"
 #include "services/api/service_context.h"
-#include "services/domain/principal.h"
 #include "services/domain/streams.h"
 
 namespace atgard::app {
@@ -58,25 +57,21 @@ struct AggregateRead {
   std::string id;
 };
 
-// Fills the response from the loaded aggregate (version > 0), or refuses
-// (e.g. OwnProvider()); called at most once, before RunRead returns.
-using FillRead = absl::FunctionRef<absl::Status(const domain::Principal&,
-                                                const app::LoadedAggregate&)>;
+// Fills the response from the loaded aggregate, which exists and which
+// the principal may read; called at most once, before RunRead returns.
+using FillRead = absl::FunctionRef<absl::Status(const app::LoadedAggregate&)>;
 
 // The read path shared by the Get RPCs: admit (UnaryCall::AdmitRead),
-// load the aggregate from the caller's tenant (NOT_FOUND if it has no
-// events), fill, and record the read in the access log, refused or not;
-// the reactor finishes once it is recorded.
+// load the aggregate from the caller's tenant, decide the read by the
+// read-access rule (domain::CheckAggregateRead: NOT_FOUND if it has no
+// events or, for a PROVIDER, is another provider's), fill, and record the
+// read in the access log, refused or not; the reactor finishes once it is
+// recorded.
 grpc::ServerUnaryReactor* RunRead(const ServiceContext& services,
                                   grpc::CallbackServerContext* context,
                                   absl::string_view method,
                                   const google::protobuf::Message& request,
                                   const AggregateRead& read, FillRead fill);
-
-// OK unless the principal is a PROVIDER of another provider than
-// `provider_id` (PERMISSION_DENIED).
-[[nodiscard]] absl::Status OwnProvider(const domain::Principal& principal,
-                                       absl::string_view provider_id);
 
 }  // namespace atgard::api
 

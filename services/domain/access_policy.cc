@@ -10,6 +10,7 @@
 #include "absl/strings/strip.h"
 #include "services/domain/case_workflow.h"
 #include "services/domain/errors.h"
+#include "services/domain/read_access.h"
 
 namespace atgard::domain {
 namespace {
@@ -49,12 +50,12 @@ struct StepRoles {
 };
 
 std::vector<AccessRule> Table() {
-  // Everyone who reads workflow data (a PROVIDER its own provider's only);
-  // the log across streams is not read by a PROVIDER.
-  const std::vector<v1::Role> readers = {kOfficer, kCare,    kAdmin,     kStaff,
-                                         kMedical, kAuditor, kSupervisor};
-  const std::vector<v1::Role> log_readers = {kOfficer, kCare,    kAdmin,
-                                             kMedical, kAuditor, kSupervisor};
+  // The roles of the read-access rule (read_access.h), which also decides
+  // what each of them may read once admitted: everyone who reads workflow
+  // data (a PROVIDER its own provider's only), and the log across streams,
+  // which a PROVIDER does not read.
+  const std::vector<v1::Role>& readers = WorkflowReaders();
+  const std::vector<v1::Role>& log_readers = LogReaders();
   std::vector<AccessRule> rules;
   auto add = [&](absl::string_view method, std::vector<v1::Role> roles,
                  AccessScope scope = kTenant) {

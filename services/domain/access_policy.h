@@ -32,7 +32,7 @@ enum class AccessScope {
   // The caller's own tenant (kommun) only.
   kTenant,
   // The caller's own tenant; a PROVIDER only its own provider's aggregates
-  // and streams.
+  // and streams (for reads, the rule of read_access.h).
   kOwnProvider,
   // Not bound to a tenant: the server itself (diagnostics, operations).
   kAnyTenant,

@@ -2,11 +2,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "google/protobuf/util/message_differencer.h"
 #include "eventstore/base/status_macros.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "services/domain/calendar.h"
 #include "services/domain/dates.h"
 #include "services/domain/errors.h"
+#include "services/domain/read_access.h"
 
 namespace atgard::domain {
 
@@ -80,10 +81,7 @@ absl::Status RequireRole(const Principal& principal,
 
 absl::Status RequireOwnProvider(const Principal& principal,
                                 absl::string_view provider_id) {
-  if (principal.role != v1::ROLE_PROVIDER) return absl::OkStatus();
-  if (!principal.provider_id.empty() && principal.provider_id == provider_id) {
-    return absl::OkStatus();
-  }
+  if (ActsForProvider(principal, provider_id)) return absl::OkStatus();
   return PermissionDenied(
       "", "a provider may act only for its own provider and units");
 }

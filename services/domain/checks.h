@@ -59,7 +59,9 @@ namespace atgard::domain {
                                        absl::string_view what);
 
 // PERMISSION_DENIED if the principal is a PROVIDER acting for another
-// provider than `provider_id`. Other roles pass.
+// provider than `provider_id` (or for none). Other roles pass. The
+// ownership is that of reads (ActsForProvider, read_access.h); where a
+// read of another provider's aggregate is NOT_FOUND, a command is refused.
 [[nodiscard]] absl::Status RequireOwnProvider(const Principal& principal,
                                               absl::string_view provider_id);
 

@@ -9,6 +9,7 @@
 #include "google/protobuf/message.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "services/app/command_handler.h"
 #include "services/domain/calendar.h"
 #include "services/domain/case_workflow.h"
 #include "services/domain/dates.h"
@@ -1476,6 +1477,15 @@ domain::AggregateState Fold(absl::string_view stream_id,
   return state;
 }
 
+absl::StatusOr<std::vector<v1::Event>> ThroughTheHandler(
+    const domain::Principal& principal,
+    absl::StatusOr<std::vector<v1::Event>> decided) {
+  if (absl::Status role = app::RequireCommandRole(principal); !role.ok()) {
+    return role;
+  }
+  return decided;
+}
+
 bool SameDecision(const absl::StatusOr<std::vector<v1::Event>>& a,
                   const absl::StatusOr<std::vector<v1::Event>>& b,
                   std::string* difference) {
@@ -1498,7 +1508,11 @@ bool SameDecision(const absl::StatusOr<std::vector<v1::Event>>& a,
           google::protobuf::util::MessageDifferencer::Equals((*a)[i], (*b)[i]);
     }
   } else if (same) {
-    same = a.status() == b.status() &&
+    // The decision is the code, the message and the field; what the
+    // command handler adds about where it was refused (the stream, as the
+    // refusal's subject) is not part of it.
+    same = a.status().code() == b.status().code() &&
+           a.status().message() == b.status().message() &&
            domain::FieldOf(a.status()) == domain::FieldOf(b.status());
   }
   if (!same && difference != nullptr) {

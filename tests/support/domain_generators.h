@@ -227,6 +227,13 @@ domain::AggregateState Fold(absl::string_view stream_id,
 // Whether two decisions are the same: equal events in the same order, or
 // the same status (code, message and the field it names). If not, says
 // how they differ in `difference`.
+// What the server's command pipeline answers when the decider answers
+// `decided`: a role that issues no commands is refused before anything is
+// decided (app::RequireCommandRole), else the decider's answer stands.
+absl::StatusOr<std::vector<v1::Event>> ThroughTheHandler(
+    const domain::Principal& principal,
+    absl::StatusOr<std::vector<v1::Event>> decided);
+
 bool SameDecision(const absl::StatusOr<std::vector<v1::Event>>& a,
                   const absl::StatusOr<std::vector<v1::Event>>& b,
                   std::string* difference);

@@ -231,11 +231,18 @@ TEST_F(PolicyRunnerTest, ConflictedCommandIsRetriedNotSkipped) {
       metadata.set_actor_subject("other-server");
       metadata.set_actor_role("SYSTEM");
       metadata.set_tenant(kTenant);
+      // An event the case folds but that changes nothing the closing
+      // decides on: a progress note on an action.
+      v1::Event progress;
+      progress.mutable_action_progress_reported()->set_case_id("arende-1");
+      progress.mutable_action_progress_reported()->set_action_number(1);
+      progress.mutable_action_progress_reported()->set_note(
+          "från en annan server");
       absl::StatusOr<eventstore::AppendResult> r = env_.store().Append(
           CommandEnv::CaseStream("arende-1"),
           eventstore::ExpectedVersion::Any(),
-          {eventstore::NewEvent{.event_type = "Unrelated",
-                                .payload = v1::Event().SerializeAsString()}},
+          {eventstore::NewEvent{.event_type = "ActionProgressReported",
+                                .payload = progress.SerializeAsString()}},
           "", metadata);
       EXPECT_TRUE(r.ok()) << r.status();
     }

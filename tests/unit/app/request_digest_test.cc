@@ -80,10 +80,10 @@ TEST(RequestDigest, IsPinnedForFixedCommands) {
                                                       "Brister "
                                                       "i flera "
                                                       "enheter"))),
-            "PINNED_MARK");
+            "469ccb03409cced0259cad506e6ce9bad176fb97cf33cd927a82bbd5c212c368");
   EXPECT_EQ(absl::BytesToHexString(
                 RequestDigest("0780/case/case-17", kOfficer, Plan())),
-            "PINNED_PLAN");
+            "17f58bf1b6f0d6565fe600eb2d7b2f6318af14a7cee69ec7b03418ff8dc0b6c9");
 }
 
 TEST(RequestDigest, DependsOnWhatTheCallerAskedAndWho) {

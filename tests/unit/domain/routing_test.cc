@@ -311,14 +311,16 @@ TEST(Route, CommandWithNothingSetIsRefused) {
 }
 
 // "checked before anything is read": even a principal that may not issue
-// the command gets the routing error, and nothing is appended.
+// the command gets the routing error, and nothing is appended. (A role
+// that issues no commands at all is refused before routing, by the
+// command handler: see CommandHandler::Handle.)
 TEST(Route, RoutingErrorComesBeforeTheDecider) {
   World world;
   SeedProviders(world);
   const size_t before = world.Log().size();
   v1::Command command = ExtendContract("", Day(2029, 1, 1), Day(2026, 3, 2));
   absl::StatusOr<std::vector<v1::Event>> result =
-      world.Run(Auditor(), Day(2026, 3, 2), command);
+      world.Run(ProviderStaff(kPrivateProvider), Day(2026, 3, 2), command);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(domain::FieldOf(result.status()), "contract_id");
