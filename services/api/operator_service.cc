@@ -3,12 +3,17 @@
 #include "absl/strings/str_cat.h"
 #include "atgard/v1/operator_service.grpc.pb.h"
 #include "eventstore/event_store.h"
+#include "services/common/clock.h"
 #include "services/common/log.h"
 #include "services/common/serial_executor.h"
 #include "services/domain/errors.h"
 
 namespace atgard::api {
 namespace {
+
+// google.protobuf.Timestamp's range: 0001-01-01 to 9999-12-31.
+constexpr int64_t kMinTimestampSeconds = -62135596800;
+constexpr int64_t kMaxTimestampSeconds = 253402300799;
 
 // The caller, if the access policy lets it run the store; else the
 // status to finish with. The role is checked before the request: another
@@ -91,6 +96,51 @@ class OperatorServiceImpl final : public v1::OperatorService::CallbackService {
       }
       call->Finish(backed_up);
     });
+    return call->reactor();
+  }
+
+  grpc::ServerUnaryReactor* SetDevelopmentClock(
+      grpc::CallbackServerContext* context,
+      const v1::SetDevelopmentClockRequest* request,
+      v1::SetDevelopmentClockResponse* response) override {
+    auto call = std::make_shared<UnaryCall>(
+        services_, context, "/atgard.v1.OperatorService/SetDevelopmentClock");
+    absl::StatusOr<domain::Principal> principal =
+        AuthenticateOperator(*call, *request);
+    // After the role check, so that only an operator learns whether the
+    // server runs on a development clock.
+    if (principal.ok() && services_.dev_clock == nullptr) {
+      principal = absl::PermissionDeniedError(
+          "the development clock is off: only a development server "
+          "(--dev_auth --dev_clock) lets its clock be moved");
+    }
+    if (!principal.ok()) {
+      call->Finish(principal.status());
+      return call->reactor();
+    }
+    const google::protobuf::Timestamp& now = request->now();
+    if (!request->has_now() || now.seconds() < kMinTimestampSeconds ||
+        now.seconds() > kMaxTimestampSeconds || now.nanos() < 0 ||
+        now.nanos() > 999999999) {
+      call->Finish(absl::InvalidArgumentError(
+          request->has_now() ? "now: not a valid timestamp"
+                             : "now: required, the instant to move to"));
+      return call->reactor();
+    }
+    const absl::StatusOr<absl::Time> moved = services_.dev_clock->AdvanceTo(
+        absl::FromUnixSeconds(now.seconds()) + absl::Nanoseconds(now.nanos()));
+    if (moved.ok()) {
+      const int64_t seconds = absl::ToUnixSeconds(*moved);  // rounds down
+      response->mutable_now()->set_seconds(seconds);
+      response->mutable_now()->set_nanos(static_cast<int32_t>(
+          absl::ToInt64Nanoseconds(*moved - absl::FromUnixSeconds(seconds))));
+      log::Warn("development_clock_moved",
+                {{"by", principal->subject},
+                 {"now", absl::FormatTime(absl::RFC3339_full, *moved,
+                                          absl::UTCTimeZone())}});
+      if (services_.clock_moved) services_.clock_moved();
+    }
+    call->Finish(moved.status());
     return call->reactor();
   }
 

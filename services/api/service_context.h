@@ -23,6 +23,7 @@ class ServerContextBase;
 class ServerUnaryReactor;
 }  // namespace grpc
 namespace atgard {
+class DevelopmentClock;
 class SerialExecutor;
 namespace eventstore {
 class EventStore;
@@ -54,6 +55,13 @@ struct ServiceContext {
   // Where OperatorService.CreateBackup writes; empty when not configured.
   std::string backup_dir;
   std::function<absl::Time()> clock = [] { return absl::Now(); };
+  // The development clock (--dev_clock) that `clock` reads, which
+  // OperatorService.SetDevelopmentClock moves; null on a server without one
+  // (every production server), where that RPC is refused.
+  DevelopmentClock* dev_clock = nullptr;
+  // Called after the development clock moved, so that what depends on the
+  // day (the deadline scheduler) looks again at once. May be empty.
+  std::function<void()> clock_moved;
 };
 
 // One unary call: finishes its reactor exactly once and records the RPC's

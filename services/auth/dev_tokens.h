@@ -12,7 +12,10 @@
 // and claim rules as production tokens. The server trusts them only with
 // --dev_auth, which it allows only on a loopback listen address and never
 // together with production credentials (see server_config.h and
-// authenticator.h).
+// authenticator.h). Their lifetime (iat, nbf, exp) is real time, checked
+// against the system clock even on a server whose workflow runs on a
+// development clock (--dev_clock), so a token stays valid however far that
+// clock is moved.
 //
 // To mint one:
 //   atgardctl dev-token --data_dir=./data --role=FOLLOW_UP_OFFICER

@@ -151,6 +151,8 @@ std::vector<AccessRule> Table() {
       {std::begin(kTokenRoles), std::end(kTokenRoles)}, kAnyTenant);
   add("/atgard.v1.OperatorService/VerifyLog", {kOperator}, kAnyTenant);
   add("/atgard.v1.OperatorService/CreateBackup", {kOperator}, kAnyTenant);
+  add("/atgard.v1.OperatorService/SetDevelopmentClock", {kOperator},
+      kAnyTenant);
   return rules;
 }
 

@@ -116,8 +116,19 @@ absl::Status DeadlineScheduler::Start() {
   return absl::OkStatus();
 }
 
+void DeadlineScheduler::RunSoon() {
+  absl::MutexLock lock(&stop_mu_);
+  run_soon_ = true;
+}
+
 void DeadlineScheduler::Loop() {
   while (true) {
+    {
+      // Cleared before the run, so that a wake during it (whose clock the
+      // run may not have seen) runs once more.
+      absl::MutexLock lock(&stop_mu_);
+      run_soon_ = false;
+    }
     absl::StatusOr<size_t> appended = RunOnce();
     if (!appended.ok()) {
       log::Error("deadline_run_failed", {{"error", appended.status()}});
@@ -125,10 +136,11 @@ void DeadlineScheduler::Loop() {
       log::Info("deadline_run",
                 {{"overdue_events", static_cast<uint64_t>(*appended)}});
     }
-    // Until the next run is due or a stop is asked for. (Await returns
-    // false once the deadline has passed: looping on that would spin.)
+    // Until the next run is due, a run is asked for or a stop. (Await
+    // returns false once the deadline has passed: looping on that would
+    // spin.) The interval is real time, whatever the workflow's clock says.
     absl::MutexLock lock(&stop_mu_);
-    stop_mu_.AwaitWithDeadline(absl::Condition(&stopping_),
+    stop_mu_.AwaitWithDeadline(absl::Condition(this, &DeadlineScheduler::Woken),
                                absl::Now() + options_.interval);
     if (stopping_) return;
   }

@@ -77,7 +77,16 @@ class DeadlineScheduler {
   // Usable without Start() (then it subscribes on first use).
   [[nodiscard]] absl::StatusOr<size_t> RunOnce();
 
+  // Has the thread started by Start() run at once instead of at the end of
+  // its interval (after a run in progress, if any), for a clock that moved
+  // (OperatorService.SetDevelopmentClock). Returns without waiting for the
+  // run; before Start() the first run is at once anyway.
+  void RunSoon();
+
  private:
+  bool Woken() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(stop_mu_) {
+    return stopping_ || run_soon_;
+  }
   absl::Status IndexNewEvents() ABSL_EXCLUSIVE_LOCKS_REQUIRED(run_mu_);
   void Loop();
 
@@ -95,6 +104,7 @@ class DeadlineScheduler {
 
   absl::Mutex stop_mu_;
   bool stopping_ ABSL_GUARDED_BY(stop_mu_) = false;
+  bool run_soon_ ABSL_GUARDED_BY(stop_mu_) = false;
   std::thread thread_;
 };
 

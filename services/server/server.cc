@@ -40,6 +40,7 @@
 #include "services/app/store/store_event_log.h"
 #include "services/auth/authenticator.h"
 #include "services/auth/dev_tokens.h"
+#include "services/common/clock.h"
 #include "services/common/files.h"
 #include "services/common/log.h"
 #include "services/common/rate_limiter.h"
@@ -265,6 +266,11 @@ class HealthState {
 // outlives what it uses. What the store's callbacks reach (health, metrics)
 // comes before the store, which may call them until it is closed.
 struct Server::Parts {
+  // The workflow's one clock (services/common/clock.h), first so that it
+  // outlives everything that reads it: the development clock if
+  // --dev_clock is set, else the system clock.
+  std::unique_ptr<DevelopmentClock> dev_clock;
+  const Clock* clock = SystemClock::Get();
   HealthState health;
   api::Metrics metrics;
   // Reads that met damaged data are logged at most this often.
@@ -314,9 +320,18 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   }
 
   auto parts = std::make_unique<Parts>();
+  if (!config.dev_clock.empty()) {
+    // Validate() has parsed it already.
+    ASSIGN_OR_RETURN(const absl::Time start, ParseClockStart(config.dev_clock));
+    parts->dev_clock = std::make_unique<DevelopmentClock>(start);
+    parts->clock = parts->dev_clock.get();
+  }
   log::Info("store_opening", {{"data_dir", config.data_dir}});
   eventstore::Options store_options;
   store_options.path = config.data_dir;
+  // recorded_at is the workflow's time, so that events recorded on a
+  // development clock read as written on its days.
+  store_options.clock = parts->clock->AsFunction();
   store_options.disk_reserve = config.disk_reserve;
   api::Metrics* metrics = &parts->metrics;
   // A full disk refuses appends but is no failure: reads (and the read log,
@@ -388,6 +403,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   // before anything (such as a development key) is created beside it.
   parts->auth_config = config.auth;
   parts->auth_config.data_dir = config.data_dir;
+  // Token lifetimes (exp, nbf, iat) stay on the system clock, also with a
+  // development clock: a token's life is real time on the machine that
+  // minted it, so `atgardctl dev-token` tokens keep working however far
+  // the workflow's clock is moved.
   absl::StatusOr<std::unique_ptr<auth::Authenticator>> authenticator =
       auth::Authenticator::Create(parts->auth_config);
   RETURN_IF_ERROR(AsConfigurationError(authenticator.status()));
@@ -402,20 +421,32 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   parts->log = std::make_unique<app::StoreEventLog>(parts->store.get());
   parts->repository = std::make_unique<app::AggregateRepository>(
       parts->log.get(), static_cast<size_t>(config.aggregate_cache));
+  app::CommandHandler::Options command_options;
+  command_options.clock = parts->clock->AsFunction();
   parts->commands = std::make_unique<app::CommandHandler>(
-      parts->log.get(), parts->repository.get(),
-      app::CommandHandler::Options{});
+      parts->log.get(), parts->repository.get(), std::move(command_options));
   parts->access_log = std::make_unique<app::AccessLog>(
-      parts->log.get(), [] { return absl::Now(); });
-  api::ServiceContext context{.store = parts->store.get(),
-                              .authenticator = parts->call_authenticator.get(),
-                              .commands = parts->commands.get(),
-                              .repository = parts->repository.get(),
-                              .access_log = parts->access_log.get(),
-                              .metrics = &parts->metrics,
-                              .subscription_pump = &parts->subscription_pump,
-                              .maintenance = &parts->maintenance,
-                              .backup_dir = config.backup_dir};
+      parts->log.get(), parts->clock->AsFunction());
+  // Built before the services (a moved development clock wakes it), started
+  // once the server serves.
+  parts->deadlines = std::make_unique<jobs::DeadlineScheduler>(
+      parts->log.get(), parts->repository.get(), &parts->metrics,
+      jobs::DeadlineScheduler::Options{.interval = config.deadline_interval,
+                                       .clock = parts->clock->AsFunction()});
+  jobs::DeadlineScheduler* deadlines = parts->deadlines.get();
+  api::ServiceContext context{
+      .store = parts->store.get(),
+      .authenticator = parts->call_authenticator.get(),
+      .commands = parts->commands.get(),
+      .repository = parts->repository.get(),
+      .access_log = parts->access_log.get(),
+      .metrics = &parts->metrics,
+      .subscription_pump = &parts->subscription_pump,
+      .maintenance = &parts->maintenance,
+      .backup_dir = config.backup_dir,
+      .clock = parts->clock->AsFunction(),
+      .dev_clock = parts->dev_clock.get(),
+      .clock_moved = [deadlines] { deadlines->RunSoon(); }};
   parts->services = api::MakeWorkflowServices(context);
   for (auto& service : api::MakeEventLogServices(context)) {
     parts->services.push_back(std::move(service));
@@ -487,9 +518,6 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
     health->SetServing(false);
   });
 
-  parts->deadlines = std::make_unique<jobs::DeadlineScheduler>(
-      parts->log.get(), parts->repository.get(), &parts->metrics,
-      jobs::DeadlineScheduler::Options{.interval = config.deadline_interval});
   RETURN_IF_ERROR(parts->deadlines->Start());
   parts->policies = std::make_unique<jobs::PolicyRunner>(
       parts->log.get(), parts->commands.get(), &parts->metrics,
@@ -514,6 +542,16 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
                 "machine can mint: NOT FOR PRODUCTION, and never with real "
                 "case data"},
                {"key_dir", auth::DevAuthDir(config.data_dir)}});
+  }
+  if (parts->dev_clock != nullptr) {
+    log::Warn(
+        "development_clock",
+        {{"warning",
+          "--dev_clock: the workflow runs on a clock that operators can "
+          "move forward (OperatorService.SetDevelopmentClock); NOT FOR "
+          "PRODUCTION"},
+         {"now", absl::FormatTime(absl::RFC3339_full, parts->dev_clock->Now(),
+                                  absl::UTCTimeZone())}});
   }
   return std::unique_ptr<Server>(new Server(std::move(parts)));
 }

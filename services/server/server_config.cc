@@ -93,6 +93,13 @@ absl::Status Validate(const ServerConfig& config) {
         config.listen_address,
         " could present development tokens, which are not for production"));
   }
+  if (!config.dev_clock.empty() && !config.auth.dev_auth) {
+    // A clock that can be moved would let a caller date decisions at will:
+    // only where every token is a developer's own.
+    return absl::InvalidArgumentError(
+        "--dev_clock is only allowed with --dev_auth (development mode): a "
+        "production server runs on the system clock");
+  }
   if (!config.auth.mtls_principals_file.empty() &&
       config.tls_client_ca_file.empty()) {
     return absl::InvalidArgumentError(

@@ -72,6 +72,10 @@ struct ServerConfig {
   // such a token; combining it with production credentials is refused by
   // auth::Authenticator::Create.
   auth::AuthConfig auth;
+  // Development only (with auth.dev_auth): where the workflow's clock
+  // starts, a day or an RFC 3339 instant (ParseClockStart in
+  // services/common/clock.h); empty for the system clock.
+  std::string dev_clock;
 
   bool tls_enabled() const { return !tls_cert_file.empty(); }
 };
@@ -93,7 +97,8 @@ bool IsLoopbackHost(absl::string_view host);
 // clamped), then the rules between settings: a health port apart from the
 // gRPC port, plaintext only on loopback, certificate and key given
 // together, a client CA only with TLS, development authentication only on
-// loopback and alone (auth::CheckCombination).
+// loopback and alone (auth::CheckCombination), a development clock only
+// with development authentication.
 // INVALID_ARGUMENT naming the flag otherwise; reads no file.
 [[nodiscard]] absl::Status Validate(const ServerConfig& config);
 

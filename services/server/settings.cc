@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 #include "eventstore/base/status_macros.h"
 #include "services/auth/authenticator.h"
+#include "services/common/clock.h"
 
 namespace atgard::server {
 namespace {
@@ -376,6 +377,23 @@ std::vector<Setting> BuildTable() {
                     "`<data_dir>.dev-auth`. Refused with any --jwt_* or "
                     "--mtls_principals setting."},
                    &AC::dev_auth, false));
+  Setting dev_clock = Text(
+      {"dev_clock", R::kRestart,
+       "Development only, needs --dev_auth: the workflow's clock starts at "
+       "this day (midnight UTC) or RFC 3339 instant and runs on at real "
+       "speed; OperatorService.SetDevelopmentClock moves it forward. Empty "
+       "is the system clock."},
+      "time", &SC::dev_clock, "");
+  dev_clock.allowed =
+      "empty, a day (2026-01-15) or an instant "
+      "(2026-01-15T08:00:00Z)";
+  dev_clock.check = [](const ServerConfig& c) {
+    if (c.dev_clock.empty()) return absl::OkStatus();
+    absl::StatusOr<absl::Time> start = ParseClockStart(c.dev_clock);
+    return start.ok() ? absl::OkStatus()
+                      : Invalid("dev_clock", start.status().message());
+  };
+  t.push_back(std::move(dev_clock));
   std::sort(t.begin(), t.end(),
             [](const Setting& a, const Setting& b) { return a.name < b.name; });
   return t;

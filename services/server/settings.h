@@ -38,7 +38,7 @@ struct Setting {
   // The flag's name without "--", and the name in a configuration file.
   std::string name;
   // "string", "address", "path", "duration", "integer", "bool", "list",
-  // "size" or "choice".
+  // "size", "choice" or "time".
   std::string type;
   // The default, in the form `parse` reads ("" for none).
   std::string default_value;

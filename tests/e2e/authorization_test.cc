@@ -150,7 +150,13 @@ class AuthorizationMatrix : public ::testing::Test {
     ASSERT_TRUE(domain::LoadStockholmTimeZone().ok());
     auto server = ServerProcess::Start(
         {.data_dir = tmp_.Join("data"),
-         .extra_args = {absl::StrCat("--backup_dir=", tmp_.Join("backups"))},
+         // A development clock, started at the real time, so that
+         // SetDevelopmentClock has a clock to move.
+         .extra_args = {absl::StrCat("--backup_dir=", tmp_.Join("backups")),
+                        absl::StrCat(
+                            "--dev_clock=",
+                            absl::FormatTime(absl::RFC3339_sec, absl::Now(),
+                                             absl::UTCTimeZone()))},
          .work_dir = tmp_.path()});
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
@@ -203,6 +209,7 @@ class AuthorizationMatrix : public ::testing::Test {
   std::unique_ptr<ServerProcess> server_;
   std::unique_ptr<GrpcClient> client_;
   int ids_ = 0;
+  int clock_moves_ = 0;
 };
 
 std::vector<Row> AuthorizationMatrix::Rows() {
@@ -545,6 +552,25 @@ std::vector<Row> AuthorizationMatrix::Rows() {
                    context, r, a);
              });
        }});
+  rows.push_back({"OperatorService", "SetDevelopmentClock",
+                  "a server with --dev_clock, moved a little further each time",
+                  "", kPrivateProvider, Outcome::kAllowed, [this] {
+                    return [this](const domain::Principal& p) {
+                      // Each move goes 10 s further than the last beyond the
+                      // real time, so that it is never a move back; the
+                      // workflow's day stays today.
+                      v1::SetDevelopmentClockRequest request;
+                      request.mutable_now()->set_seconds(
+                          absl::ToUnixSeconds(absl::Now()) +
+                          10 * ++clock_moves_);
+                      v1::SetDevelopmentClockResponse response;
+                      return CallResult{
+                          v1::OperatorService::NewStub(client_->channel())
+                              ->SetDevelopmentClock(client_->Context(p).get(),
+                                                    request, &response),
+                          ""};
+                    };
+                  }});
   return rows;
 }
 

@@ -232,6 +232,12 @@ INSTANTIATE_TEST_SUITE_P(
                   "--backup_dir=/tmp"},
                  2,
                  "--backup_dir /tmp has mode 1777"},
+        // A movable clock only in development mode.
+        BadStart{"DevClockWithoutDevAuth",
+                 {"--listen=127.0.0.1:0", "--data_dir={dir}",
+                  "--dev_clock=2026-01-15"},
+                 2,
+                 "--dev_clock is only allowed with --dev_auth"},
         BadStart{"HealthOnTheGrpcPort",
                  {"--listen=127.0.0.1:50999", "--health_listen=127.0.0.1:50999",
                   "--data_dir={dir}", "--dev_auth"},

@@ -14,6 +14,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "services/app/metrics.h"
 #include "services/domain/calendar.h"
 #include "services/domain/dates.h"
 #include "tests/integration/app/command_env.h"
@@ -325,6 +327,51 @@ TEST_F(DeadlineSchedulerTest, StartedSchedulerRunsOnItsOwn) {
   }
   scheduler.reset();  // stops the thread
   EXPECT_THAT(Overdue(), SizeIs(2));
+}
+
+// Counts the scheduler's runs, so that a test knows one has finished.
+class RunCounter final : public app::Metrics {
+ public:
+  void Count(app::Counter counter, uint64_t n) override {
+    if (counter != app::Counter::kDeadlineRuns) return;
+    absl::MutexLock lock(&mu_);
+    runs_ += n;
+  }
+  uint64_t runs() const {
+    absl::MutexLock lock(&mu_);
+    return runs_;
+  }
+
+ private:
+  mutable absl::Mutex mu_;
+  uint64_t runs_ = 0;
+};
+
+// A clock that moved (the development clock) need not wait the interval:
+// RunSoon() has the started scheduler look again at once.
+TEST_F(DeadlineSchedulerTest, RunSoonWakesAStartedScheduler) {
+  const absl::CivilDay submit_by =
+      domain::DayOf(Requested("arende-1").submit_by());
+  RunCounter runs;
+  auto scheduler = std::make_unique<jobs::DeadlineScheduler>(
+      &env_.log(), &env_.repository(), &runs,
+      jobs::DeadlineScheduler::Options{.interval = absl::Hours(24),
+                                       .clock = env_.Clock()});
+  ASSERT_TRUE(scheduler->Start().ok());
+  const absl::Time deadline = absl::Now() + absl::Seconds(60);
+  while (runs.runs() < 1 && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  ASSERT_EQ(runs.runs(), 1u);  // the first run, at once, found nothing due
+  EXPECT_THAT(Overdue(), SizeIs(0));
+  env_.SetDay(submit_by + 1);
+  scheduler->RunSoon();
+  while (Overdue().empty() && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  ASSERT_THAT(Overdue(), SizeIs(1));
+  scheduler.reset();  // stops the thread
+  EXPECT_EQ(runs.runs(), 2u);
 }
 
 // A deadline can become due after its date has passed: a plan approved

@@ -138,6 +138,27 @@ TEST(Validate, DevAuthOnlyOnLoopback) {
   EXPECT_TRUE(Validate(c).ok());
 }
 
+TEST(Validate, DevClockOnlyWithDevAuth) {
+  ServerConfig c;
+  c.auth.dev_auth = true;
+  for (const char* start :
+       {"2026-01-15", "2026-01-15T08:00:00Z", "2026-01-15T09:00:00+01:00"}) {
+    c.dev_clock = start;
+    EXPECT_TRUE(Validate(c).ok()) << start;
+  }
+  c.dev_clock = "15 januari";
+  absl::Status s = Validate(c);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(), HasSubstr("--dev_clock"));
+  // A production server never runs on a movable clock.
+  c = Configured();
+  c.dev_clock = "2026-01-15";
+  s = Validate(c);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(), HasSubstr("--dev_clock"));
+  EXPECT_THAT(s.message(), HasSubstr("--dev_auth"));
+}
+
 TEST(Validate, NamesTheBadFlag) {
   ServerConfig c = Configured();
   c.data_dir = "";
