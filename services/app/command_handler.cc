@@ -200,6 +200,12 @@ absl::StatusOr<v1::CommandResult> CommandHandler::Reused(
   if (legacy.ok() && legacy->has_value()) {
     return ResultOf(call.stream_id, **legacy, {});
   }
+  // Only a record that answers for another request is a reused id; a
+  // failed look-up says nothing, and "choose a new id" could then apply the
+  // command twice.
+  if (!legacy.ok() && !absl::IsAlreadyExists(legacy.status())) {
+    return legacy.status();
+  }
   return CommandIdReused();
 }
 

@@ -1,6 +1,7 @@
 #include "services/app/memory_event_log.h"
 
 #include <algorithm>
+#include <atomic>
 #include <thread>
 #include <utility>
 
@@ -40,26 +41,32 @@ struct MemoryEventLog::Shared {
 
   uint64_t head() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) { return log.size(); }
 
-  // Runs the callbacks of subscriptions that `head` has reached, outside
-  // the lock.
+  // Runs the callbacks of subscriptions that the head has reached (or all,
+  // once closed), outside the lock. A subscription's callback never runs
+  // on two threads at once: one re-armed while it runs waits here until it
+  // has returned, so that Cancel() can wait for it.
   void Notify() ABSL_LOCKS_EXCLUDED(mu) {
-    std::vector<std::pair<uint64_t, std::function<void()>>> due;
-    {
-      absl::MutexLock lock(&mu);
-      for (auto it = waiters.begin(); it != waiters.end();) {
-        if (closed || it->second.position <= head()) {
-          running[it->first] = std::this_thread::get_id();
-          due.emplace_back(it->first, std::move(it->second.callback));
-          it = waiters.erase(it);
-        } else {
-          ++it;
+    while (true) {
+      std::vector<std::pair<uint64_t, std::function<void()>>> due;
+      {
+        absl::MutexLock lock(&mu);
+        for (auto it = waiters.begin(); it != waiters.end();) {
+          if (!running.contains(it->first) &&
+              (closed || it->second.position <= head())) {
+            running[it->first] = std::this_thread::get_id();
+            due.emplace_back(it->first, std::move(it->second.callback));
+            it = waiters.erase(it);
+          } else {
+            ++it;
+          }
         }
       }
-    }
-    for (auto& [id, callback] : due) {
-      callback();
-      absl::MutexLock lock(&mu);
-      running.erase(id);
+      if (due.empty()) return;
+      for (auto& [id, callback] : due) {
+        callback();
+        absl::MutexLock lock(&mu);
+        running.erase(id);
+      }
     }
   }
 };
@@ -312,6 +319,8 @@ absl::StatusOr<std::vector<v1::EventEnvelope>> MemoryEventLog::ReadStream(
 
 absl::StatusOr<eventstore::StreamInfo> MemoryEventLog::GetStreamInfo(
     absl::string_view stream_id) const {
+  if (stream_id.empty())
+    return absl::InvalidArgumentError("stream_id is empty");
   absl::MutexLock lock(&shared_->mu);
   auto it = shared_->streams.find(stream_id);
   if (it == shared_->streams.end() || it->second.empty()) {
@@ -346,17 +355,26 @@ absl::StatusOr<eventstore::ScanResult> MemoryEventLog::ScanAll(
   if (max_count == 0) {
     return absl::InvalidArgumentError("max_count must be at least 1");
   }
-  absl::MutexLock lock(&shared_->mu);
-  eventstore::ScanResult result{
-      .next_position = std::max<uint64_t>(from_position, 1),
-      .head_position = shared_->head()};
-  size_t seen = 0;
-  while (result.next_position <= result.head_position && seen < max_count) {
-    const v1::EventEnvelope& e = shared_->log[result.next_position - 1];
-    ++result.next_position;
-    if (!filter.Matches(e.stream_id(), e.event_type())) continue;
-    ++seen;
-    if (!visit(e)) break;
+  // The matching events are copied under the lock and visited outside it,
+  // so that a visitor may call into the log and appends go on meanwhile.
+  std::vector<v1::EventEnvelope> matching;
+  eventstore::ScanResult result{.next_position =
+                                    std::max<uint64_t>(from_position, 1)};
+  {
+    absl::MutexLock lock(&shared_->mu);
+    result.head_position = shared_->head();
+    while (result.next_position <= result.head_position &&
+           matching.size() < max_count) {
+      const v1::EventEnvelope& e = shared_->log[result.next_position - 1];
+      ++result.next_position;
+      if (filter.Matches(e.stream_id(), e.event_type())) matching.push_back(e);
+    }
+  }
+  for (const v1::EventEnvelope& e : matching) {
+    if (!visit(e)) {
+      result.next_position = e.global_position() + 1;
+      break;
+    }
   }
   return result;
 }

@@ -10,8 +10,11 @@
 // differs), the disk reserve, failures, and the retention of command ids
 // (kept for the object's life).
 //
-// Thread-safe. Append callbacks and subscription notifications run on the
-// appending thread, after its lock is released.
+// Thread-safe. Append callbacks, subscription notifications and ScanAll's
+// visitor run without the log's lock held, on the calling or appending
+// thread. The clock is read under the lock and must not call into the log;
+// callbacks still pending when the log is destroyed run from its
+// destructor and must not call into it either.
 #ifndef ATGARD_SERVICES_APP_MEMORY_EVENT_LOG_H_
 #define ATGARD_SERVICES_APP_MEMORY_EVENT_LOG_H_
 

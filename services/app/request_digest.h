@@ -22,7 +22,8 @@
 //   int32 int64 sint32 sint64 sfixed32 sfixed64 enum: u64 two's complement
 //   uint32 uint64 fixed32 fixed64: u64
 //   bool: u8 0 or 1
-//   float double: u64 IEEE-754 bits of the value as a double
+//   float double: u64 IEEE-754 bits of the value as a double (presence too
+//     goes by the bits: -0.0 is present, and differs from 0.0)
 //   string bytes: lp(bytes)
 //   message: lp(canon(message))
 // Maps are refused (the command schemas have none, and their order would

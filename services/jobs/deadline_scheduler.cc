@@ -58,17 +58,16 @@ std::string Sha256(absl::string_view data) {
 
 }  // namespace
 
-absl::StatusOr<size_t> AppendDueDeadlines(app::EventLog& log,
-                                          app::AggregateRepository& repository,
-                                          const std::string& stream_id,
-                                          absl::CivilDay today) {
+absl::Status AppendDueDeadlines(app::EventLog& log,
+                                app::AggregateRepository& repository,
+                                const std::string& stream_id,
+                                absl::CivilDay today, size_t* appended) {
   ASSIGN_OR_RETURN(const domain::StreamName name,
                    domain::ParseStreamId(stream_id));
   ASSIGN_OR_RETURN(const domain::AggregateRef ref,
                    domain::AggregateOfStream(stream_id));
   ASSIGN_OR_RETURN(app::LoadedAggregate loaded,
                    repository.Load(stream_id, ref.kind));
-  size_t appended = 0;
   uint64_t version = loaded.version;
   for (const v1::Event& event : domain::DueDeadlines(*loaded.state, today)) {
     // The command id names the deadline, so that a run repeated after a
@@ -88,9 +87,9 @@ absl::StatusOr<size_t> AppendDueDeadlines(app::EventLog& log,
     ASSIGN_OR_RETURN(eventstore::AppendResult result,
                      log.Append(std::move(append)));
     version = result.last_version;
-    if (!result.deduplicated) ++appended;
+    if (!result.deduplicated) ++*appended;
   }
-  return appended;
+  return absl::OkStatus();
 }
 
 DeadlineScheduler::DeadlineScheduler(app::EventLog* log,
@@ -177,7 +176,13 @@ absl::Status DeadlineScheduler::IndexNewEvents() {
 
 absl::StatusOr<size_t> DeadlineScheduler::RunOnce() {
   absl::MutexLock lock(&run_mu_);
-  RETURN_IF_ERROR(IndexNewEvents());
+  if (absl::Status indexed = IndexNewEvents(); !indexed.ok()) {
+    // The subscription has moved past the batch that failed: index again
+    // from the beginning next time (the calendars are sets, so nothing is
+    // counted twice) rather than skip it.
+    subscription_.reset();
+    return indexed;
+  }
   const absl::CivilDay today = domain::StockholmDay(options_.clock());
   size_t appended = 0;
   absl::Status first_error;
@@ -189,16 +194,15 @@ absl::StatusOr<size_t> DeadlineScheduler::RunOnce() {
       continue;
     }
     // Deadlines of this stream may be due: ask the domain.
-    absl::StatusOr<size_t> outcome =
-        AppendDueDeadlines(*log_, *repository_, stream_id, today);
-    if (outcome.ok()) appended += *outcome;
+    const absl::Status outcome =
+        AppendDueDeadlines(*log_, *repository_, stream_id, today, &appended);
     if (outcome.ok()) {
       // Every date before today has been dealt with.
       dates.erase(dates.begin(), dates.lower_bound(today));
     } else if (first_error.ok()) {
       // Left in the index: the next run tries again (a conflict simply
       // means the aggregate moved meanwhile).
-      first_error = outcome.status();
+      first_error = outcome;
     }
     it = dates.empty() ? index_.erase(it) : std::next(it);
   }

@@ -43,13 +43,13 @@ namespace atgard::jobs {
 // Appends the deadline events due by `today` in `stream_id` (an
 // aggregate's stream), as the scheduler does on each run: as SYSTEM
 // ("deadline-scheduler") of the stream's tenant, each with a command id
-// naming the deadline so that a repeated run appends nothing twice.
-// Returns how many were appended. Errors: NOT_FOUND for a stream that holds
-// no aggregate; the repository's and the log's (ABORTED if the aggregate
-// moved meanwhile: try again).
-[[nodiscard]] absl::StatusOr<size_t> AppendDueDeadlines(
+// naming the deadline so that a repeated run appends nothing twice. Adds
+// to *appended each event that landed, also when a later one fails.
+// Errors: NOT_FOUND for a stream that holds no aggregate; the repository's
+// and the log's (ABORTED if the aggregate moved meanwhile: try again).
+[[nodiscard]] absl::Status AppendDueDeadlines(
     app::EventLog& log, app::AggregateRepository& repository,
-    const std::string& stream_id, absl::CivilDay today);
+    const std::string& stream_id, absl::CivilDay today, size_t* appended);
 
 class DeadlineScheduler {
  public:

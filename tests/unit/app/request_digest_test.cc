@@ -6,10 +6,12 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
 
 #include "absl/strings/escaping.h"
 #include "atgard/v1/commands.pb.h"
+#include "google/protobuf/descriptor.h"
 
 namespace atgard::app {
 namespace {
@@ -119,6 +121,36 @@ TEST(RequestDigest, IgnoresHowTheMessageWasSerialized) {
   ASSERT_TRUE(reordered.mutable_submit_plan()->ParseFromString(submit));
   EXPECT_EQ(RequestDigest("0780/case/case-17", kOfficer, original),
             RequestDigest("0780/case/case-17", kOfficer, reordered));
+}
+
+// The encoding refuses map fields (it would abort on one): no command may
+// hold one, at any depth.
+void ExpectNoMaps(const google::protobuf::Descriptor& message,
+                  std::set<const google::protobuf::Descriptor*>& seen) {
+  if (!seen.insert(&message).second) return;
+  for (int i = 0; i < message.field_count(); ++i) {
+    const google::protobuf::FieldDescriptor& field = *message.field(i);
+    EXPECT_FALSE(field.is_map()) << field.full_name();
+    if (field.message_type() != nullptr) {
+      ExpectNoMaps(*field.message_type(), seen);
+    }
+  }
+}
+
+TEST(CanonicalMessage, NoCommandHoldsAMap) {
+  std::set<const google::protobuf::Descriptor*> seen;
+  ExpectNoMaps(*v1::Command::descriptor(), seen);
+  EXPECT_GT(seen.size(), 10u);
+}
+
+TEST(RequestDigest, TheLegacyFormIsPinnedToo) {
+  // What records stored before the canonical digest hold: protobuf's
+  // deterministic serialization with u64 length prefixes. Computed apart
+  // from this code: SHA-256 of u64-length-prefixed "0780/case/c1", "anna",
+  // "FOLLOW_UP_OFFICER" and the bytes aa 01 07 0a 02 63 31 12 01 78.
+  EXPECT_EQ(absl::BytesToHexString(
+                LegacyRequestDigest("0780/case/c1", kOfficer, Mark("c1", "x"))),
+            "053da15dd4d49436a1e706641831ede2f18d8ba4770e7909b36882522ce8d676");
 }
 
 TEST(RequestDigest, DiffersFromTheLegacyForm) {
