@@ -114,10 +114,14 @@ absl::StatusOr<size_t> PolicyRunner::ProcessBatch() {
                                      {"stream", result->stream_id()}});
       } else if (absl::IsUnavailable(result.status()) ||
                  absl::IsResourceExhausted(result.status()) ||
-                 absl::IsAborted(result.status())) {
+                 absl::IsAborted(result.status()) ||
+                 absl::IsDataLoss(result.status()) ||
+                 absl::IsInternal(result.status())) {
         // The store refuses writes (failed, or the disk is at its
-        // reserve), or other writers kept changing the aggregate: nothing
-        // is decided yet. Stop here and retry from this event.
+        // reserve), other writers kept changing the aggregate, or the
+        // aggregate could not be read: nothing is decided yet. Stop here
+        // and retry from this event, so that damage holds the policies
+        // (and shows in the logs and health) instead of being skipped.
         return result.status();
       } else {
         // The domain refused (e.g. the case was already closed): nothing

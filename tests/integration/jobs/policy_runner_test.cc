@@ -215,6 +215,33 @@ TEST_F(PolicyRunnerTest, ProcessingAgainFromTheStartWritesNothingNew) {
   EXPECT_THAT(OfType("CaseClosed"), SizeIs(1));
 }
 
+// A policy command whose aggregate cannot be read (an event no schema
+// knows) holds the runner at its event instead of being skipped.
+TEST_F(PolicyRunnerTest, UnreadableAggregateHoldsTheRunner) {
+  FailedCase("arende-1");
+  std::unique_ptr<jobs::PolicyRunner> runner = NewRunner();
+  EXPECT_EQ(RunAvailable(*runner), 0u);
+  const uint64_t before = runner->checkpoint();
+  env_.MustRun(AdministrationDirector(),
+               TerminateContract(kContract, {"arende-1"}, env_.day()));
+  // Then the case the termination closes becomes unreadable.
+  v1::EventMetadata metadata;
+  metadata.set_actor_subject("other-server");
+  metadata.set_actor_role("SYSTEM");
+  metadata.set_tenant(kTenant);
+  ASSERT_TRUE(env_.store()
+                  .Append(CommandEnv::CaseStream("arende-1"),
+                          eventstore::ExpectedVersion::Any(),
+                          {eventstore::NewEvent{.event_type = "Unknown",
+                                                .payload = ""}},
+                          "", metadata)
+                  .ok());
+  absl::StatusOr<size_t> issued = runner->RunAvailable();
+  EXPECT_TRUE(absl::IsDataLoss(issued.status())) << issued.status();
+  EXPECT_EQ(runner->checkpoint(), before);
+  EXPECT_THAT(OfType("CaseClosed"), SizeIs(0));
+}
+
 // A policy command that cannot be decided yet (other writers kept
 // changing its aggregate) is retried, not skipped like a refusal.
 TEST_F(PolicyRunnerTest, ConflictedCommandIsRetriedNotSkipped) {
