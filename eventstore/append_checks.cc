@@ -69,18 +69,4 @@ absl::Status CheckAppend(const Options& o, absl::string_view stream_id,
   return absl::OkStatus();
 }
 
-// The digest an idempotency record keeps: of the caller's own request
-// digest when it gives one, else of the append's content.
-keys::Hash RecordDigest(absl::string_view stream_id,
-                        const ExpectedVersion& expected,
-                        absl::Span<const NewEvent> events,
-                        const v1::EventMetadata& metadata,
-                        absl::string_view request_digest) {
-  if (!request_digest.empty()) {
-    return Sha256(absl::StrCat("atgard.request-digest",
-                               absl::string_view("\0", 1), request_digest));
-  }
-  return CommandDigest(stream_id, expected, events, metadata);
-}
-
 }  // namespace atgard::eventstore::internal

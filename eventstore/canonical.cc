@@ -7,6 +7,7 @@
 
 #include "absl/base/internal/raw_logging.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 
 namespace atgard::eventstore {
 
@@ -86,6 +87,18 @@ keys::Hash CommandDigest(absl::string_view stream_id,
   std::string buf;
   AppendCanonicalCommand(stream_id, expected, events, metadata, &buf);
   return Sha256(buf);
+}
+
+keys::Hash RecordDigest(absl::string_view stream_id,
+                        const ExpectedVersion& expected,
+                        absl::Span<const NewEvent> events,
+                        const v1::EventMetadata& metadata,
+                        absl::string_view request_digest) {
+  if (!request_digest.empty()) {
+    return Sha256(absl::StrCat("atgard.request-digest",
+                               absl::string_view("\0", 1), request_digest));
+  }
+  return CommandDigest(stream_id, expected, events, metadata);
 }
 
 keys::Hash Sha256(absl::string_view data) {

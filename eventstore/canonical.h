@@ -72,6 +72,16 @@ keys::Hash CommandDigest(absl::string_view stream_id,
                          const v1::EventMetadata& metadata);
 
 // SHA-256 of `data`.
+// What an idempotency record keeps of an append: when the caller gives its
+// own request digest, SHA-256 of the bytes "atgard.request-digest", a NUL
+// byte and request_digest; else CommandDigest() of the append's content.
+// Every EventLog keeps it so, the store and the in-memory one alike.
+keys::Hash RecordDigest(absl::string_view stream_id,
+                        const ExpectedVersion& expected,
+                        absl::Span<const NewEvent> events,
+                        const v1::EventMetadata& metadata,
+                        absl::string_view request_digest);
+
 keys::Hash Sha256(absl::string_view data);
 
 // Lower-case hex, for messages and tests.

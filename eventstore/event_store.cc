@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "eventstore/base/status_macros.h"
+#include "eventstore/canonical.h"
 #include "eventstore/store_core.h"
 
 namespace atgard::eventstore {
@@ -33,8 +34,7 @@ absl::StatusOr<AppendResult> EventStore::Append(
   req.command_id = command_id;
   req.metadata = &metadata;
   if (!command_id.empty()) {
-    req.digest =
-        internal::RecordDigest(stream_id, expected, events, metadata, "");
+    req.digest = RecordDigest(stream_id, expected, events, metadata, "");
   }
   core_->Submit(&req);
   if (!req.status.ok()) return req.status;
@@ -53,9 +53,9 @@ absl::StatusOr<AppendResult> EventStore::Append(AppendRequest request) {
   req.metadata = &request.metadata;
   req.may_use_reserve = request.may_use_reserve;
   if (!request.command_id.empty()) {
-    req.digest = internal::RecordDigest(request.stream_id, request.expected,
-                                        request.events, request.metadata,
-                                        request.request_digest);
+    req.digest =
+        RecordDigest(request.stream_id, request.expected, request.events,
+                     request.metadata, request.request_digest);
   }
   core_->Submit(&req);
   if (!req.status.ok()) return req.status;
@@ -82,8 +82,7 @@ void EventStore::AppendAsync(
   req->metadata = &owned.metadata;
   req->may_use_reserve = owned.may_use_reserve;
   if (!owned.command_id.empty()) {
-    req->digest =
-        internal::RecordDigest(owned.stream_id, owned.expected, owned.events,
+    req->digest = RecordDigest(owned.stream_id, owned.expected, owned.events,
                                owned.metadata, owned.request_digest);
   }
   req->callback = std::move(done);
@@ -98,8 +97,8 @@ absl::StatusOr<std::optional<AppendResult>> EventStore::LookupCommand(
         "command_id and request_digest must not be empty");
   }
   return core_->LookupCommand(
-      command_id, internal::RecordDigest("", ExpectedVersion::Any(), {}, {},
-                                         request_digest));
+      command_id,
+      RecordDigest("", ExpectedVersion::Any(), {}, {}, request_digest));
 }
 
 absl::StatusOr<uint64_t> EventStore::GetCheckpoint(

@@ -87,14 +87,6 @@ inline absl::Status CommandReused(absl::string_view command_id) {
                                        const v1::EventMetadata& metadata,
                                        size_t* bytes);
 
-// The digest an idempotency record keeps: of the caller's own request
-// digest when it gives one, else of the append's content.
-keys::Hash RecordDigest(absl::string_view stream_id,
-                        const ExpectedVersion& expected,
-                        absl::Span<const NewEvent> events,
-                        const v1::EventMetadata& metadata,
-                        absl::string_view request_digest);
-
 // What a Subscription shares with the core's registry of notifications
 // (StoreCore::Register()): its one pending callback and whether it runs.
 struct SubscriptionState {

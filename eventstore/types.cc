@@ -35,6 +35,15 @@ bool ExpectedVersion::Matches(uint64_t actual) const {
   return false;
 }
 
+std::string WrongVersionMessage(absl::string_view stream_id,
+                                const ExpectedVersion& expected,
+                                uint64_t actual) {
+  return absl::StrCat(
+      "wrong expected version for stream ", stream_id, ": expected ",
+      expected.ToString(), ", actual ",
+      actual == 0 ? std::string("no stream") : absl::StrCat(actual));
+}
+
 bool ReadAllFilter::Matches(absl::string_view stream_id,
                             absl::string_view event_type) const {
   if (!stream_prefixes.empty() &&

@@ -57,6 +57,12 @@ class ExpectedVersion {
   uint64_t version_;
 };
 
+// "wrong expected version for stream S: expected E, actual A": the
+// message of an append's ABORTED, wherever the log is kept.
+std::string WrongVersionMessage(absl::string_view stream_id,
+                                const ExpectedVersion& expected,
+                                uint64_t actual);
+
 // An event to append. The store assigns everything else.
 struct NewEvent {
   // Name of the event type, e.g. "CaseRegistered". Non-empty.

@@ -30,28 +30,6 @@ void SetTimestamp(absl::Time t, google::protobuf::Timestamp* ts) {
   ts->set_nanos(static_cast<int32_t>(nanos));
 }
 
-std::string ConflictMessage(absl::string_view stream_id,
-                            const ExpectedVersion& expected, uint64_t actual) {
-  return absl::StrCat(
-      "wrong expected version for stream ", stream_id, ": expected ",
-      expected.ToString(), ", actual ",
-      actual == 0 ? std::string("no stream") : absl::StrCat(actual));
-}
-
-bool VersionMatches(const ExpectedVersion& expected, uint64_t actual) {
-  switch (expected.kind()) {
-    case ExpectedVersion::Kind::kAny:
-      return true;
-    case ExpectedVersion::Kind::kNoStream:
-      return actual == 0;
-    case ExpectedVersion::Kind::kStreamExists:
-      return actual > 0;
-    case ExpectedVersion::Kind::kExact:
-      return actual == expected.version();
-  }
-  return false;
-}
-
 }  // namespace
 
 void StoreCore::WriterLoop() {
@@ -209,9 +187,9 @@ void StoreCore::Prepare(PendingAppend* req) {
   } else if (!LoadHead(req->stream_id, &head, &req->status)) {
     return;
   }
-  if (!VersionMatches(req->expected, head.version)) {
+  if (!req->expected.Matches(head.version)) {
     req->status = absl::AbortedError(
-        ConflictMessage(req->stream_id, req->expected, head.version));
+        WrongVersionMessage(req->stream_id, req->expected, head.version));
     return;
   }
   // Decided last, so that a conflict or a repeated command id is answered

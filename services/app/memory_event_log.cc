@@ -99,18 +99,6 @@ absl::Status CheckShape(const AppendRequest& request) {
   return absl::OkStatus();
 }
 
-// As the store keeps it: the caller's request digest if given, else the
-// append's content (see eventstore/canonical.h).
-eventstore::keys::Hash RecordDigest(const AppendRequest& request) {
-  if (!request.request_digest.empty()) {
-    return eventstore::Sha256(absl::StrCat("atgard.request-digest",
-                                           absl::string_view("\0", 1),
-                                           request.request_digest));
-  }
-  return eventstore::CommandDigest(request.stream_id, request.expected,
-                                   request.events, request.metadata);
-}
-
 class MemorySubscription final : public LogSubscription {
  public:
   MemorySubscription(std::shared_ptr<MemoryEventLog::Shared> shared,
@@ -202,7 +190,9 @@ MemoryEventLog::~MemoryEventLog() {
 
 absl::StatusOr<AppendResult> MemoryEventLog::Append(AppendRequest request) {
   if (absl::Status s = CheckShape(request); !s.ok()) return s;
-  const eventstore::keys::Hash digest = RecordDigest(request);
+  const eventstore::keys::Hash digest = eventstore::RecordDigest(
+      request.stream_id, request.expected, request.events, request.metadata,
+      request.request_digest);
   AppendResult result;
   {
     absl::MutexLock lock(&shared_->mu);
@@ -223,10 +213,8 @@ absl::StatusOr<AppendResult> MemoryEventLog::Append(AppendRequest request) {
     if (!request.expected.Matches(stream.size())) {
       const uint64_t actual = stream.size();
       if (stream.empty()) shared_->streams.erase(request.stream_id);
-      return absl::AbortedError(absl::StrCat(
-          "wrong expected version for stream ", request.stream_id,
-          ": expected ", request.expected.ToString(), ", actual ",
-          actual == 0 ? std::string("no stream") : absl::StrCat(actual)));
+      return absl::AbortedError(eventstore::WrongVersionMessage(
+          request.stream_id, request.expected, actual));
     }
     request.metadata.set_command_id(request.command_id);
     const absl::Time now = shared_->clock();
@@ -274,9 +262,8 @@ absl::StatusOr<std::optional<AppendResult>> MemoryEventLog::LookupCommand(
     return absl::InvalidArgumentError(
         "command_id and request_digest must not be empty");
   }
-  AppendRequest probe;
-  probe.request_digest = std::string(request_digest);
-  const eventstore::keys::Hash digest = RecordDigest(probe);
+  const eventstore::keys::Hash digest = eventstore::RecordDigest(
+      "", eventstore::ExpectedVersion::Any(), {}, {}, request_digest);
   absl::MutexLock lock(&shared_->mu);
   auto it = shared_->commands.find(command_id);
   if (it == shared_->commands.end()) return std::nullopt;
