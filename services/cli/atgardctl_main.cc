@@ -25,12 +25,12 @@ int Main(int argc, char** argv) {
   app.footer(
       "\n`atgardctl COMMAND --help` or `atgardctl help COMMAND` shows a "
       "command's own flags.\nExit codes: 0 ok, 1 the command failed, 2 usage "
-      "or configuration error.");
+      "or configuration error, 3 server unreachable.");
 
   // Every subcommand; a new one is a new Add…Command and a new row.
   std::vector<Subcommand> commands;
   for (auto add : {AddDevTokenCommand, AddVerifyCommand, AddBackupCommand,
-                   AddRestoreCommand, AddSalvageCommand}) {
+                   AddRestoreCommand, AddSalvageCommand, AddImportCommand}) {
     CommandRunner run = add(app);
     const std::vector<CLI::App*> declared =
         app.get_subcommands([](CLI::App*) { return true; });

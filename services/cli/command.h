@@ -16,8 +16,9 @@ namespace atgard::cli {
 
 // Exit codes shared by every subcommand, for scripts to rely on.
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailed = 1;  // the command ran and failed
-inline constexpr int kExitUsage = 2;   // bad flags, paths or configuration
+inline constexpr int kExitFailed = 1;       // the command ran and failed
+inline constexpr int kExitUsage = 2;        // bad flags, paths or configuration
+inline constexpr int kExitUnreachable = 3;  // the server could not be reached
 
 // Runs a parsed subcommand: writes results to stdout and diagnostics to
 // stderr, and returns an exit code above.
@@ -30,6 +31,7 @@ CommandRunner AddVerifyCommand(CLI::App& app);
 CommandRunner AddBackupCommand(CLI::App& app);
 CommandRunner AddRestoreCommand(CLI::App& app);
 CommandRunner AddSalvageCommand(CLI::App& app);
+CommandRunner AddImportCommand(CLI::App& app);
 
 }  // namespace atgard::cli
 

@@ -139,6 +139,7 @@ std::vector<AccessRule> Table() {
   add("/atgard.v1.CaseService/GetCase", readers, kOwnProvider);
 
   add("/atgard.v1.MeasurementService/RecordMeasurement", {kOfficer, kMedical});
+  add("/atgard.v1.ImportService/ImportMeasurements", {kOfficer, kMedical});
   add("/atgard.v1.CarePlanService/RecordCarePlanReview", {kStaff},
       kOwnProvider);
 

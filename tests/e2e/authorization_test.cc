@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -35,6 +36,7 @@
 #include "atgard/v1/contract_service.grpc.pb.h"
 #include "atgard/v1/diagnostics_service.grpc.pb.h"
 #include "atgard/v1/event_store_service.grpc.pb.h"
+#include "atgard/v1/import_service.grpc.pb.h"
 #include "atgard/v1/measurement_service.grpc.pb.h"
 #include "atgard/v1/operator_service.grpc.pb.h"
 #include "atgard/v1/provider_service.grpc.pb.h"
@@ -107,6 +109,15 @@ struct CallResult {
   std::string stream_id;
 };
 using Attempt = std::function<CallResult(const domain::Principal&)>;
+
+// The gRPC code a row of a bulk import was refused with, by its name.
+grpc::StatusCode StatusCodeNamed(const std::string& name) {
+  for (int code = 0; code <= 16; ++code) {
+    if (absl::StatusCodeToString(static_cast<absl::StatusCode>(code)) == name)
+      return static_cast<grpc::StatusCode>(code);
+  }
+  return grpc::StatusCode::UNKNOWN;
+}
 
 struct Row {
   std::string service;
@@ -468,6 +479,42 @@ std::vector<Row> AuthorizationMatrix::Rows() {
                         NextId("genomgang"), kPrivateProvider, kPrivateUnit,
                         NextId("klient"), Today()));
                   }});
+
+  // ---- ImportService: one row, answered as the unary RPC would answer it.
+  rows.push_back(
+      {"ImportService", "ImportMeasurements",
+       "one row: a green measurement today", "", kPrivateProvider,
+       Outcome::kNotFound, [this] {
+         return Attempt([this](const domain::Principal& p) {
+           auto context = client_->Context(p);
+           auto stream = v1::ImportService::NewStub(client_->channel())
+                             ->ImportMeasurements(context.get());
+           v1::ImportMeasurementsRequest row;
+           row.set_row(1);
+           row.set_row_key(FreshCommandId());
+           *row.mutable_command() =
+               RecordMeasurement(NextId("matning"), kPrivateProvider,
+                                 kPrivateUnit, NextId("indikator"),
+                                 Today().year(), Today(), /*red=*/false)
+                   .record_measurement();
+           stream->Write(row);
+           stream->WritesDone();
+           v1::ImportMeasurementsResponse answer;
+           bool answered = false;
+           for (v1::ImportMeasurementsResponse next; stream->Read(&next);) {
+             answer = next;
+             answered = true;
+           }
+           const grpc::Status status = stream->Finish();
+           if (!status.ok() || !answered) return CallResult{status, ""};
+           if (answer.outcome() == v1::IMPORT_OUTCOME_REFUSED) {
+             return CallResult{
+                 grpc::Status(StatusCodeNamed(answer.code()), answer.message()),
+                 ""};
+           }
+           return CallResult{grpc::Status::OK, answer.result().stream_id()};
+         });
+       }});
 
   // ---- EventStoreService: the other tenant names this tenant's streams.
   rows.push_back(

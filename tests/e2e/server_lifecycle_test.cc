@@ -287,7 +287,8 @@ TEST(ServerLifecycle, ServesHealthAloneOnTheHealthPort) {
        {"atgard.v1.CaseService", "atgard.v1.ProviderService",
         "atgard.v1.ContractService", "atgard.v1.MeasurementService",
         "atgard.v1.CarePlanService", "atgard.v1.EventStoreService",
-        "atgard.v1.DiagnosticsService", "atgard.v1.OperatorService"}) {
+        "atgard.v1.DiagnosticsService", "atgard.v1.OperatorService",
+        "atgard.v1.ImportService"}) {
     EXPECT_EQ(*CheckHealth(health, service), ServingStatus::kServing)
         << service;
     EXPECT_EQ(*CheckHealth(Connect(**server), service), ServingStatus::kServing)

@@ -17,6 +17,7 @@
 #include "atgard/v1/contract_service.pb.h"
 #include "atgard/v1/diagnostics_service.pb.h"
 #include "atgard/v1/event_store_service.pb.h"
+#include "atgard/v1/import_service.pb.h"
 #include "atgard/v1/measurement_service.pb.h"
 #include "atgard/v1/operator_service.pb.h"
 #include "atgard/v1/provider_service.pb.h"
@@ -42,7 +43,8 @@ std::vector<const pb::FileDescriptor*> ServiceFiles() {
           v1::RecordCarePlanReviewRequest::descriptor()->file(),
           v1::ReadAllRequest::descriptor()->file(),
           v1::PingRequest::descriptor()->file(),
-          v1::VerifyLogRequest::descriptor()->file()};
+          v1::VerifyLogRequest::descriptor()->file(),
+          v1::ImportMeasurementsRequest::descriptor()->file()};
 }
 
 std::string PrincipalKey(const domain::Principal& p) {
@@ -109,6 +111,8 @@ absl::StatusOr<const pb::MethodDescriptor*> CommandMethod(
   for (const pb::ServiceDescriptor* service : ApiServices()) {
     for (int i = 0; i < service->method_count(); ++i) {
       const pb::MethodDescriptor* method = service->method(i);
+      // Bulk imports stream the same commands; one is sent by its unary RPC.
+      if (method->client_streaming()) continue;
       const pb::FieldDescriptor* field =
           method->input_type()->FindFieldByName("command");
       if (field != nullptr && field->message_type() == type) return method;

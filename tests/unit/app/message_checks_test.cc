@@ -17,6 +17,7 @@
 #include "atgard/v1/diagnostics_service.pb.h"
 #include "atgard/v1/event_store_service.pb.h"
 #include "atgard/v1/events.pb.h"
+#include "atgard/v1/import_service.pb.h"
 #include "atgard/v1/limits.pb.h"
 #include "atgard/v1/measurement_service.pb.h"
 #include "atgard/v1/operator_service.pb.h"
@@ -42,7 +43,8 @@ std::vector<const pb::MethodDescriptor*> ApiMethods() {
         v1::RecordMeasurementRequest::descriptor(),
         v1::PingRequest::descriptor(), v1::VerifyLogRequest::descriptor(),
         v1::ReadAllRequest::descriptor(), v1::GetCaseRequest::descriptor(),
-        v1::GetProviderRequest::descriptor()}) {
+        v1::GetProviderRequest::descriptor(),
+        v1::ImportMeasurementsRequest::descriptor()}) {
     EXPECT_NE(d, nullptr);
   }
   std::vector<const pb::MethodDescriptor*> methods;
@@ -51,7 +53,8 @@ std::vector<const pb::MethodDescriptor*> ApiMethods() {
        {"atgard.v1.ProviderService", "atgard.v1.ContractService",
         "atgard.v1.CaseService", "atgard.v1.MeasurementService",
         "atgard.v1.CarePlanService", "atgard.v1.EventStoreService",
-        "atgard.v1.DiagnosticsService", "atgard.v1.OperatorService"}) {
+        "atgard.v1.DiagnosticsService", "atgard.v1.OperatorService",
+        "atgard.v1.ImportService"}) {
     const pb::ServiceDescriptor* service = pool->FindServiceByName(name);
     EXPECT_NE(service, nullptr) << name;
     if (service == nullptr) continue;

@@ -25,6 +25,7 @@
 #include "atgard/v1/contract_service.pb.h"
 #include "atgard/v1/diagnostics_service.pb.h"
 #include "atgard/v1/event_store_service.pb.h"
+#include "atgard/v1/import_service.pb.h"
 #include "atgard/v1/measurement_service.pb.h"
 #include "atgard/v1/operator_service.pb.h"
 #include "atgard/v1/provider_service.pb.h"
@@ -77,7 +78,8 @@ std::set<std::string> ApiMethods() {
         v1::RecordMeasurementRequest::descriptor(),
         v1::RecordCarePlanReviewRequest::descriptor(),
         v1::ReadAllRequest::descriptor(), v1::PingRequest::descriptor(),
-        v1::VerifyLogRequest::descriptor()}) {
+        v1::VerifyLogRequest::descriptor(),
+        v1::ImportMeasurementsRequest::descriptor()}) {
     EXPECT_NE(kept, nullptr);
   }
   std::set<std::string> methods;
