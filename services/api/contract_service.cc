@@ -1,5 +1,6 @@
 // ContractService: the contracts (avtal) with private providers: registration,
-// extension, sanctions, termination and the contract read. Its RPCs take the
+// extension, sanctions (and decisions not to sanction), termination and the
+// contract read. Its RPCs take the
 // shapes of workflow_call.h.
 #include "atgard/v1/contract_service.grpc.pb.h"
 #include "services/api/views.h"
@@ -59,6 +60,15 @@ class ContractServiceImpl final : public v1::ContractService::CallbackService {
     return RunCommandRpc(
         services_, context, "/atgard.v1.ContractService/TerminateContract",
         *request, response, &v1::Command::mutable_terminate_contract);
+  }
+
+  grpc::ServerUnaryReactor* DecideNoSanction(
+      grpc::CallbackServerContext* context,
+      const v1::DecideNoSanctionRequest* request,
+      v1::DecideNoSanctionResponse* response) override {
+    return RunCommandRpc(
+        services_, context, "/atgard.v1.ContractService/DecideNoSanction",
+        *request, response, &v1::Command::mutable_decide_no_sanction);
   }
 
   grpc::ServerUnaryReactor* GetContract(

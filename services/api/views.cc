@@ -120,6 +120,10 @@ v1::ContractView ContractViewOf(const domain::ContractState& s,
     *view.mutable_not_extended() = *s.not_extended;
   for (const auto& [id, sanction] : s.sanctions)
     *view.add_sanctions() = sanction;
+  for (const auto& [id, decisions] : s.case_decisions) {
+    if (decisions.no_sanction.has_value())
+      *view.add_no_sanctions() = *decisions.no_sanction;
+  }
   if (s.termination.has_value()) *view.mutable_termination() = *s.termination;
   if (s.expiry.has_value()) *view.mutable_expiry() = *s.expiry;
   return view;

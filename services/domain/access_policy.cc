@@ -86,6 +86,7 @@ std::vector<AccessRule> Table() {
   add("/atgard.v1.ContractService/DeclineContractExtension", {kAdmin});
   add("/atgard.v1.ContractService/ImposeSanction", {kAdmin});
   add("/atgard.v1.ContractService/TerminateContract", {kAdmin});
+  add("/atgard.v1.ContractService/DecideNoSanction", {kAdmin});
   add("/atgard.v1.ContractService/GetContract", readers, kOwnProvider);
 
   // Case commands: the roles of each step are those of the staircase in
@@ -141,6 +142,10 @@ std::vector<AccessRule> Table() {
   add("/atgard.v1.MeasurementService/RecordMeasurement", {kOfficer, kMedical});
   add("/atgard.v1.ImportService/ImportMeasurements", {kOfficer, kMedical});
   add("/atgard.v1.CarePlanService/RecordCarePlanReview", {kStaff},
+      kOwnProvider);
+  add("/atgard.v1.CarePlanService/RegisterCarePlan", {kOfficer, kStaff},
+      kOwnProvider);
+  add("/atgard.v1.CarePlanService/EndCarePlan", {kOfficer, kStaff},
       kOwnProvider);
 
   add("/atgard.v1.EventStoreService/ReadStream", readers, kOwnProvider);

@@ -16,6 +16,168 @@ using Events = std::vector<v1::Event>;
 
 // The contact person reviews each care plan at least once a month.
 constexpr int kReviewIntervalMonths = 1;
+// Missing parts are put right promptly: by default within two weeks.
+constexpr int kActionDueDays = 14;
+
+const std::vector<v1::Role> kRegisterRoles = {v1::ROLE_PROVIDER,
+                                              v1::ROLE_FOLLOW_UP_OFFICER};
+
+// The checks every register command shares: who, which unit, which client.
+absl::Status CheckRegisterCommand(const CommandContext& ctx,
+                                  const ProviderState* provider,
+                                  absl::string_view what,
+                                  const std::string& provider_id,
+                                  const std::string& unit_id,
+                                  const std::string& client_reference) {
+  RETURN_IF_ERROR(RequireRole(ctx.principal, kRegisterRoles, what));
+  RETURN_IF_ERROR(RequireOwnProvider(ctx.principal, provider_id));
+  RETURN_IF_ERROR(CheckUnitOfProvider("unit_id", provider, "provider_id",
+                                      provider_id, unit_id));
+  // Clients are known by a pseudonymous reference only.
+  return CheckReference("client_reference", client_reference);
+}
+
+absl::StatusOr<std::vector<v1::Event>> RegisterCarePlan(
+    const v1::RegisterCarePlan& c, const CarePlanState& state,
+    const CommandContext& ctx, const ProviderState* provider) {
+  RETURN_IF_ERROR(CheckRegisterCommand(ctx, provider, "register a care plan",
+                                       c.provider_id(), c.unit_id(),
+                                       c.client_reference()));
+  ASSIGN_OR_RETURN(
+      absl::CivilDay established,
+      CheckPastDate("established_on", c.established_on(), ctx.today));
+  v1::Event event;
+  v1::CarePlanRegistered* e = event.mutable_care_plan_registered();
+  e->set_provider_id(c.provider_id());
+  e->set_unit_id(c.unit_id());
+  e->set_client_reference(c.client_reference());
+  *e->mutable_established_on() = c.established_on();
+  *e->mutable_first_review_due() =
+      ToDate(AddCalendarMonths(established, kReviewIntervalMonths));
+  ASSIGN_OR_RETURN(
+      const Creation creation,
+      CreateOnce("client_reference",
+                 state.registration ? &*state.registration : nullptr, *e,
+                 "a care plan established on another day is registered for "
+                 "this client at the unit"));
+  if (creation == Creation::kRepeat) return std::vector<v1::Event>{};
+  return std::vector<v1::Event>{event};
+}
+
+absl::StatusOr<std::vector<v1::Event>> EndCarePlan(
+    const v1::EndCarePlan& c, const CarePlanState& state,
+    const CommandContext& ctx, const ProviderState* provider) {
+  RETURN_IF_ERROR(CheckRegisterCommand(ctx, provider, "end a care plan",
+                                       c.provider_id(), c.unit_id(),
+                                       c.client_reference()));
+  ASSIGN_OR_RETURN(absl::CivilDay ended,
+                   CheckPastDate("ended_on", c.ended_on(), ctx.today));
+  if (!state.registered()) {
+    return NotFound("client_reference",
+                    "no care plan is registered for this client at the unit");
+  }
+  if (state.ending.has_value()) {
+    if (DayOf(state.ending->ended_on()) == ended) {
+      return std::vector<v1::Event>{};
+    }
+    return FailedPrecondition(
+        "ended_on", absl::StrCat("the care plan already ended on ",
+                                 FormatDay(DayOf(state.ending->ended_on()))));
+  }
+  const absl::CivilDay established =
+      DayOf(state.registration->established_on());
+  if (ended < established) {
+    return InvalidArgument(
+        "ended_on",
+        absl::StrCat("must not be before the plan was established (",
+                     FormatDay(established), ")"));
+  }
+  v1::Event event;
+  v1::CarePlanEnded* e = event.mutable_care_plan_ended();
+  e->set_unit_id(c.unit_id());
+  e->set_client_reference(c.client_reference());
+  *e->mutable_ended_on() = c.ended_on();
+  return std::vector<v1::Event>{event};
+}
+
+// The register's rules for a review of a registered plan, checked after
+// the repeat (they depend on what the review itself changed). Sets the
+// action's due date on `e` when the review found something missing.
+absl::Status CheckRegisteredReview(const v1::CarePlanReview& r,
+                                   absl::CivilDay reviewed, bool complete,
+                                   const CarePlanState& state,
+                                   v1::CarePlanReviewRecorded& e) {
+  if (r.action_check() != v1::CARE_PLAN_ACTION_CHECK_UNSPECIFIED) {
+    RETURN_IF_ERROR(CheckEnum("review.action_check", r.action_check(),
+                              v1::CarePlanActionCheck_IsValid));
+  }
+  if (!state.registered()) {
+    if (r.has_action_due_on()) {
+      return FailedPrecondition(
+          "review.action_due_on",
+          "only a registered care plan's actions have a due date; register "
+          "the plan first");
+    }
+    if (r.action_check() != v1::CARE_PLAN_ACTION_CHECK_UNSPECIFIED) {
+      return FailedPrecondition("review.action_check",
+                                "no action awaits a check on this plan");
+    }
+    if (r.kind() != v1::CARE_PLAN_REVIEW_KIND_UNSPECIFIED) {
+      RETURN_IF_ERROR(
+          CheckEnum("review.kind", r.kind(), v1::CarePlanReviewKind_IsValid));
+    }
+    return absl::OkStatus();
+  }
+  if (state.ending.has_value()) {
+    return FailedPrecondition(
+        "review.reviewed_on",
+        absl::StrCat("the care plan ended on ",
+                     FormatDay(DayOf(state.ending->ended_on())),
+                     " and takes no more reviews"));
+  }
+  const absl::CivilDay established =
+      DayOf(state.registration->established_on());
+  if (reviewed < established) {
+    return InvalidArgument(
+        "review.reviewed_on",
+        absl::StrCat("must not be before the plan was established (",
+                     FormatDay(established), ")"));
+  }
+  RETURN_IF_ERROR(
+      CheckEnum("review.kind", r.kind(), v1::CarePlanReviewKind_IsValid));
+  if (state.open_action.has_value() &&
+      r.action_check() == v1::CARE_PLAN_ACTION_CHECK_UNSPECIFIED) {
+    return InvalidArgument(
+        "review.action_check",
+        absl::StrCat("is required: the action set by review ",
+                     state.open_action->review_id, " (due ",
+                     FormatDay(state.open_action->due_on),
+                     ") awaits its check"));
+  }
+  if (!state.open_action.has_value() &&
+      r.action_check() != v1::CARE_PLAN_ACTION_CHECK_UNSPECIFIED) {
+    return FailedPrecondition("review.action_check",
+                              "no action awaits a check on this plan");
+  }
+  if (complete) {
+    if (r.has_action_due_on()) {
+      return InvalidArgument("review.action_due_on",
+                             "only a review that finds something missing "
+                             "sets an action's due date");
+    }
+    return absl::OkStatus();
+  }
+  absl::CivilDay due = reviewed + kActionDueDays;
+  if (r.has_action_due_on()) {
+    ASSIGN_OR_RETURN(due, CheckDate("review.action_due_on", r.action_due_on()));
+    if (due < reviewed) {
+      return InvalidArgument("review.action_due_on",
+                             "must not be before reviewed_on");
+    }
+  }
+  *e.mutable_action_due_on() = ToDate(due);
+  return absl::OkStatus();
+}
 
 }  // namespace
 
@@ -37,15 +199,42 @@ void EvolveCarePlan(CarePlanState& state, const v1::Event& event) {
     case v1::Event::kCarePlanReviewRecorded: {
       const v1::CarePlanReviewRecorded& e = event.care_plan_review_recorded();
       state.reviews[e.review_id()] = e;
+      state.unit_id = e.review().unit_id();
+      state.client_reference = e.review().client_reference();
       const absl::CivilDay reviewed = DayOf(e.review().reviewed_on());
       if (!state.last_reviewed_on || *state.last_reviewed_on < reviewed) {
         state.last_reviewed_on = reviewed;
         state.next_due = DayOf(e.next_review_due());
       }
+      if (e.review().action_check() == v1::CARE_PLAN_ACTION_CHECK_PUT_RIGHT) {
+        state.open_action.reset();
+      }
+      if (e.has_action_due_on() && !state.open_action.has_value()) {
+        state.open_action = CarePlanState::OpenAction{
+            .review_id = e.review_id(), .due_on = DayOf(e.action_due_on())};
+      }
       break;
     }
     case v1::Event::kCarePlanReviewOverdue:
       state.overdue_emitted = DayOf(event.care_plan_review_overdue().due_on());
+      break;
+    case v1::Event::kCarePlanRegistered: {
+      const v1::CarePlanRegistered& e = event.care_plan_registered();
+      state.registration = e;
+      state.unit_id = e.unit_id();
+      state.client_reference = e.client_reference();
+      // A plan reviewed before it was registered keeps its reviews' date.
+      if (!state.last_reviewed_on.has_value()) {
+        state.next_due = DayOf(e.first_review_due());
+      }
+      break;
+    }
+    case v1::Event::kCarePlanEnded:
+      state.ending = event.care_plan_ended();
+      break;
+    case v1::Event::kCarePlanActionOverdue:
+      state.action_overdue_emitted =
+          DayOf(event.care_plan_action_overdue().due_on());
       break;
     default:
       break;
@@ -55,8 +244,16 @@ void EvolveCarePlan(CarePlanState& state, const v1::Event& event) {
 absl::StatusOr<std::vector<v1::Event>> DecideCarePlan(
     const v1::Command& command, const CarePlanState& state,
     const CommandContext& ctx, const ProviderState* provider) {
-  if (command.command_case() != v1::Command::kRecordCarePlanReview) {
-    return absl::InvalidArgumentError("command is not a care-plan command");
+  switch (command.command_case()) {
+    case v1::Command::kRecordCarePlanReview:
+      break;
+    case v1::Command::kRegisterCarePlan:
+      return RegisterCarePlan(command.register_care_plan(), state, ctx,
+                              provider);
+    case v1::Command::kEndCarePlan:
+      return EndCarePlan(command.end_care_plan(), state, ctx, provider);
+    default:
+      return absl::InvalidArgumentError("command is not a care-plan command");
   }
   const v1::RecordCarePlanReview& c = command.record_care_plan_review();
   const v1::CarePlanReview& r = c.review();
@@ -95,27 +292,35 @@ absl::StatusOr<std::vector<v1::Event>> DecideCarePlan(
   e->set_complete(complete);
   *e->mutable_next_review_due() =
       ToDate(AddCalendarMonths(reviewed, kReviewIntervalMonths));
+  RETURN_IF_ERROR(CheckRegisteredReview(r, reviewed, complete, state, *e));
   return Events{event};
 }
 
 std::vector<v1::Event> DueCarePlanDeadlines(const CarePlanState& state,
                                             absl::CivilDay today) {
-  if (!state.next_due.has_value() || today <= *state.next_due ||
-      state.overdue_emitted == state.next_due) {
-    return {};
+  // An ended plan has no more deadlines.
+  if (state.ending.has_value()) return {};
+  std::vector<v1::Event> events;
+  if (state.next_due.has_value() && today > *state.next_due &&
+      state.overdue_emitted != state.next_due) {
+    v1::Event event;
+    v1::CarePlanReviewOverdue* e = event.mutable_care_plan_review_overdue();
+    e->set_unit_id(state.unit_id);
+    e->set_client_reference(state.client_reference);
+    *e->mutable_due_on() = ToDate(*state.next_due);
+    events.push_back(std::move(event));
   }
-  const v1::CarePlanReviewRecorded* latest = nullptr;
-  for (const auto& [id, review] : state.reviews) {
-    if (DayOf(review.review().reviewed_on()) == *state.last_reviewed_on) {
-      latest = &review;
-    }
+  if (state.open_action.has_value() && today > state.open_action->due_on &&
+      state.action_overdue_emitted != state.open_action->due_on) {
+    v1::Event event;
+    v1::CarePlanActionOverdue* e = event.mutable_care_plan_action_overdue();
+    e->set_unit_id(state.unit_id);
+    e->set_client_reference(state.client_reference);
+    e->set_review_id(state.open_action->review_id);
+    *e->mutable_due_on() = ToDate(state.open_action->due_on);
+    events.push_back(std::move(event));
   }
-  v1::Event event;
-  v1::CarePlanReviewOverdue* e = event.mutable_care_plan_review_overdue();
-  e->set_unit_id(latest->review().unit_id());
-  e->set_client_reference(latest->review().client_reference());
-  *e->mutable_due_on() = ToDate(*state.next_due);
-  return {event};
+  return events;
 }
 
 }  // namespace atgard::domain

@@ -1,6 +1,7 @@
 #include "services/domain/contract_decider.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "eventstore/base/status_macros.h"
 #include "services/domain/case_decider.h"
 #include "services/domain/checks.h"
@@ -58,6 +59,32 @@ int LadderIndex(const v1::ContractTerms& terms, v1::SanctionKind kind) {
   return -1;
 }
 
+// One case of the contract's provider that has failed: what a sanction,
+// or a decision not to sanction, is about.
+absl::Status CheckFailedCase(absl::string_view field,
+                             const std::string& case_id,
+                             const ContractState& state,
+                             const ContractReferences& refs) {
+  auto it = refs.cases.find(case_id);
+  if (it == refs.cases.end() || it->second == nullptr ||
+      !it->second->exists()) {
+    return NotFound(field, "no case with this id exists");
+  }
+  const CaseState& c = *it->second;
+  if (c.provider_id() != state.provider_id()) {
+    return FailedPrecondition(
+        field, "the case concerns another provider than the contract's");
+  }
+  if (c.failures == 0) {
+    return FailedPrecondition(
+        field,
+        "no step of this case has failed (plan rejected, follow-up not "
+        "resolved, or a deadline or milestone missed); a sanction must "
+        "rest on documented failures");
+  }
+  return absl::OkStatus();
+}
+
 // A sanction or termination is valid only with documentation of what was
 // done against the provider before: cases of this provider whose plans
 // failed.
@@ -78,23 +105,7 @@ absl::Status CheckFailedCases(
         return InvalidArgument(field, "names the same case twice");
       }
     }
-    auto it = refs.cases.find(case_ids[i]);
-    if (it == refs.cases.end() || it->second == nullptr ||
-        !it->second->exists()) {
-      return NotFound(field, "no case with this id exists");
-    }
-    const CaseState& c = *it->second;
-    if (c.provider_id() != state.provider_id()) {
-      return FailedPrecondition(
-          field, "the case concerns another provider than the contract's");
-    }
-    if (c.failures == 0) {
-      return FailedPrecondition(
-          field,
-          "no step of this case has failed (plan rejected, follow-up not "
-          "resolved, or a deadline or milestone missed); a sanction must "
-          "rest on documented failures");
-    }
+    RETURN_IF_ERROR(CheckFailedCase(field, case_ids[i], state, refs));
   }
   return absl::OkStatus();
 }
@@ -152,7 +163,75 @@ absl::Status CheckTerms(const v1::ContractTerms& terms,
                              "only a fine (vite) has amounts");
     }
   }
+  for (int i = 0; i < terms.requirements_size(); ++i) {
+    const v1::ContractRequirement& requirement = terms.requirements(i);
+    const std::string field = absl::StrCat("terms.requirements[", i, "]");
+    RETURN_IF_ERROR(CheckId(absl::StrCat(field, ".requirement_id"),
+                            requirement.requirement_id()));
+    for (int j = 0; j < i; ++j) {
+      if (terms.requirements(j).requirement_id() ==
+          requirement.requirement_id()) {
+        return InvalidArgument(absl::StrCat(field, ".requirement_id"),
+                               "names the same requirement twice");
+      }
+    }
+    RETURN_IF_ERROR(
+        CheckText(absl::StrCat(field, ".text"), requirement.text()));
+  }
   return absl::OkStatus();
+}
+
+// A sanction names the contract's requirements it rests on: at least one
+// when the contract lists any, none when it lists none (older contracts).
+absl::Status CheckRequirements(
+    const google::protobuf::RepeatedPtrField<std::string>& requirement_ids,
+    const v1::ContractTerms& terms) {
+  if (terms.requirements().empty()) {
+    if (!requirement_ids.empty()) {
+      return FailedPrecondition("requirement_ids",
+                                "the contract lists no requirements to name");
+    }
+    return absl::OkStatus();
+  }
+  if (requirement_ids.empty()) {
+    return InvalidArgument(
+        "requirement_ids",
+        "must name at least one of the contract's requirements (krav) the "
+        "sanction rests on");
+  }
+  for (int i = 0; i < requirement_ids.size(); ++i) {
+    const std::string field = absl::StrCat("requirement_ids[", i, "]");
+    RETURN_IF_ERROR(CheckId(field, requirement_ids[i]));
+    for (int j = 0; j < i; ++j) {
+      if (requirement_ids[j] == requirement_ids[i]) {
+        return InvalidArgument(field, "names the same requirement twice");
+      }
+    }
+    bool listed = false;
+    for (const v1::ContractRequirement& r : terms.requirements()) {
+      listed = listed || r.requirement_id() == requirement_ids[i];
+    }
+    if (!listed) {
+      return NotFound(field, "the contract lists no requirement with this id");
+    }
+  }
+  return absl::OkStatus();
+}
+
+// The rungs below `index` that no sanction on the contract has used yet,
+// as "kind" names: a sanction above them skips them.
+std::vector<std::string> SkippedRungs(const ContractState& state, int index) {
+  std::vector<std::string> skipped;
+  for (int i = 0; i < index; ++i) {
+    bool used = false;
+    for (const auto& [id, sanction] : state.sanctions) {
+      used = used || sanction.ladder_index() == i;
+    }
+    if (!used) {
+      skipped.push_back(v1::SanctionKind_Name(state.terms.ladder(i).kind()));
+    }
+  }
+  return skipped;
 }
 
 absl::StatusOr<Events> RegisterContract(const v1::RegisterContract& c,
@@ -260,6 +339,8 @@ absl::StatusOr<Events> ImposeSanction(const v1::ImposeSanction& c,
   }
   RETURN_IF_ERROR(CheckDecision("decision", c.decision(), ctx.today));
   RETURN_IF_ERROR(CheckText("description", c.description()));
+  RETURN_IF_ERROR(CheckOptionalText("rung_skip_justification",
+                                    c.rung_skip_justification()));
   RETURN_IF_ERROR(CheckActive(state, ctx.today));
   const v1::SanctionImposed* existing =
       FindOrNull(state.sanctions, c.sanction_id());
@@ -272,7 +353,13 @@ absl::StatusOr<Events> ImposeSanction(const v1::ImposeSanction& c,
                      SameContent(existing->decision(), c.decision()) &&
                      std::equal(existing->case_ids().begin(),
                                 existing->case_ids().end(),
-                                c.case_ids().begin(), c.case_ids().end()),
+                                c.case_ids().begin(), c.case_ids().end()) &&
+                     std::equal(existing->requirement_ids().begin(),
+                                existing->requirement_ids().end(),
+                                c.requirement_ids().begin(),
+                                c.requirement_ids().end()) &&
+                     existing->rung_skip_justification() ==
+                         c.rung_skip_justification(),
                  "a different sanction with this id is recorded"));
   if (creation == Creation::kRepeat) return Events{};
   const int index = LadderIndex(state.terms, c.kind());
@@ -297,6 +384,17 @@ absl::StatusOr<Events> ImposeSanction(const v1::ImposeSanction& c,
                                    step.fine_max_sek(), " SEK"));
   }
   RETURN_IF_ERROR(CheckFailedCases(c.case_ids(), state, refs));
+  RETURN_IF_ERROR(CheckRequirements(c.requirement_ids(), state.terms));
+  // The ladder is climbed in order; skipping a rung (a grave breach) is a
+  // decision that must be justified in writing.
+  const std::vector<std::string> skipped = SkippedRungs(state, index);
+  if (!skipped.empty() && c.rung_skip_justification().empty()) {
+    return FailedPrecondition(
+        "rung_skip_justification",
+        absl::StrCat("is required: the sanction skips rungs of the "
+                     "contract's ladder not used before (",
+                     absl::StrJoin(skipped, ", "), ")"));
+  }
 
   v1::Event event;
   v1::SanctionImposed* e = event.mutable_sanction_imposed();
@@ -308,6 +406,8 @@ absl::StatusOr<Events> ImposeSanction(const v1::ImposeSanction& c,
   *e->mutable_decision() = c.decision();
   e->set_description(c.description());
   e->set_amount_sek(c.amount_sek());
+  *e->mutable_requirement_ids() = c.requirement_ids();
+  e->set_rung_skip_justification(c.rung_skip_justification());
   return Events{event};
 }
 
@@ -351,6 +451,45 @@ absl::StatusOr<Events> TerminateContract(const v1::TerminateContract& c,
   return Events{event};
 }
 
+absl::StatusOr<Events> DecideNoSanction(const v1::DecideNoSanction& c,
+                                        const ContractState& state,
+                                        const CommandContext& ctx,
+                                        const ContractReferences& refs) {
+  RETURN_IF_ERROR(RequireRole(ctx.principal, {kAdministrationDirector},
+                              "decide not to sanction a case"));
+  RETURN_IF_ERROR(CheckId("failed_case_id", c.failed_case_id()));
+  RETURN_IF_ERROR(CheckText("reason", c.reason()));
+  RETURN_IF_ERROR(CheckDecision("decision", c.decision(), ctx.today));
+  RETURN_IF_ERROR(CheckActive(state, ctx.today));
+  v1::Event event;
+  v1::NoSanctionDecided* e = event.mutable_no_sanction_decided();
+  e->set_contract_id(c.contract_id());
+  e->set_case_id(c.failed_case_id());
+  e->set_reason(c.reason());
+  *e->mutable_decision() = c.decision();
+  const CaseSanctionDecisions* decided =
+      FindOrNull(state.case_decisions, c.failed_case_id());
+  const v1::NoSanctionDecided* existing =
+      decided != nullptr && decided->no_sanction.has_value()
+          ? &*decided->no_sanction
+          : nullptr;
+  ASSIGN_OR_RETURN(
+      const Creation creation,
+      CreateOnce("failed_case_id", existing, *e,
+                 "a different decision not to sanction this case is "
+                 "recorded"));
+  if (creation == Creation::kRepeat) return Events{};
+  RETURN_IF_ERROR(
+      CheckFailedCase("failed_case_id", c.failed_case_id(), state, refs));
+  if (decided != nullptr && !decided->sanction_ids.empty()) {
+    return FailedPrecondition(
+        "failed_case_id",
+        absl::StrCat("a sanction was already decided for this case (",
+                     decided->sanction_ids.front(), ")"));
+  }
+  return Events{event};
+}
+
 }  // namespace
 
 void EvolveContract(ContractState& state, const v1::Event& event) {
@@ -368,9 +507,17 @@ void EvolveContract(ContractState& state, const v1::Event& event) {
     case v1::Event::kContractNotExtended:
       state.not_extended = event.contract_not_extended();
       break;
-    case v1::Event::kSanctionImposed:
-      state.sanctions[event.sanction_imposed().sanction_id()] =
-          event.sanction_imposed();
+    case v1::Event::kSanctionImposed: {
+      const v1::SanctionImposed& e = event.sanction_imposed();
+      state.sanctions[e.sanction_id()] = e;
+      for (const std::string& case_id : e.case_ids()) {
+        state.case_decisions[case_id].sanction_ids.push_back(e.sanction_id());
+      }
+      break;
+    }
+    case v1::Event::kNoSanctionDecided:
+      state.case_decisions[event.no_sanction_decided().case_id()].no_sanction =
+          event.no_sanction_decided();
       break;
     case v1::Event::kContractTerminated:
       state.status = Status::kTerminated;
@@ -399,6 +546,8 @@ absl::StatusOr<std::vector<v1::Event>> DecideContract(
       return ImposeSanction(command.impose_sanction(), state, ctx, refs);
     case v1::Command::kTerminateContract:
       return TerminateContract(command.terminate_contract(), state, ctx, refs);
+    case v1::Command::kDecideNoSanction:
+      return DecideNoSanction(command.decide_no_sanction(), state, ctx, refs);
     default:
       return absl::InvalidArgumentError("command is not a contract command");
   }

@@ -19,12 +19,19 @@ std::vector<absl::CivilDay> DeadlineDatesOf(const v1::Event& event) {
       return {DayOf(event.follow_up_scheduled().planned_on())};
     case v1::Event::kExtraMeasurementRequired:
       return {DayOf(event.extra_measurement_required().due_on())};
-    case v1::Event::kCarePlanReviewRecorded:
-      return {DayOf(event.care_plan_review_recorded().next_review_due())};
+    case v1::Event::kCarePlanReviewRecorded: {
+      const v1::CarePlanReviewRecorded& e = event.care_plan_review_recorded();
+      if (e.has_action_due_on()) {
+        return {DayOf(e.next_review_due()), DayOf(e.action_due_on())};
+      }
+      return {DayOf(e.next_review_due())};
+    }
     case v1::Event::kContractRegistered:
       return {DayOf(event.contract_registered().terms().ends_on())};
     case v1::Event::kContractExtended:
       return {DayOf(event.contract_extended().ends_on())};
+    case v1::Event::kCarePlanRegistered:
+      return {DayOf(event.care_plan_registered().first_review_due())};
     default:
       return {};
   }
@@ -35,7 +42,7 @@ const std::vector<std::string>& DeadlineEventTypes() {
       "PlanRequested",          "PlanAssessed",
       "FollowUpScheduled",      "ExtraMeasurementRequired",
       "CarePlanReviewRecorded", "ContractRegistered",
-      "ContractExtended"};
+      "ContractExtended",       "CarePlanRegistered"};
   return *types;
 }
 

@@ -32,6 +32,17 @@ absl::StatusOr<AggregateRef> Ref(AggregateKind kind, absl::string_view field,
   return AggregateRef{.kind = kind, .id = id};
 }
 
+// The care plan of one client at one unit, for the register's commands.
+absl::StatusOr<AggregateRef> CarePlanRef(const std::string& provider_id,
+                                         const std::string& unit_id,
+                                         const std::string& client_reference) {
+  RETURN_IF_ERROR(CheckId("provider_id", provider_id));
+  RETURN_IF_ERROR(CheckId("unit_id", unit_id));
+  RETURN_IF_ERROR(CheckReference("client_reference", client_reference));
+  return AggregateRef{.kind = AggregateKind::kCarePlan,
+                      .id = CarePlanId(provider_id, unit_id, client_reference)};
+}
+
 }  // namespace
 
 absl::StatusOr<AggregateRef> Route(const v1::Command& command) {
@@ -82,6 +93,17 @@ absl::StatusOr<AggregateRef> Route(const v1::Command& command) {
       return AggregateRef{
           .kind = AggregateKind::kCarePlan,
           .id = CarePlanId(r.provider_id(), r.unit_id(), r.client_reference())};
+    }
+    case C::kDecideNoSanction:
+      return Ref(AggregateKind::kContract, "contract_id",
+                 command.decide_no_sanction().contract_id());
+    case C::kRegisterCarePlan: {
+      const v1::RegisterCarePlan& r = command.register_care_plan();
+      return CarePlanRef(r.provider_id(), r.unit_id(), r.client_reference());
+    }
+    case C::kEndCarePlan: {
+      const v1::EndCarePlan& r = command.end_care_plan();
+      return CarePlanRef(r.provider_id(), r.unit_id(), r.client_reference());
     }
     case C::COMMAND_NOT_SET:
       return absl::InvalidArgumentError("command: no command is set");
@@ -171,6 +193,15 @@ ReferenceKeys ReferencesOf(const v1::Command& command) {
     case v1::Command::kRecordCarePlanReview:
       keys.provider_id =
           command.record_care_plan_review().review().provider_id();
+      break;
+    case v1::Command::kDecideNoSanction:
+      keys.case_ids.push_back(command.decide_no_sanction().failed_case_id());
+      break;
+    case v1::Command::kRegisterCarePlan:
+      keys.provider_id = command.register_care_plan().provider_id();
+      break;
+    case v1::Command::kEndCarePlan:
+      keys.provider_id = command.end_care_plan().provider_id();
       break;
     default:
       break;

@@ -46,6 +46,9 @@ std::string DueDateOf(const v1::Event& event) {
     case v1::Event::kContractExpired:
       return domain::FormatDay(
           domain::DayOf(event.contract_expired().ended_on()));
+    case v1::Event::kCarePlanActionOverdue:
+      return domain::FormatDay(
+          domain::DayOf(event.care_plan_action_overdue().due_on()));
     default:
       return "";
   }

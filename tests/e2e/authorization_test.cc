@@ -298,6 +298,15 @@ std::vector<Row> AuthorizationMatrix::Rows() {
                     return Command(TerminateContract(NewContract(),
                                                      {c.case_id()}, Today()));
                   }});
+  rows.push_back({"ContractService", "DecideNoSanction",
+                  "an active contract and a case whose plan was rejected", "",
+                  kPrivateProvider, Outcome::kNotFound, [this] {
+                    RemoteCase c = NewCase();
+                    c.Register();
+                    c.FailStep();
+                    return Command(
+                        DecideNoSanction(NewContract(), c.case_id(), Today()));
+                  }});
   rows.push_back(
       {"ContractService", "GetContract", "the provider's contract", "",
        kPrivateProvider, Outcome::kNotFound, [this] {
@@ -478,6 +487,21 @@ std::vector<Row> AuthorizationMatrix::Rows() {
                     return Command(RecordCarePlanReview(
                         NextId("genomgang"), kPrivateProvider, kPrivateUnit,
                         NextId("klient"), Today()));
+                  }});
+  rows.push_back(
+      {"CarePlanService", "RegisterCarePlan", "a care plan established today",
+       "", kPrivateProvider, Outcome::kNotFound, [this] {
+         return Command(RegisterCarePlan(kPrivateProvider, kPrivateUnit,
+                                         NextId("klient"), Today()));
+       }});
+  rows.push_back({"CarePlanService", "EndCarePlan", "a registered care plan",
+                  "", kPrivateProvider, Outcome::kNotFound, [this] {
+                    const std::string client = NextId("klient");
+                    MustRun(*client_, FollowUpOfficer(),
+                            RegisterCarePlan(kPrivateProvider, kPrivateUnit,
+                                             client, Today()));
+                    return Command(EndCarePlan(kPrivateProvider, kPrivateUnit,
+                                               client, Today()));
                   }});
 
   // ---- ImportService: one row, answered as the unary RPC would answer it.

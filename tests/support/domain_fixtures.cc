@@ -203,6 +203,50 @@ v1::Command ImposeSanction(absl::string_view contract_id,
     *r->mutable_decision() = DecisionOn(decided_on);
     r->set_description("Vite enligt avtalets sanktionstrappa.");
     r->set_amount_sek(amount_sek);
+    // Every rung above the seeded ladder's first (a correction) may be
+    // reached straight away, as after a grave breach.
+    if (kind != v1::SANCTION_KIND_CORRECTION) {
+      r->set_rung_skip_justification(
+          "Allvarligt avtalsbrott: lägre steg i trappan hoppas över.");
+    }
+  });
+}
+
+v1::Command DecideNoSanction(absl::string_view contract_id,
+                             absl::string_view case_id,
+                             absl::CivilDay decided_on) {
+  return Wrap([&](v1::Command& c) {
+    v1::DecideNoSanction* r = c.mutable_decide_no_sanction();
+    r->set_contract_id(std::string(contract_id));
+    r->set_failed_case_id(std::string(case_id));
+    r->set_reason("Bristen var ringa och rättades genast.");
+    *r->mutable_decision() = DecisionOn(decided_on);
+  });
+}
+
+v1::Command RegisterCarePlan(absl::string_view provider_id,
+                             absl::string_view unit_id,
+                             absl::string_view client_reference,
+                             absl::CivilDay established_on) {
+  return Wrap([&](v1::Command& c) {
+    v1::RegisterCarePlan* r = c.mutable_register_care_plan();
+    r->set_provider_id(std::string(provider_id));
+    r->set_unit_id(std::string(unit_id));
+    r->set_client_reference(std::string(client_reference));
+    *r->mutable_established_on() = D(established_on);
+  });
+}
+
+v1::Command EndCarePlan(absl::string_view provider_id,
+                        absl::string_view unit_id,
+                        absl::string_view client_reference,
+                        absl::CivilDay ended_on) {
+  return Wrap([&](v1::Command& c) {
+    v1::EndCarePlan* r = c.mutable_end_care_plan();
+    r->set_provider_id(std::string(provider_id));
+    r->set_unit_id(std::string(unit_id));
+    r->set_client_reference(std::string(client_reference));
+    *r->mutable_ended_on() = D(ended_on);
   });
 }
 

@@ -77,10 +77,25 @@ v1::Command ExtendContract(absl::string_view contract_id,
                            absl::CivilDay ends_on, absl::CivilDay decided_on);
 v1::Command DeclineExtension(absl::string_view contract_id,
                              absl::CivilDay decided_on);
+// Any sanction but a correction carries a justification for skipping the
+// rungs below it.
 v1::Command ImposeSanction(absl::string_view contract_id,
                            absl::string_view sanction_id, v1::SanctionKind kind,
                            std::vector<std::string> case_ids,
                            absl::CivilDay decided_on, int64_t amount_sek = 0);
+// A decision not to sanction `case_id`, with a reason.
+v1::Command DecideNoSanction(absl::string_view contract_id,
+                             absl::string_view case_id,
+                             absl::CivilDay decided_on);
+// A client's care plan in the register, and its end.
+v1::Command RegisterCarePlan(absl::string_view provider_id,
+                             absl::string_view unit_id,
+                             absl::string_view client_reference,
+                             absl::CivilDay established_on);
+v1::Command EndCarePlan(absl::string_view provider_id,
+                        absl::string_view unit_id,
+                        absl::string_view client_reference,
+                        absl::CivilDay ended_on);
 v1::Command TerminateContract(
     absl::string_view contract_id, std::vector<std::string> case_ids,
     absl::CivilDay decided_on,

@@ -131,6 +131,7 @@ bool IsContractCommand(CommandCase kind) {
     case v1::Command::kDeclineContractExtension:
     case v1::Command::kImposeSanction:
     case v1::Command::kTerminateContract:
+    case v1::Command::kDecideNoSanction:
       return true;
     default:
       return false;
@@ -818,6 +819,7 @@ CommandCase Simulation::NextContractCommand(int target,
   if (v < 70 && !FailedCasesOf(slot.provider_id).empty()) {
     return v1::Command::kTerminateContract;
   }
+  if (v >= 80) return v1::Command::kDecideNoSanction;
   return v1::Command::kImposeSanction;
 }
 
@@ -877,6 +879,11 @@ v1::Command Simulation::BuildContractCommand(CommandCase kind, int target,
                                v < 50
                                    ? v1::SANCTION_KIND_IMMEDIATE_TERMINATION
                                    : v1::SANCTION_KIND_TERMINATION_WITH_NOTICE);
+    case v1::Command::kDecideNoSanction: {
+      const std::vector<std::string> cases = documented_cases();
+      return DecideNoSanction(slot.contract_id, cases[v % cases.size()],
+                              today_);
+    }
     default:
       return v1::Command();
   }
@@ -898,9 +905,38 @@ v1::Command Simulation::BuildMeasurement(const Step& step) {
 v1::Command Simulation::BuildCarePlanReview(const Step& step) {
   const UnitSlot& slot = kUnitSlots[step.target % 3];
   const int v = step.variant;
-  return RecordCarePlanReview(
-      Counter("genomgang-"), slot.provider_id, slot.unit_id,
-      absl::StrCat("klient-", (step.target / 3) % 3), today_ - v % 5, v < 75);
+  const std::string client = absl::StrCat("klient-", (step.target / 3) % 3);
+  v1::Command command =
+      RecordCarePlanReview(Counter("genomgang-"), slot.provider_id,
+                           slot.unit_id, client, today_ - v % 5, v < 75);
+  // What a registered plan's review must say: what it did with the plan,
+  // and whether an action awaiting its check was put right.
+  v1::CarePlanReview* review =
+      command.mutable_record_care_plan_review()->mutable_review();
+  review->set_kind(v % 3 == 0 ? v1::CARE_PLAN_REVIEW_KIND_REVISED
+                              : v1::CARE_PLAN_REVIEW_KIND_REVIEWED);
+  const domain::AggregateState state = world_.State(
+      kTenant,
+      {.kind = domain::AggregateKind::kCarePlan,
+       .id = domain::CarePlanId(slot.provider_id, slot.unit_id, client)});
+  if (std::get<domain::CarePlanState>(state).open_action.has_value()) {
+    review->set_action_check(v % 4 == 0
+                                 ? v1::CARE_PLAN_ACTION_CHECK_NOT_PUT_RIGHT
+                                 : v1::CARE_PLAN_ACTION_CHECK_PUT_RIGHT);
+  }
+  return command;
+}
+
+v1::Command Simulation::BuildCarePlanCommand(CommandCase kind,
+                                             const Step& step) {
+  const UnitSlot& slot = kUnitSlots[step.target % 3];
+  const int v = step.variant;
+  const std::string client = absl::StrCat("klient-", (step.target / 3) % 3);
+  if (kind == v1::Command::kEndCarePlan) {
+    return EndCarePlan(slot.provider_id, slot.unit_id, client, today_ - v % 3);
+  }
+  return RegisterCarePlan(slot.provider_id, slot.unit_id, client,
+                          today_ - v % 20);
 }
 
 v1::Command Simulation::BuildProviderCommand(CommandCase kind,
@@ -984,6 +1020,7 @@ domain::Principal Simulation::ExpectedActor(const v1::Command& command,
     case C::kDeclineContractExtension:
     case C::kImposeSanction:
     case C::kTerminateContract:
+    case C::kDecideNoSanction:
       return AdministrationDirector();
     case C::kRecordMeasurement:
     case C::kRecordFollowUpActivity:
@@ -992,6 +1029,13 @@ domain::Principal Simulation::ExpectedActor(const v1::Command& command,
     case C::kRecordCarePlanReview:
       return ProviderStaff(
           command.record_care_plan_review().review().provider_id());
+    case C::kRegisterCarePlan:
+      return v % 2 == 0
+                 ? ProviderStaff(command.register_care_plan().provider_id())
+                 : FollowUpOfficer();
+    case C::kEndCarePlan:
+      return v % 2 == 0 ? ProviderStaff(command.end_care_plan().provider_id())
+                        : FollowUpOfficer();
     default:
       return FollowUpOfficer();
   }
@@ -1047,7 +1091,12 @@ Action Simulation::Materialise(const Step& step) {
         action.command = BuildMeasurement(step);
         break;
       case Area::kCarePlan:
-        action.command = BuildCarePlanReview(step);
+        action.command =
+            step.variant >= 92
+                ? BuildCarePlanCommand(v1::Command::kRegisterCarePlan, step)
+            : step.variant >= 89
+                ? BuildCarePlanCommand(v1::Command::kEndCarePlan, step)
+                : BuildCarePlanReview(step);
         break;
       case Area::kProvider: {
         static const CommandCase kKinds[] = {
@@ -1069,6 +1118,9 @@ Action Simulation::Materialise(const Step& step) {
     action.command = BuildMeasurement(step);
   } else if (kind == v1::Command::kRecordCarePlanReview) {
     action.command = BuildCarePlanReview(step);
+  } else if (kind == v1::Command::kRegisterCarePlan ||
+             kind == v1::Command::kEndCarePlan) {
+    action.command = BuildCarePlanCommand(kind, step);
   } else {
     action.command = BuildProviderCommand(kind, step);
   }
@@ -1368,6 +1420,11 @@ std::string DescribeContract(const domain::ContractState& s) {
   for (const auto& [id, sanction] : s.sanctions) {
     absl::StrAppend(&out, "sanction ", id, ": ", OneLine(sanction), "\n");
   }
+  for (const auto& [id, decisions] : s.case_decisions) {
+    absl::StrAppend(&out, "case ", id, ": sanctions ",
+                    absl::StrJoin(decisions.sanction_ids, ","),
+                    " no_sanction=", Optional(decisions.no_sanction), "\n");
+  }
   absl::StrAppend(&out, "not_extended=", Optional(s.not_extended),
                   "\ntermination=", Optional(s.termination),
                   "\nexpiry=", Optional(s.expiry), "\n");
@@ -1417,6 +1474,17 @@ std::string DescribeCarePlan(const domain::CarePlanState& s) {
   absl::StrAppend(&out, "last_reviewed_on=", Optional(s.last_reviewed_on),
                   "\nnext_due=", Optional(s.next_due),
                   "\noverdue_emitted=", Optional(s.overdue_emitted), "\n");
+  absl::StrAppend(&out, "unit_id=", s.unit_id,
+                  "\nclient_reference=", s.client_reference,
+                  "\nregistration=", Optional(s.registration),
+                  "\nending=", Optional(s.ending), "\n");
+  if (s.open_action.has_value()) {
+    absl::StrAppend(&out, "open_action=", s.open_action->review_id, "@",
+                    DayText(s.open_action->due_on), "\n");
+  }
+  absl::StrAppend(&out,
+                  "action_overdue_emitted=", Optional(s.action_overdue_emitted),
+                  "\n");
   return out;
 }
 

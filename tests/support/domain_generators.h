@@ -171,6 +171,9 @@ class Simulation {
                                    const Step& step);
   v1::Command BuildMeasurement(const Step& step);
   v1::Command BuildCarePlanReview(const Step& step);
+  // RegisterCarePlan or EndCarePlan for one of the care plans reviewed.
+  v1::Command BuildCarePlanCommand(v1::Command::CommandCase kind,
+                                   const Step& step);
   v1::Command BuildProviderCommand(v1::Command::CommandCase kind,
                                    const Step& step);
   v1::Command::CommandCase NextCaseCommand(const domain::CaseState& state,

@@ -310,6 +310,17 @@ Attempt AggregateAttempt(absl::string_view rpc) {
   } else if (rpc == "RecordCarePlanReview") {
     a.command = RecordCarePlanReview("g-1", kPrivateProvider, kPrivateUnit,
                                      "brukare-0042", kToday);
+  } else if (rpc == "DecideNoSanction") {
+    a.command = DecideNoSanction(kContract, kFailedCase, kToday);
+  } else if (rpc == "RegisterCarePlan") {
+    a.command = RegisterCarePlan(kPrivateProvider, kPrivateUnit, "brukare-0042",
+                                 kToday);
+  } else if (rpc == "EndCarePlan") {
+    a.world.MustRun(FollowUpOfficer(), kToday - 30,
+                    RegisterCarePlan(kPrivateProvider, kPrivateUnit,
+                                     "brukare-0042", kToday - 30));
+    a.command =
+        EndCarePlan(kPrivateProvider, kPrivateUnit, "brukare-0042", kToday);
   } else {
     ADD_FAILURE() << rpc << " is a command without a situation here";
   }

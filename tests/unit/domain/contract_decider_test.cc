@@ -78,6 +78,8 @@ v1::Event SanctionImposedEvent(const v1::Command& impose, int ladder_index) {
   *e->mutable_decision() = c.decision();
   e->set_description(c.description());
   e->set_amount_sek(c.amount_sek());
+  *e->mutable_requirement_ids() = c.requirement_ids();
+  e->set_rung_skip_justification(c.rung_skip_justification());
   return event;
 }
 

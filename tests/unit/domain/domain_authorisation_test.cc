@@ -27,6 +27,8 @@ using Code = absl::StatusCode;
 const absl::CivilDay kToday = Day(2026, 3, 2);
 constexpr char kFailedCase[] = "kontinuitet-underkand";
 constexpr char kClient[] = "brukare-0042";
+// A client whose care plan is registered, so that it can be ended.
+constexpr char kRegisteredClient[] = "brukare-0043";
 
 struct Row {
   std::string name;
@@ -77,6 +79,15 @@ std::vector<Row> Matrix() {
        RecordCarePlanReview("g-1", kPrivateProvider, kPrivateUnit, kClient,
                             kToday),
        {v1::ROLE_PROVIDER}},
+      {"DecideNoSanction",
+       DecideNoSanction(kContract, kFailedCase, kToday),
+       {fc}},
+      {"RegisterCarePlan",
+       RegisterCarePlan(kPrivateProvider, kPrivateUnit, kClient, kToday),
+       {v1::ROLE_PROVIDER, fuo}},
+      {"EndCarePlan",
+       EndCarePlan(kPrivateProvider, kPrivateUnit, kRegisteredClient, kToday),
+       {v1::ROLE_PROVIDER, fuo}},
   };
 }
 
@@ -86,6 +97,9 @@ class Authorisation : public ::testing::Test {
     SeedProviders(world_);
     FailedCase(world_, kFailedCase, kPrivateProvider, kPrivateUnit,
                /*municipal=*/false);
+    world_.MustRun(FollowUpOfficer(), kToday - 30,
+                   RegisterCarePlan(kPrivateProvider, kPrivateUnit,
+                                    kRegisteredClient, kToday - 30));
   }
   World world_;
 };
@@ -314,6 +328,12 @@ std::vector<Guarded> GuardedFields() {
       "m-1", kPrivateProvider, kPrivateUnit, "kontinuitet", 2025, kToday, true);
   const v1::Command review = RecordCarePlanReview(
       "g-1", kPrivateProvider, kPrivateUnit, kClient, kToday, false);
+  const v1::Command no_sanction =
+      DecideNoSanction(kContract, kFailedCase, kToday);
+  const v1::Command register_plan =
+      RegisterCarePlan(kPrivateProvider, kPrivateUnit, kClient, kToday);
+  const v1::Command end_plan =
+      EndCarePlan(kPrivateProvider, kPrivateUnit, kRegisteredClient, kToday);
   auto m = [](C& c) {
     return c.mutable_record_measurement()->mutable_measurement();
   };
@@ -464,6 +484,28 @@ std::vector<Guarded> GuardedFields() {
       {"RecordCarePlanReview", review,
        [r](C& c, S v) { r(c)->set_action_taken(v); }, "review.action_taken",
        staff},
+      {"ImposeSanction", sanction,
+       [](C& c, S v) {
+         c.mutable_impose_sanction()->set_rung_skip_justification(v);
+       },
+       "rung_skip_justification", fc},
+      {"DecideNoSanction", no_sanction,
+       [](C& c, S v) { c.mutable_decide_no_sanction()->set_failed_case_id(v); },
+       "failed_case_id", fc},
+      {"DecideNoSanction", no_sanction,
+       [](C& c, S v) { c.mutable_decide_no_sanction()->set_reason(v); },
+       "reason", fc},
+      {"RegisterCarePlan", register_plan,
+       [](C& c, S v) { c.mutable_register_care_plan()->set_unit_id(v); },
+       "unit_id", staff},
+      {"RegisterCarePlan", register_plan,
+       [](C& c, S v) {
+         c.mutable_register_care_plan()->set_client_reference(v);
+       },
+       "client_reference", staff},
+      {"EndCarePlan", end_plan,
+       [](C& c, S v) { c.mutable_end_care_plan()->set_client_reference(v); },
+       "client_reference", staff},
   };
 }
 

@@ -690,6 +690,9 @@ void CheckContractStream(const Simulation& sim, const std::string& stream_id,
   absl::CivilDay ends = DayOf(terms.ends_on());
   bool ended = false;
   bool declined = false;
+  // The ladder's rungs used so far, and the cases sanctioned.
+  std::set<int> used_rungs;
+  std::set<std::string> sanctioned;
   for (size_t i = 0; i < events.size(); ++i) {
     const v1::Event& e = events[i];
     if (ended) fail(i, "a contract event after termination or expiry");
@@ -721,6 +724,26 @@ void CheckContractStream(const Simulation& sim, const std::string& stream_id,
             s.decision().delegation_basis().empty() ||
             s.decision().reference_number().empty()) {
           fail(i, "a sanction without its decision maker and delegation");
+        }
+        for (int rung = 0; rung < s.ladder_index(); ++rung) {
+          if (!used_rungs.contains(rung) &&
+              s.rung_skip_justification().empty()) {
+            fail(i, "a rung of the ladder skipped without a justification");
+          }
+        }
+        used_rungs.insert(s.ladder_index());
+        sanctioned.insert(s.case_ids().begin(), s.case_ids().end());
+        break;
+      }
+      case v1::Event::kNoSanctionDecided: {
+        const v1::NoSanctionDecided& n = e.no_sanction_decided();
+        if (sanctioned.contains(n.case_id())) {
+          fail(i, "no sanction decided for a case already sanctioned");
+        }
+        if (n.reason().empty() || n.decision().decision_maker().empty() ||
+            n.decision().delegation_basis().empty() ||
+            n.decision().reference_number().empty()) {
+          fail(i, "no sanction decided without a reason and a decision");
         }
         break;
       }
@@ -819,10 +842,20 @@ void CheckCarePlanStream(const Simulation& sim, const std::string& stream_id,
       out.push_back(absl::StrCat(stream_id, " event ", i + 1,
                                  ": overdue on or before its date"));
     }
-    if (e.has_care_plan_review_overdue() &&
+    if (e.has_care_plan_action_overdue() &&
+        days[i] <= DayOf(e.care_plan_action_overdue().due_on())) {
+      out.push_back(absl::StrCat(stream_id, " event ", i + 1,
+                                 ": overdue on or before its date"));
+    }
+    if ((e.has_care_plan_review_overdue() ||
+         e.has_care_plan_action_overdue()) &&
         !overdue.insert(e.SerializeAsString()).second) {
       out.push_back(absl::StrCat(stream_id, " event ", i + 1,
                                  ": a deadline event emitted twice"));
+    }
+    if (i > 0 && events[i - 1].has_care_plan_ended()) {
+      out.push_back(absl::StrCat(stream_id, " event ", i + 1,
+                                 ": an event after the plan ended"));
     }
   }
 }
@@ -871,6 +904,7 @@ void CheckWriters(const Simulation& sim, size_t from, Violations& out) {
           case v1::Event::kContractExpired:
           case v1::Event::kExtraMeasurementOverdue:
           case v1::Event::kCarePlanReviewOverdue:
+          case v1::Event::kCarePlanActionOverdue:
           case v1::Event::kCaseRegistered:
             break;
           case v1::Event::kCaseClosed:

@@ -75,6 +75,16 @@ std::vector<Routed> NonCaseCommands() {
                             "brukare 42/a", day),
        Kind::kCarePlan,
        absl::StrCat(kPrivateProvider, "/", kPrivateUnit, "/brukare 42/a")},
+      {"DecideNoSanction", DecideNoSanction("avtal-6", "a-1", day),
+       Kind::kContract, "avtal-6"},
+      {"RegisterCarePlan",
+       RegisterCarePlan(kPrivateProvider, kPrivateUnit, "brukare 42/a", day),
+       Kind::kCarePlan,
+       absl::StrCat(kPrivateProvider, "/", kPrivateUnit, "/brukare 42/a")},
+      {"EndCarePlan",
+       EndCarePlan(kPrivateProvider, kPrivateUnit, "brukare 42/a", day),
+       Kind::kCarePlan,
+       absl::StrCat(kPrivateProvider, "/", kPrivateUnit, "/brukare 42/a")},
   };
 }
 
@@ -244,6 +254,25 @@ std::vector<Malformed> RoutingFields() {
          c.mutable_record_care_plan_review()->mutable_review()->set_unit_id(v);
        },
        review, "review.unit_id"},
+      {"DecideNoSanction",
+       [](C& c, S v) { c.mutable_decide_no_sanction()->set_contract_id(v); },
+       DecideNoSanction(kContract, "a-1", day), "contract_id"},
+      {"RegisterCarePlan (provider)",
+       [](C& c, S v) { c.mutable_register_care_plan()->set_provider_id(v); },
+       RegisterCarePlan(kPrivateProvider, kPrivateUnit, "brukare-42", day),
+       "provider_id"},
+      {"RegisterCarePlan (unit)",
+       [](C& c, S v) { c.mutable_register_care_plan()->set_unit_id(v); },
+       RegisterCarePlan(kPrivateProvider, kPrivateUnit, "brukare-42", day),
+       "unit_id"},
+      {"EndCarePlan (provider)",
+       [](C& c, S v) { c.mutable_end_care_plan()->set_provider_id(v); },
+       EndCarePlan(kPrivateProvider, kPrivateUnit, "brukare-42", day),
+       "provider_id"},
+      {"EndCarePlan (unit)",
+       [](C& c, S v) { c.mutable_end_care_plan()->set_unit_id(v); },
+       EndCarePlan(kPrivateProvider, kPrivateUnit, "brukare-42", day),
+       "unit_id"},
   };
   for (const auto* field : CaseCommandFields()) {
     out.push_back({field->name(),
