@@ -139,8 +139,17 @@ std::vector<AccessRule> Table() {
   add("/atgard.v1.CaseService/GetCase", readers, kOwnProvider);
 
   add("/atgard.v1.MeasurementService/RecordMeasurement", {kOfficer, kMedical});
+  add("/atgard.v1.MeasurementService/RecordSelfInspection", {kOfficer, kStaff},
+      kOwnProvider);
+  add("/atgard.v1.MeasurementService/RecordComplaintCounts",
+      {kOfficer, kStaff, kMedical}, kOwnProvider);
   add("/atgard.v1.CarePlanService/RecordCarePlanReview", {kStaff},
       kOwnProvider);
+  // The thresholds are the municipality's: providers neither set nor read
+  // them.
+  add("/atgard.v1.SettingsService/SetPolicySettings", {kOfficer, kAdmin});
+  add("/atgard.v1.SettingsService/GetPolicySettings",
+      {kOfficer, kCare, kAdmin, kMedical, kAuditor, kSupervisor});
 
   add("/atgard.v1.EventStoreService/ReadStream", readers, kOwnProvider);
   add("/atgard.v1.EventStoreService/ReadAll", log_readers);

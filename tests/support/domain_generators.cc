@@ -6,7 +6,9 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/civil_time.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/text_format.h"
@@ -992,10 +994,56 @@ domain::Principal Simulation::ExpectedActor(const v1::Command& command,
     case C::kRecordCarePlanReview:
       return ProviderStaff(
           command.record_care_plan_review().review().provider_id());
+    case C::kSetPolicySettings:
+      return v % 2 == 0 ? AdministrationDirector() : FollowUpOfficer();
+    case C::kNoteUnitResult:
+      return System();
+    case C::kRecordSelfInspection:
+      return v % 2 == 0
+                 ? ProviderStaff(command.record_self_inspection().provider_id())
+                 : FollowUpOfficer();
+    case C::kRecordComplaintCounts:
+      return v % 3 == 0   ? MedicalOfficer()
+             : v % 3 == 1 ? ProviderStaff(
+                                command.record_complaint_counts().provider_id())
+                          : FollowUpOfficer();
     default:
       return FollowUpOfficer();
   }
 }
+
+namespace {
+
+// A command of the trigger aggregates (settings, unit results,
+// self-inspections, complaint counts) at one of the unit slots.
+v1::Command BuildTriggerCommand(CommandCase kind, const Step& step,
+                                absl::CivilDay today) {
+  const UnitSlot& slot = kUnitSlots[step.target % 3];
+  const int v = step.variant;
+  switch (kind) {
+    case v1::Command::kSetPolicySettings:
+      return SetPolicySettings(1 + v % 6, 1 + v % 3, 1 + v % 3, 3 + v % 4);
+    case v1::Command::kNoteUnitResult:
+      return NoteUnitResult(
+          slot.provider_id, slot.unit_id, absl::StrCat("matning-", v % 10),
+          today.year() - v % 2, static_cast<v1::QualityArea>(1 + v % 6),
+          v % 3 != 2, today - v % 20);
+    case v1::Command::kRecordSelfInspection:
+      return RecordSelfInspection(slot.provider_id, slot.unit_id,
+                                  today.year() - v % 2, v % 2 == 0);
+    case v1::Command::kRecordComplaintCounts: {
+      const absl::CivilMonth month = absl::CivilMonth(today) - v % 8;
+      return RecordComplaintCounts(
+          slot.provider_id, slot.unit_id,
+          absl::StrFormat("%04d-%02d", month.year(), month.month()),
+          static_cast<v1::ComplaintCategory>(1 + v % 5), v % 4);
+    }
+    default:
+      return v1::Command();
+  }
+}
+
+}  // namespace
 
 Action Simulation::Materialise(const Step& step) {
   today_ += step.days;
@@ -1069,6 +1117,11 @@ Action Simulation::Materialise(const Step& step) {
     action.command = BuildMeasurement(step);
   } else if (kind == v1::Command::kRecordCarePlanReview) {
     action.command = BuildCarePlanReview(step);
+  } else if (kind == v1::Command::kSetPolicySettings ||
+             kind == v1::Command::kNoteUnitResult ||
+             kind == v1::Command::kRecordSelfInspection ||
+             kind == v1::Command::kRecordComplaintCounts) {
+    action.command = BuildTriggerCommand(kind, step, today_);
   } else {
     action.command = BuildProviderCommand(kind, step);
   }

@@ -77,6 +77,18 @@ std::vector<Row> Matrix() {
        RecordCarePlanReview("g-1", kPrivateProvider, kPrivateUnit, kClient,
                             kToday),
        {v1::ROLE_PROVIDER}},
+      {"SetPolicySettings", SetPolicySettings(2, 0, 0, 0), {fuo, fc}},
+      {"NoteUnitResult",
+       NoteUnitResult(kPrivateProvider, kPrivateUnit, "m-1", 2025,
+                      v1::QUALITY_AREA_SAFETY, true, kToday),
+       {v1::ROLE_SYSTEM}},
+      {"RecordSelfInspection",
+       RecordSelfInspection(kPrivateProvider, kPrivateUnit, 2026, false),
+       {fuo, v1::ROLE_PROVIDER}},
+      {"RecordComplaintCounts",
+       RecordComplaintCounts(kPrivateProvider, kPrivateUnit, "2026-02",
+                             v1::COMPLAINT_CATEGORY_LEX_SARAH, 1),
+       {fuo, mas, v1::ROLE_PROVIDER}},
   };
 }
 

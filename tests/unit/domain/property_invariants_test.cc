@@ -872,6 +872,10 @@ void CheckWriters(const Simulation& sim, size_t from, Violations& out) {
           case v1::Event::kExtraMeasurementOverdue:
           case v1::Event::kCarePlanReviewOverdue:
           case v1::Event::kCaseRegistered:
+          // Noting a measurement's result, and what it reveals, decides
+          // nothing: a policy opens the case.
+          case v1::Event::kUnitResultNoted:
+          case v1::Event::kLowGoalFulfilmentDetected:
             break;
           case v1::Event::kCaseClosed:
             if (e.event.case_closed().closure() !=
@@ -933,6 +937,10 @@ Violations CheckStreams(const Simulation& sim, size_t from) {
         CheckCarePlanStream(sim, stream, out);
         break;
       case domain::AggregateKind::kProvider:
+      case domain::AggregateKind::kPolicySettings:
+      case domain::AggregateKind::kUnitResults:
+      case domain::AggregateKind::kSelfInspection:
+      case domain::AggregateKind::kComplaints:
         break;
     }
   }
