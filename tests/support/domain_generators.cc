@@ -1492,6 +1492,41 @@ std::string Describe(const domain::AggregateState& state) {
             return DescribeSeries(s);
           },
           [](const domain::CarePlanState& s) { return DescribeCarePlan(s); },
+          [](const domain::PolicySettingsState& s) {
+            return s.last.has_value() ? OneLine(*s.last) + "\n"
+                                      : std::string("defaults\n");
+          },
+          [](const domain::UnitResultsState& s) {
+            std::string out;
+            for (const auto& [year, results] : s.years) {
+              for (const auto& [indicator, r] : results) {
+                absl::StrAppend(&out, year, " ", indicator, ": ", OneLine(r),
+                                "\n");
+              }
+            }
+            for (int year : s.detected) {
+              absl::StrAppend(&out, "detected: ", year, "\n");
+            }
+            return out;
+          },
+          [](const domain::SelfInspectionState& s) {
+            return s.recorded.has_value() ? OneLine(*s.recorded) + "\n"
+                                          : std::string();
+          },
+          [](const domain::ComplaintsState& s) {
+            std::string out;
+            for (const auto& [month, counts] : s.months) {
+              absl::StrAppend(&out, month, ":");
+              for (const auto& [category, n] : counts) {
+                absl::StrAppend(&out, " ", category, "=", n);
+              }
+              absl::StrAppend(&out, "\n");
+            }
+            for (const auto& [category, id] : s.last_case) {
+              absl::StrAppend(&out, "last case ", category, ": ", id, "\n");
+            }
+            return out;
+          },
       },
       state);
 }

@@ -43,7 +43,8 @@ std::vector<const pb::MethodDescriptor*> ApiMethods() {
         v1::RecordMeasurementRequest::descriptor(),
         v1::PingRequest::descriptor(), v1::VerifyLogRequest::descriptor(),
         v1::ReadAllRequest::descriptor(), v1::GetCaseRequest::descriptor(),
-        v1::GetProviderRequest::descriptor()}) {
+        v1::GetProviderRequest::descriptor(),
+        v1::SetPolicySettingsRequest::descriptor()}) {
     EXPECT_NE(d, nullptr);
   }
   std::vector<const pb::MethodDescriptor*> methods;

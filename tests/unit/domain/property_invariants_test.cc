@@ -853,9 +853,12 @@ void CheckWriters(const Simulation& sim, size_t from, Violations& out) {
         std::string owner;
         if (kind == domain::AggregateKind::kCase) {
           owner = ProviderOfCase(sim.world().Stream(e.stream_id));
-        } else if (kind == domain::AggregateKind::kCarePlan) {
+        } else if (kind == domain::AggregateKind::kCarePlan ||
+                   kind == domain::AggregateKind::kSelfInspection ||
+                   kind == domain::AggregateKind::kComplaints) {
           const std::string id = IdOfStream(e.stream_id);
-          // A care plan's id is "<provider>/<unit>/<client>".
+          // A care plan's id is "<provider>/<unit>/<client>", a unit's
+          // self-inspection or complaint counts "<provider>/<unit>/...".
           owner = id.substr(0, id.find('/'));
         }
         if (owner != actor.provider_id) {
