@@ -3,6 +3,7 @@
 #include <optional>
 #include <set>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -21,12 +22,17 @@ namespace {
 
 // "YYYY-MM" exactly, or nullopt.
 std::optional<absl::CivilMonth> ParseMonth(absl::string_view text) {
+  if (text.size() != 7 || text[4] != '-') return std::nullopt;
+  for (size_t i : {0, 1, 2, 3, 5, 6}) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(text[i]))) {
+      return std::nullopt;
+    }
+  }
   int year = 0;
   int month = 0;
-  if (text.size() != 7 || text[4] != '-' ||
-      !absl::SimpleAtoi(text.substr(0, 4), &year) ||
-      !absl::SimpleAtoi(text.substr(5, 2), &month) || text[0] == '+' ||
-      text[5] == '+' || year < 1900 || month < 1 || month > 12) {
+  if (!absl::SimpleAtoi(text.substr(0, 4), &year) ||
+      !absl::SimpleAtoi(text.substr(5, 2), &month) || year < 1900 ||
+      month < 1 || month > 12) {
     return std::nullopt;
   }
   return absl::CivilMonth(year, month);

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "atgard/v1/events.pb.h"
 #include "services/domain/policies.h"
 

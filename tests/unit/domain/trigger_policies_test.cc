@@ -665,7 +665,7 @@ TEST_F(Triggers, ComplaintCountsRefusals) {
   when(FollowUpOfficer(), Counts("2026-01", ok, kPrivateProvider, "okand"))
       .ThenFails(Code::kNotFound, "unit_id");
   for (const char* month : {"2026-1", "202601", "2026-13", "2026-00", "26-01-",
-                            "2026/01", "", "+202-01"}) {
+                            "2026/01", "", "+202-01", "2026- 1", " 026-01"}) {
     SCOPED_TRACE(month);
     when(FollowUpOfficer(), Counts(month, ok))
         .ThenFails(Code::kInvalidArgument, "month");
