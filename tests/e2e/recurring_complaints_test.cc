@@ -1,9 +1,9 @@
 // Recurring complaints with the real server over gRPC, on the development
-// clock: counts recorded for three of six months open exactly one case
-// through the policy runner; a fourth month recorded while that case is
-// open opens none; and restarting the server (after a crash that may leave
-// the policies' checkpoint behind, and after a clean stop) runs the
-// policies again without a second case.
+// clock, with the default settings: counts recorded for three of six months
+// open exactly one case through the policy runner; a fourth month recorded
+// while that case is open opens none; and restarting the server (after a crash
+// that may leave the policies' checkpoint behind, and after a clean stop) runs
+// the policies again without a second case.
 #include <grpcpp/client_context.h>
 
 #include <csignal>
@@ -16,6 +16,7 @@
 #include "absl/time/time.h"
 #include "atgard/v1/event_store_service.grpc.pb.h"
 #include "atgard/v1/operator_service.grpc.pb.h"
+#include "atgard/v1/settings_service.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/domain/calendar.h"
@@ -106,6 +107,18 @@ class RecurringComplaintsTest : public ::testing::Test {
 TEST_F(RecurringComplaintsTest, ThreeOfSixMonthsOpenExactlyOneCase) {
   Start("2026-05-04T08:00:00Z");
   SeedProvidersRemotely(*client_);
+  // Never set: the defaults are in force.
+  v1::GetPolicySettingsResponse settings;
+  const grpc::Status read =
+      v1::SettingsService::NewStub(client_->channel())
+          ->GetPolicySettings(client_->Context(FollowUpOfficer()).get(), {},
+                              &settings);
+  ASSERT_TRUE(read.ok()) << Describe(read);
+  EXPECT_EQ(settings.version(), 0u);
+  EXPECT_EQ(settings.settings().red_areas_threshold(), 3);
+  EXPECT_EQ(settings.settings().failed_key_points_threshold(), 2);
+  EXPECT_EQ(settings.settings().complaint_months_threshold(), 3);
+  EXPECT_EQ(settings.settings().complaint_window_months(), 6);
   const domain::Principal officer = FollowUpOfficer();
   const domain::Principal staff = ProviderStaff(kPrivateProvider);
   MustRun(*client_, officer,
