@@ -22,6 +22,26 @@ class MeasurementServiceImpl final
         *request, response, &v1::Command::mutable_record_measurement);
   }
 
+  grpc::ServerUnaryReactor* RecordSelfInspection(
+      grpc::CallbackServerContext* context,
+      const v1::RecordSelfInspectionRequest* request,
+      v1::RecordSelfInspectionResponse* response) override {
+    return RunCommandRpc(services_, context,
+                         "/atgard.v1.MeasurementService/RecordSelfInspection",
+                         *request, response,
+                         &v1::Command::mutable_record_self_inspection);
+  }
+
+  grpc::ServerUnaryReactor* RecordComplaintCounts(
+      grpc::CallbackServerContext* context,
+      const v1::RecordComplaintCountsRequest* request,
+      v1::RecordComplaintCountsResponse* response) override {
+    return RunCommandRpc(services_, context,
+                         "/atgard.v1.MeasurementService/RecordComplaintCounts",
+                         *request, response,
+                         &v1::Command::mutable_record_complaint_counts);
+  }
+
  private:
   const ServiceContext services_;
 };

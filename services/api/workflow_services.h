@@ -37,6 +37,8 @@ std::unique_ptr<grpc::Service> MakeCarePlanService(
     const ServiceContext& context);
 // Bulk import (import_service.cc).
 std::unique_ptr<grpc::Service> MakeImportService(const ServiceContext& context);
+std::unique_ptr<grpc::Service> MakeSettingsService(
+    const ServiceContext& context);
 
 }  // namespace atgard::api
 

@@ -159,8 +159,11 @@ absl::StatusOr<AggregateRepository::Working> AggregateRepository::CheckOut(
 }
 
 absl::StatusOr<domain::References> AggregateRepository::LoadReferences(
-    absl::string_view tenant, const v1::Command& command) {
-  const domain::ReferenceKeys keys = domain::ReferencesOf(command);
+    absl::string_view tenant, const v1::Command& command,
+    const domain::AggregateState* target) {
+  const domain::ReferenceKeys keys =
+      target != nullptr ? domain::ReferencesOf(command, *target)
+                        : domain::ReferencesOf(command);
   domain::References refs;
   auto load = [&](domain::AggregateKind kind,
                   const std::string& id) -> absl::StatusOr<LoadedAggregate> {
@@ -188,6 +191,14 @@ absl::StatusOr<domain::References> AggregateRepository::LoadReferences(
     if (!plausible(id)) continue;
     ASSIGN_OR_RETURN(LoadedAggregate c, load(domain::AggregateKind::kCase, id));
     if (c.version > 0) refs.cases[id] = std::get<domain::CaseState>(*c.state);
+  }
+  if (keys.policy_settings) {
+    ASSIGN_OR_RETURN(LoadedAggregate s,
+                     load(domain::AggregateKind::kPolicySettings,
+                          domain::kPolicySettingsId));
+    if (s.version > 0) {
+      refs.policy_settings = std::get<domain::PolicySettingsState>(*s.state);
+    }
   }
   return refs;
 }

@@ -79,9 +79,12 @@ class AggregateRepository {
   void Remember(const std::string& stream_id, LoadedAggregate loaded);
 
   // The aggregates `command` refers to, within `tenant` (absent when the
-  // referenced stream has no events).
+  // referenced stream has no events); with `target`, the state of the
+  // command's own aggregate, also those that state names
+  // (domain::ReferencesOf).
   [[nodiscard]] absl::StatusOr<domain::References> LoadReferences(
-      absl::string_view tenant, const v1::Command& command);
+      absl::string_view tenant, const v1::Command& command,
+      const domain::AggregateState* target = nullptr);
 
  private:
   struct Entry {

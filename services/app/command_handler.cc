@@ -246,8 +246,8 @@ void CommandHandler::Attempt(std::shared_ptr<Call> call) {
         "; re-read it and decide again")));
     return;
   }
-  absl::StatusOr<domain::References> refs =
-      repository_->LoadReferences(request.principal.tenant, request.command);
+  absl::StatusOr<domain::References> refs = repository_->LoadReferences(
+      request.principal.tenant, request.command, working.state.get());
   if (!refs.ok()) {
     give_back();
     Finish(call, refs.status());

@@ -147,6 +147,15 @@ std::vector<AccessRule> Table() {
       kOwnProvider);
   add("/atgard.v1.CarePlanService/EndCarePlan", {kOfficer, kStaff},
       kOwnProvider);
+  add("/atgard.v1.MeasurementService/RecordSelfInspection", {kOfficer, kStaff},
+      kOwnProvider);
+  add("/atgard.v1.MeasurementService/RecordComplaintCounts",
+      {kOfficer, kStaff, kMedical}, kOwnProvider);
+  // The thresholds are the municipality's: providers neither set nor read
+  // them.
+  add("/atgard.v1.SettingsService/SetPolicySettings", {kOfficer, kAdmin});
+  add("/atgard.v1.SettingsService/GetPolicySettings",
+      {kOfficer, kCare, kAdmin, kMedical, kAuditor, kSupervisor});
 
   add("/atgard.v1.EventStoreService/ReadStream", readers, kOwnProvider);
   add("/atgard.v1.EventStoreService/ReadAll", log_readers);

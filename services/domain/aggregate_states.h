@@ -10,10 +10,14 @@
 
 #include "services/domain/care_plan_decider.h"
 #include "services/domain/case_decider.h"
+#include "services/domain/complaints_decider.h"
 #include "services/domain/contract_decider.h"
 #include "services/domain/decider.h"
 #include "services/domain/measurement_decider.h"
+#include "services/domain/policy_settings.h"
 #include "services/domain/provider_decider.h"
+#include "services/domain/self_inspection_decider.h"
+#include "services/domain/unit_results_decider.h"
 
 namespace atgard::domain {
 
@@ -23,6 +27,7 @@ struct References {
   std::optional<ProviderState> provider;
   std::optional<ContractState> contract;
   std::map<std::string, CaseState> cases;
+  std::optional<PolicySettingsState> policy_settings;
 };
 
 }  // namespace atgard::domain

@@ -12,6 +12,7 @@
 #include "eventstore/base/status_macros.h"
 #include "services/domain/aggregate_states.h"
 #include "services/domain/checks.h"
+#include "services/domain/errors.h"
 #include "services/domain/principal.h"
 #include "services/domain/streams.h"
 #include "services/domain/validation.h"
@@ -105,6 +106,35 @@ absl::StatusOr<AggregateRef> Route(const v1::Command& command) {
       const v1::EndCarePlan& r = command.end_care_plan();
       return CarePlanRef(r.provider_id(), r.unit_id(), r.client_reference());
     }
+    case C::kSetPolicySettings:
+      return AggregateRef{.kind = AggregateKind::kPolicySettings,
+                          .id = kPolicySettingsId};
+    case C::kNoteUnitResult: {
+      const v1::NoteUnitResult& c = command.note_unit_result();
+      RETURN_IF_ERROR(CheckId("provider_id", c.provider_id()));
+      RETURN_IF_ERROR(CheckId("unit_id", c.unit_id()));
+      return AggregateRef{.kind = AggregateKind::kUnitResults,
+                          .id = UnitResultsId(c.provider_id(), c.unit_id())};
+    }
+    case C::kRecordSelfInspection: {
+      const v1::RecordSelfInspection& c = command.record_self_inspection();
+      RETURN_IF_ERROR(CheckId("provider_id", c.provider_id()));
+      RETURN_IF_ERROR(CheckId("unit_id", c.unit_id()));
+      // The year is part of the stream id.
+      if (c.year() < 1900 || c.year() > 9999) {
+        return InvalidArgument("year", "must be a year from 1900 to 9999");
+      }
+      return AggregateRef{
+          .kind = AggregateKind::kSelfInspection,
+          .id = SelfInspectionId(c.provider_id(), c.unit_id(), c.year())};
+    }
+    case C::kRecordComplaintCounts: {
+      const v1::RecordComplaintCounts& c = command.record_complaint_counts();
+      RETURN_IF_ERROR(CheckId("provider_id", c.provider_id()));
+      RETURN_IF_ERROR(CheckId("unit_id", c.unit_id()));
+      return AggregateRef{.kind = AggregateKind::kComplaints,
+                          .id = ComplaintsId(c.provider_id(), c.unit_id())};
+    }
     case C::COMMAND_NOT_SET:
       return absl::InvalidArgumentError("command: no command is set");
     default: {
@@ -136,6 +166,14 @@ AggregateState InitialState(AggregateKind kind) {
       return IndicatorSeriesState{};
     case AggregateKind::kCarePlan:
       return CarePlanState{};
+    case AggregateKind::kPolicySettings:
+      return PolicySettingsState{};
+    case AggregateKind::kUnitResults:
+      return UnitResultsState{};
+    case AggregateKind::kSelfInspection:
+      return SelfInspectionState{};
+    case AggregateKind::kComplaints:
+      return ComplaintsState{};
   }
   return CaseState{};
 }
@@ -148,6 +186,10 @@ void Evolve(AggregateState& state, const v1::Event& event) {
           [&](CaseState& s) { EvolveCase(s, event); },
           [&](IndicatorSeriesState& s) { EvolveIndicatorSeries(s, event); },
           [&](CarePlanState& s) { EvolveCarePlan(s, event); },
+          [&](PolicySettingsState& s) { EvolvePolicySettings(s, event); },
+          [&](UnitResultsState& s) { EvolveUnitResults(s, event); },
+          [&](SelfInspectionState& s) { EvolveSelfInspection(s, event); },
+          [&](ComplaintsState& s) { EvolveComplaints(s, event); },
       },
       state);
 }
@@ -160,6 +202,10 @@ bool Exists(const AggregateState& state) {
           [](const CaseState& s) { return s.exists(); },
           [](const IndicatorSeriesState& s) { return s.exists(); },
           [](const CarePlanState& s) { return s.exists(); },
+          [](const PolicySettingsState& s) { return s.exists(); },
+          [](const UnitResultsState& s) { return s.exists(); },
+          [](const SelfInspectionState& s) { return s.exists(); },
+          [](const ComplaintsState& s) { return s.exists(); },
       },
       state);
 }
@@ -203,8 +249,29 @@ ReferenceKeys ReferencesOf(const v1::Command& command) {
     case v1::Command::kEndCarePlan:
       keys.provider_id = command.end_care_plan().provider_id();
       break;
+    case v1::Command::kNoteUnitResult:
+      keys.policy_settings = true;
+      break;
+    case v1::Command::kRecordSelfInspection:
+      keys.provider_id = command.record_self_inspection().provider_id();
+      keys.policy_settings = true;
+      break;
+    case v1::Command::kRecordComplaintCounts:
+      keys.provider_id = command.record_complaint_counts().provider_id();
+      keys.policy_settings = true;
+      break;
     default:
       break;
+  }
+  return keys;
+}
+
+ReferenceKeys ReferencesOf(const v1::Command& command,
+                           const AggregateState& state) {
+  ReferenceKeys keys = ReferencesOf(command);
+  if (const auto* complaints = std::get_if<ComplaintsState>(&state)) {
+    for (std::string& id : ComplaintCasesToCheck(command, *complaints))
+      keys.case_ids.push_back(std::move(id));
   }
   return keys;
 }
@@ -215,32 +282,48 @@ absl::StatusOr<std::vector<v1::Event>> Decide(const v1::Command& command,
                                               const References& refs) {
   const ProviderState* provider =
       refs.provider.has_value() ? &*refs.provider : nullptr;
-  return std::visit(Overloaded{
-                        [&](const ProviderState& s) {
-                          return DecideProvider(command, s, context);
-                        },
-                        [&](const ContractState& s) {
-                          ContractReferences r{.provider = provider};
-                          for (const auto& [id, c] : refs.cases)
-                            r.cases[id] = &c;
-                          return DecideContract(command, s, context, r);
-                        },
-                        [&](const CaseState& s) {
-                          CaseReferences r{.provider = provider,
-                                           .contract = refs.contract.has_value()
-                                                           ? &*refs.contract
-                                                           : nullptr};
-                          return DecideCase(command, s, context, r);
-                        },
-                        [&](const IndicatorSeriesState& s) {
-                          return DecideIndicatorSeries(command, s, context,
-                                                       provider);
-                        },
-                        [&](const CarePlanState& s) {
-                          return DecideCarePlan(command, s, context, provider);
-                        },
-                    },
-                    state);
+  const PolicySettingsState* settings =
+      refs.policy_settings.has_value() ? &*refs.policy_settings : nullptr;
+  return std::visit(
+      Overloaded{
+          [&](const ProviderState& s) {
+            return DecideProvider(command, s, context);
+          },
+          [&](const ContractState& s) {
+            ContractReferences r{.provider = provider};
+            for (const auto& [id, c] : refs.cases) r.cases[id] = &c;
+            return DecideContract(command, s, context, r);
+          },
+          [&](const CaseState& s) {
+            CaseReferences r{.provider = provider,
+                             .contract = refs.contract.has_value()
+                                             ? &*refs.contract
+                                             : nullptr};
+            return DecideCase(command, s, context, r);
+          },
+          [&](const IndicatorSeriesState& s) {
+            return DecideIndicatorSeries(command, s, context, provider);
+          },
+          [&](const CarePlanState& s) {
+            return DecideCarePlan(command, s, context, provider);
+          },
+          [&](const PolicySettingsState& s) {
+            return DecidePolicySettings(command, s, context);
+          },
+          [&](const UnitResultsState& s) {
+            return DecideUnitResults(command, s, context, settings);
+          },
+          [&](const SelfInspectionState& s) {
+            return DecideSelfInspection(command, s, context, provider,
+                                        settings);
+          },
+          [&](const ComplaintsState& s) {
+            ComplaintsReferences r{.provider = provider, .settings = settings};
+            for (const auto& [id, c] : refs.cases) r.cases[id] = &c;
+            return DecideComplaints(command, s, context, r);
+          },
+      },
+      state);
 }
 
 std::vector<v1::Event> DueDeadlines(const AggregateState& state,
@@ -258,6 +341,11 @@ std::vector<v1::Event> DueDeadlines(const AggregateState& state,
           [&](const CarePlanState& s) {
             return DueCarePlanDeadlines(s, today);
           },
+          // The trigger aggregates set no dates.
+          [](const PolicySettingsState&) { return std::vector<v1::Event>{}; },
+          [](const UnitResultsState&) { return std::vector<v1::Event>{}; },
+          [](const SelfInspectionState&) { return std::vector<v1::Event>{}; },
+          [](const ComplaintsState&) { return std::vector<v1::Event>{}; },
       },
       state);
 }

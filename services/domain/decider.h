@@ -38,10 +38,16 @@ struct ContractState;
 struct CaseState;
 struct IndicatorSeriesState;
 struct CarePlanState;
+struct PolicySettingsState;
+struct UnitResultsState;
+struct SelfInspectionState;
+struct ComplaintsState;
 struct References;
 
-using AggregateState = std::variant<ProviderState, ContractState, CaseState,
-                                    IndicatorSeriesState, CarePlanState>;
+using AggregateState =
+    std::variant<ProviderState, ContractState, CaseState, IndicatorSeriesState,
+                 CarePlanState, PolicySettingsState, UnitResultsState,
+                 SelfInspectionState, ComplaintsState>;
 
 // The aggregate a command targets. INVALID_ARGUMENT naming the field if
 // the ids it is routed by are missing or malformed (they become part of a
@@ -62,8 +68,15 @@ struct ReferenceKeys {
   std::optional<std::string> provider_id;
   std::optional<std::string> contract_id;
   std::vector<std::string> case_ids;
+  // The tenant's policy settings (policy_settings.h).
+  bool policy_settings = false;
 };
 ReferenceKeys ReferencesOf(const v1::Command& command);
+// ReferencesOf(command), and the aggregates that the target's own state
+// names: the case a complaints aggregate opened last for a category it
+// counts, to see whether that case is still open.
+ReferenceKeys ReferencesOf(const v1::Command& command,
+                           const AggregateState& state);
 
 // Their folded states, as loaded: References, in aggregate_states.h.
 

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "services/domain/streams.h"
+#include "services/domain/trigger_policies.h"
 
 namespace atgard::domain {
 namespace {
@@ -114,6 +115,7 @@ std::vector<PolicyCommand> PolicyCommandsFor(absl::string_view stream_id,
       break;
     }
     default:
+      out = TriggerPolicyCommandsFor(trigger, event);
       break;
   }
   return out;

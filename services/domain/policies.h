@@ -9,6 +9,8 @@
 //   BaseRequirementNotMet        -> RegisterCase (source BASE_REQUIREMENT)
 //   ContractTerminated           -> CloseCase (CONTRACT_TERMINATED) for each
 //                                   referenced case
+//   and those of the trigger aggregates (trigger_policies.h): low goal
+//   fulfilment, self-inspection, recurring complaints
 #ifndef ATGARD_SERVICES_DOMAIN_POLICIES_H_
 #define ATGARD_SERVICES_DOMAIN_POLICIES_H_
 

@@ -36,8 +36,9 @@ const std::string* ContentOwner(AggregateKind kind,
 }
 
 // Rule 5 for a PROVIDER: is the aggregate its own? Provider streams are
-// named by the provider, indicator series and care plans by
-// "<provider>/<unit>/...", cases and contracts name it in their content.
+// named by the provider, indicator series, care plans, unit results,
+// self-inspections and complaint counts by "<provider>/<unit>/...", cases and
+// contracts name it in their content.
 absl::StatusOr<bool> OwnsAggregate(const Principal& principal,
                                    AggregateKind kind, absl::string_view id,
                                    const AggregateState* state) {
@@ -47,7 +48,13 @@ absl::StatusOr<bool> OwnsAggregate(const Principal& principal,
       return id == principal.provider_id;
     case AggregateKind::kIndicatorSeries:
     case AggregateKind::kCarePlan:
+    case AggregateKind::kUnitResults:
+    case AggregateKind::kSelfInspection:
+    case AggregateKind::kComplaints:
       return absl::StartsWith(id, absl::StrCat(principal.provider_id, "/"));
+    case AggregateKind::kPolicySettings:
+      // The municipality's own thresholds: no provider's to read.
+      return false;
     case AggregateKind::kCase:
     case AggregateKind::kContract: {
       const std::string* owner =

@@ -21,6 +21,14 @@ absl::string_view KindName(AggregateKind kind) {
       return "indicator";
     case AggregateKind::kCarePlan:
       return "careplan";
+    case AggregateKind::kPolicySettings:
+      return "settings";
+    case AggregateKind::kUnitResults:
+      return "unitresults";
+    case AggregateKind::kSelfInspection:
+      return "selfinspection";
+    case AggregateKind::kComplaints:
+      return "complaints";
   }
   return "unknown";
 }
@@ -44,8 +52,11 @@ std::string AccessStreamId(absl::string_view tenant, absl::CivilDay day) {
 namespace {
 constexpr absl::string_view kAccessKind = "access";
 constexpr AggregateKind kKinds[] = {
-    AggregateKind::kProvider, AggregateKind::kContract, AggregateKind::kCase,
-    AggregateKind::kIndicatorSeries, AggregateKind::kCarePlan};
+    AggregateKind::kProvider,    AggregateKind::kContract,
+    AggregateKind::kCase,        AggregateKind::kIndicatorSeries,
+    AggregateKind::kCarePlan,    AggregateKind::kPolicySettings,
+    AggregateKind::kUnitResults, AggregateKind::kSelfInspection,
+    AggregateKind::kComplaints};
 }  // namespace
 
 absl::StatusOr<StreamName> ParseStreamId(absl::string_view stream_id) {

@@ -26,9 +26,14 @@ enum class AggregateKind {
   kCase,             // a deficiency case
   kIndicatorSeries,  // measurements of one indicator at one unit
   kCarePlan,         // care-plan reviews of one client at one unit
+  kPolicySettings,   // the tenant's thresholds for the automatic policies
+  kUnitResults,      // one unit's results by year and quality area
+  kSelfInspection,   // one unit's self-inspection of one year
+  kComplaints,       // one unit's monthly counts of complaints and deviations
 };
 
-// "provider", "contract", "case", "indicator", "careplan".
+// "provider", "contract", "case", "indicator", "careplan", "settings",
+// "unitresults", "selfinspection", "complaints".
 absl::string_view KindName(AggregateKind kind);
 
 struct AggregateRef {

@@ -11,6 +11,7 @@
 #include "services/common/log.h"
 #include "services/domain/policies.h"
 #include "services/domain/streams.h"
+#include "services/domain/trigger_policies.h"
 
 namespace atgard::jobs {
 namespace {
@@ -24,6 +25,8 @@ eventstore::ReadAllFilter PolicyFilter() {
   eventstore::ReadAllFilter filter;
   filter.event_types = {"IndicatorRedTwoYearsRunning", "BaseRequirementNotMet",
                         "ContractTerminated"};
+  for (const std::string& type : domain::TriggerPolicyEventTypes())
+    filter.event_types.push_back(type);
   return filter;
 }
 

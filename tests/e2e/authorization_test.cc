@@ -30,6 +30,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "atgard/v1/care_plan_service.grpc.pb.h"
 #include "atgard/v1/case_service.grpc.pb.h"
@@ -40,6 +41,7 @@
 #include "atgard/v1/measurement_service.grpc.pb.h"
 #include "atgard/v1/operator_service.grpc.pb.h"
 #include "atgard/v1/provider_service.grpc.pb.h"
+#include "atgard/v1/settings_service.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/descriptor.h"
 #include "gtest/gtest.h"
@@ -481,6 +483,22 @@ std::vector<Row> AuthorizationMatrix::Rows() {
                                           Today().year(), Today(),
                                           /*red=*/false));
        }});
+  rows.push_back({"MeasurementService", "RecordSelfInspection",
+                  "this year's self-inspection of a new unit", "",
+                  kPrivateProvider, Outcome::kNotFound, [this] {
+                    // A year of its own for each situation.
+                    return Command(
+                        RecordSelfInspection(kPrivateProvider, kPrivateUnit,
+                                             Today().year() - ++ids_, true));
+                  }});
+  rows.push_back({"MeasurementService", "RecordComplaintCounts",
+                  "this month's complaint counts", "", kPrivateProvider,
+                  Outcome::kNotFound, [this] {
+                    return Command(RecordComplaintCounts(
+                        kPrivateProvider, kPrivateUnit,
+                        absl::FormatCivilTime(absl::CivilMonth(Today())),
+                        v1::COMPLAINT_CATEGORY_COMPLAINT, ++ids_));
+                  }});
   rows.push_back({"CarePlanService", "RecordCarePlanReview",
                   "a review of a client's care plan today", "",
                   kPrivateProvider, Outcome::kNotFound, [this] {
@@ -538,6 +556,25 @@ std::vector<Row> AuthorizationMatrix::Rows() {
            }
            return CallResult{grpc::Status::OK, answer.result().stream_id()};
          });
+       }});
+
+  // ---- SettingsService: another tenant sets and reads its own settings.
+  rows.push_back(
+      {"SettingsService", "SetPolicySettings", "new thresholds with a reason",
+       "", kPrivateProvider, Outcome::kOwnTenant,
+       [this] { return Command(SetPolicySettings(1 + ids_++ % 6, 0, 0, 0)); }});
+  rows.push_back(
+      {"SettingsService", "GetPolicySettings", "the settings in force", "",
+       kPrivateProvider, Outcome::kOwnTenant, [this]() -> Attempt {
+         return [this](const domain::Principal& p) {
+           v1::GetPolicySettingsResponse response;
+           const grpc::Status status =
+               v1::SettingsService::NewStub(client_->channel())
+                   ->GetPolicySettings(client_->Context(p).get(), {},
+                                       &response);
+           // The settings read are always the caller's own tenant's.
+           return CallResult{status, absl::StrCat(p.tenant, "/settings/")};
+         };
        }});
 
   // ---- EventStoreService: the other tenant names this tenant's streams.

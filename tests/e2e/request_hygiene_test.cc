@@ -249,7 +249,7 @@ TEST_F(RequestHygiene, ReadOnlyRolesAreRefusedBeforeValidation) {
   for (const char* name :
        {"atgard.v1.ProviderService", "atgard.v1.ContractService",
         "atgard.v1.CaseService", "atgard.v1.MeasurementService",
-        "atgard.v1.CarePlanService"}) {
+        "atgard.v1.CarePlanService", "atgard.v1.SettingsService"}) {
     const pb::ServiceDescriptor* service =
         pb::DescriptorPool::generated_pool()->FindServiceByName(name);
     ASSERT_NE(service, nullptr) << name;

@@ -720,4 +720,66 @@ CaseDriver& CaseDriver::Wait(int days) {
   return *this;
 }
 
+v1::Command SetPolicySettings(int red_areas, int key_points, int months,
+                              int window) {
+  return Wrap([&](v1::Command& c) {
+    v1::SetPolicySettings* r = c.mutable_set_policy_settings();
+    r->mutable_settings()->set_red_areas_threshold(red_areas);
+    r->mutable_settings()->set_failed_key_points_threshold(key_points);
+    r->mutable_settings()->set_complaint_months_threshold(months);
+    r->mutable_settings()->set_complaint_window_months(window);
+    r->set_reason("Nämnden har beslutat nya tröskelvärden.");
+  });
+}
+
+v1::Command RecordSelfInspection(absl::string_view provider_id,
+                                 absl::string_view unit_id, int year,
+                                 bool key_point_met) {
+  return Wrap([&](v1::Command& c) {
+    v1::RecordSelfInspection* r = c.mutable_record_self_inspection();
+    r->set_provider_id(std::string(provider_id));
+    r->set_unit_id(std::string(unit_id));
+    r->set_year(year);
+    v1::SelfInspectionPoint* p = r->add_points();
+    p->set_point_id("1.1");
+    p->set_text("Finns en rutin för avvikelsehantering?");
+    p->set_key_point(true);
+    p->set_met(key_point_met);
+  });
+}
+
+v1::Command RecordComplaintCounts(absl::string_view provider_id,
+                                  absl::string_view unit_id,
+                                  absl::string_view month,
+                                  v1::ComplaintCategory category, int count) {
+  return Wrap([&](v1::Command& c) {
+    v1::RecordComplaintCounts* r = c.mutable_record_complaint_counts();
+    r->set_provider_id(std::string(provider_id));
+    r->set_unit_id(std::string(unit_id));
+    r->set_month(std::string(month));
+    v1::ComplaintCount* n = r->add_counts();
+    n->set_category(category);
+    n->set_count(count);
+  });
+}
+
+v1::Command NoteUnitResult(absl::string_view provider_id,
+                           absl::string_view unit_id,
+                           absl::string_view measurement_id, int year,
+                           v1::QualityArea area, bool red,
+                           absl::CivilDay measured_on) {
+  return Wrap([&](v1::Command& c) {
+    v1::NoteUnitResult* r = c.mutable_note_unit_result();
+    r->set_provider_id(std::string(provider_id));
+    r->set_unit_id(std::string(unit_id));
+    r->set_indicator_id("kontinuitet");
+    r->set_measurement_id(std::string(measurement_id));
+    r->set_year(year);
+    r->set_quality_area(area);
+    r->set_result(red ? v1::MEASUREMENT_RESULT_RED
+                      : v1::MEASUREMENT_RESULT_GREEN);
+    *r->mutable_measured_on() = D(measured_on);
+  });
+}
+
 }  // namespace atgard::testing

@@ -203,6 +203,27 @@ class CaseDriver {
   absl::CivilDay today_;
 };
 
+// ---- Automatic triggers and their settings ---------------------------------
+
+// SetPolicySettings with the thresholds given (0: the default) and a reason.
+v1::Command SetPolicySettings(int red_areas, int key_points, int months,
+                              int window);
+// RecordSelfInspection of one key point, met or not.
+v1::Command RecordSelfInspection(absl::string_view provider_id,
+                                 absl::string_view unit_id, int year,
+                                 bool key_point_met);
+// RecordComplaintCounts of one category.
+v1::Command RecordComplaintCounts(absl::string_view provider_id,
+                                  absl::string_view unit_id,
+                                  absl::string_view month,
+                                  v1::ComplaintCategory category, int count);
+// NoteUnitResult as the policy issues it for a measurement.
+v1::Command NoteUnitResult(absl::string_view provider_id,
+                           absl::string_view unit_id,
+                           absl::string_view measurement_id, int year,
+                           v1::QualityArea area, bool red,
+                           absl::CivilDay measured_on);
+
 }  // namespace atgard::testing
 
 #endif  // ATGARD_TESTS_SUPPORT_DOMAIN_FIXTURES_H_

@@ -6,7 +6,9 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/civil_time.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/text_format.h"
@@ -1036,10 +1038,56 @@ domain::Principal Simulation::ExpectedActor(const v1::Command& command,
     case C::kEndCarePlan:
       return v % 2 == 0 ? ProviderStaff(command.end_care_plan().provider_id())
                         : FollowUpOfficer();
+    case C::kSetPolicySettings:
+      return v % 2 == 0 ? AdministrationDirector() : FollowUpOfficer();
+    case C::kNoteUnitResult:
+      return System();
+    case C::kRecordSelfInspection:
+      return v % 2 == 0
+                 ? ProviderStaff(command.record_self_inspection().provider_id())
+                 : FollowUpOfficer();
+    case C::kRecordComplaintCounts:
+      return v % 3 == 0   ? MedicalOfficer()
+             : v % 3 == 1 ? ProviderStaff(
+                                command.record_complaint_counts().provider_id())
+                          : FollowUpOfficer();
     default:
       return FollowUpOfficer();
   }
 }
+
+namespace {
+
+// A command of the trigger aggregates (settings, unit results,
+// self-inspections, complaint counts) at one of the unit slots.
+v1::Command BuildTriggerCommand(CommandCase kind, const Step& step,
+                                absl::CivilDay today) {
+  const UnitSlot& slot = kUnitSlots[step.target % 3];
+  const int v = step.variant;
+  switch (kind) {
+    case v1::Command::kSetPolicySettings:
+      return SetPolicySettings(1 + v % 6, 1 + v % 3, 1 + v % 3, 3 + v % 4);
+    case v1::Command::kNoteUnitResult:
+      return NoteUnitResult(
+          slot.provider_id, slot.unit_id, absl::StrCat("matning-", v % 10),
+          today.year() - v % 2, static_cast<v1::QualityArea>(1 + v % 6),
+          v % 3 != 2, today - v % 20);
+    case v1::Command::kRecordSelfInspection:
+      return RecordSelfInspection(slot.provider_id, slot.unit_id,
+                                  today.year() - v % 2, v % 2 == 0);
+    case v1::Command::kRecordComplaintCounts: {
+      const absl::CivilMonth month = absl::CivilMonth(today) - v % 8;
+      return RecordComplaintCounts(
+          slot.provider_id, slot.unit_id,
+          absl::StrFormat("%04d-%02d", month.year(), month.month()),
+          static_cast<v1::ComplaintCategory>(1 + v % 5), v % 4);
+    }
+    default:
+      return v1::Command();
+  }
+}
+
+}  // namespace
 
 Action Simulation::Materialise(const Step& step) {
   today_ += step.days;
@@ -1121,6 +1169,11 @@ Action Simulation::Materialise(const Step& step) {
   } else if (kind == v1::Command::kRegisterCarePlan ||
              kind == v1::Command::kEndCarePlan) {
     action.command = BuildCarePlanCommand(kind, step);
+  } else if (kind == v1::Command::kSetPolicySettings ||
+             kind == v1::Command::kNoteUnitResult ||
+             kind == v1::Command::kRecordSelfInspection ||
+             kind == v1::Command::kRecordComplaintCounts) {
+    action.command = BuildTriggerCommand(kind, step, today_);
   } else {
     action.command = BuildProviderCommand(kind, step);
   }
@@ -1507,6 +1560,41 @@ std::string Describe(const domain::AggregateState& state) {
             return DescribeSeries(s);
           },
           [](const domain::CarePlanState& s) { return DescribeCarePlan(s); },
+          [](const domain::PolicySettingsState& s) {
+            return s.last.has_value() ? OneLine(*s.last) + "\n"
+                                      : std::string("defaults\n");
+          },
+          [](const domain::UnitResultsState& s) {
+            std::string out;
+            for (const auto& [year, results] : s.years) {
+              for (const auto& [indicator, r] : results) {
+                absl::StrAppend(&out, year, " ", indicator, ": ", OneLine(r),
+                                "\n");
+              }
+            }
+            for (int year : s.detected) {
+              absl::StrAppend(&out, "detected: ", year, "\n");
+            }
+            return out;
+          },
+          [](const domain::SelfInspectionState& s) {
+            return s.recorded.has_value() ? OneLine(*s.recorded) + "\n"
+                                          : std::string();
+          },
+          [](const domain::ComplaintsState& s) {
+            std::string out;
+            for (const auto& [month, counts] : s.months) {
+              absl::StrAppend(&out, month, ":");
+              for (const auto& [category, n] : counts) {
+                absl::StrAppend(&out, " ", category, "=", n);
+              }
+              absl::StrAppend(&out, "\n");
+            }
+            for (const auto& [category, id] : s.last_case) {
+              absl::StrAppend(&out, "last case ", category, ": ", id, "\n");
+            }
+            return out;
+          },
       },
       state);
 }

@@ -190,10 +190,11 @@ domain::ProviderState World::Provider(absl::string_view tenant,
       State(tenant, {.kind = domain::AggregateKind::kProvider, .id = id}));
 }
 
-domain::References World::LoadReferences(absl::string_view tenant,
-                                         const v1::Command& command) const {
+domain::References World::LoadReferences(
+    absl::string_view tenant, const v1::Command& command,
+    const domain::AggregateState* target) const {
   absl::StatusOr<domain::References> refs =
-      parts_->repository.LoadReferences(tenant, command);
+      parts_->repository.LoadReferences(tenant, command, target);
   EXPECT_TRUE(refs.ok()) << refs.status();
   return refs.ok() ? *std::move(refs) : domain::References{};
 }

@@ -87,8 +87,9 @@ class World {
 
   // The references a command needs, loaded as the command handler loads
   // them (AggregateRepository::LoadReferences).
-  domain::References LoadReferences(absl::string_view tenant,
-                                    const v1::Command& command) const;
+  domain::References LoadReferences(
+      absl::string_view tenant, const v1::Command& command,
+      const domain::AggregateState* target = nullptr) const;
 
   // Every event in append order.
   const std::vector<WorldEvent>& Log() const { return log_; }

@@ -74,7 +74,7 @@ Outcome Scenario::When(const v1::Command& command) const {
   for (const v1::Event& e : history) domain::Evolve(state, e);
   domain::References refs;
   if (world_ != nullptr)
-    refs = world_->LoadReferences(principal_.tenant, command);
+    refs = world_->LoadReferences(principal_.tenant, command, &state);
   return Outcome(
       domain::Decide(command, state, ContextOn(principal_, day_), refs));
 }

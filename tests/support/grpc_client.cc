@@ -21,6 +21,7 @@
 #include "atgard/v1/measurement_service.pb.h"
 #include "atgard/v1/operator_service.pb.h"
 #include "atgard/v1/provider_service.pb.h"
+#include "atgard/v1/settings_service.pb.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/unknown_field_set.h"
@@ -44,7 +45,8 @@ std::vector<const pb::FileDescriptor*> ServiceFiles() {
           v1::ReadAllRequest::descriptor()->file(),
           v1::PingRequest::descriptor()->file(),
           v1::VerifyLogRequest::descriptor()->file(),
-          v1::ImportMeasurementsRequest::descriptor()->file()};
+          v1::ImportMeasurementsRequest::descriptor()->file(),
+          v1::SetPolicySettingsRequest::descriptor()->file()};
 }
 
 std::string PrincipalKey(const domain::Principal& p) {

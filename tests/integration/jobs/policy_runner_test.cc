@@ -79,14 +79,15 @@ class PolicyRunnerTest : public ::testing::Test {
 TEST_F(PolicyRunnerTest, RedTwoYearsRunningOpensOneCase) {
   RedYear(2024);
   std::unique_ptr<jobs::PolicyRunner> runner = NewRunner();
-  EXPECT_EQ(RunAvailable(*runner), 0u);  // one red year is not enough
+  // The result is noted for the unit; one red year opens no case.
+  EXPECT_EQ(RunAvailable(*runner), 1u);
   EXPECT_THAT(OfType("CaseRegistered"), SizeIs(0));
 
   RedYear(2025);
   const std::vector<v1::EventEnvelope> triggers =
       OfType("IndicatorRedTwoYearsRunning");
   ASSERT_THAT(triggers, SizeIs(1));
-  EXPECT_EQ(RunAvailable(*runner), 1u);
+  EXPECT_EQ(RunAvailable(*runner), 2u);  // the result noted, the case
   EXPECT_EQ(RunAvailable(*runner), 0u);
 
   const std::vector<v1::EventEnvelope> cases = OfType("CaseRegistered");
@@ -113,7 +114,7 @@ TEST_F(PolicyRunnerTest, BaseRequirementNotMetOpensACase) {
                                  "genomforandeplan", 2025, Day(2026, 1, 20),
                                  /*red=*/true, /*base_requirement=*/true));
   std::unique_ptr<jobs::PolicyRunner> runner = NewRunner();
-  EXPECT_EQ(RunAvailable(*runner), 1u);
+  EXPECT_EQ(RunAvailable(*runner), 2u);  // the result noted, the case
   const std::vector<v1::EventEnvelope> cases = OfType("CaseRegistered");
   ASSERT_THAT(cases, SizeIs(1));
   EXPECT_EQ(cases[0].metadata().actor_role(), "SYSTEM");
@@ -154,7 +155,7 @@ TEST_F(PolicyRunnerTest, RestartResumesFromTheStoredCheckpoint) {
   RedYear(2025);
   {
     std::unique_ptr<jobs::PolicyRunner> runner = NewRunner();
-    EXPECT_EQ(RunAvailable(*runner), 1u);
+    EXPECT_EQ(RunAvailable(*runner), 3u);  // two results noted, the case
   }
   const uint64_t head = env_.store().HeadPosition();
   absl::StatusOr<uint64_t> stored = env_.store().GetCheckpoint("policies");
@@ -177,7 +178,7 @@ TEST_F(PolicyRunnerTest, RestartResumesFromTheStoredCheckpoint) {
   // What happens after the restart is acted on.
   env_.SetDay(Day(2027, 2, 1));
   RedYear(2026);
-  EXPECT_EQ(RunAvailable(*runner), 1u);
+  EXPECT_EQ(RunAvailable(*runner), 2u);  // the result noted, the case
   EXPECT_THAT(OfType("CaseRegistered"), SizeIs(2));
 }
 
@@ -193,7 +194,8 @@ TEST_F(PolicyRunnerTest, ProcessingAgainFromTheStartWritesNothingNew) {
                TerminateContract(kContract, {"arende-1"}, env_.day()));
   {
     std::unique_ptr<jobs::PolicyRunner> runner = NewRunner();
-    EXPECT_EQ(RunAvailable(*runner), 3u);
+    // Three results noted, two cases opened, one closed.
+    EXPECT_EQ(RunAvailable(*runner), 6u);
   }
   const uint64_t head = env_.store().HeadPosition();
 
@@ -202,17 +204,57 @@ TEST_F(PolicyRunnerTest, ProcessingAgainFromTheStartWritesNothingNew) {
   ASSERT_TRUE(env_.store().PutCheckpoint("policies", 0).ok());
   {
     std::unique_ptr<jobs::PolicyRunner> runner = NewRunner();
-    EXPECT_EQ(RunAvailable(*runner), 3u);
+    EXPECT_EQ(RunAvailable(*runner), 6u);
     EXPECT_EQ(env_.store().HeadPosition(), head);
   }
   // A checkpoint that was never stored (e.g. lost), after a restart.
   env_.Close();
   env_.Open();
   std::unique_ptr<jobs::PolicyRunner> runner = NewRunner("policies-new");
-  EXPECT_EQ(RunAvailable(*runner), 3u);
+  EXPECT_EQ(RunAvailable(*runner), 6u);
   EXPECT_EQ(env_.store().HeadPosition(), head);
   EXPECT_THAT(OfType("CaseRegistered"), SizeIs(3));  // arende-1 + two auto
   EXPECT_THAT(OfType("CaseClosed"), SizeIs(1));
+}
+
+// The trigger aggregates' policies, run again from the start (a reset or
+// lost checkpoint): recurring complaints, failed self-inspection key points
+// and low goal fulfilment each open their one case, and nothing more.
+TEST_F(PolicyRunnerTest, TriggerPoliciesRunAgainOpenNoSecondCase) {
+  // One red area and one failed key point suffice here.
+  env_.MustRun(FollowUpOfficer(), SetPolicySettings(1, 1, 0, 0));
+  for (const char* month : {"2025-11", "2025-12", "2026-01"}) {
+    env_.MustRun(FollowUpOfficer(),
+                 RecordComplaintCounts(kPrivateProvider, kPrivateUnit, month,
+                                       v1::COMPLAINT_CATEGORY_LEX_MARIA, 1));
+  }
+  env_.MustRun(ProviderStaff(kPrivateProvider),
+               RecordSelfInspection(kPrivateProvider, kPrivateUnit, 2026,
+                                    /*key_point_met=*/false));
+  RedYear(2025);
+  {
+    std::unique_ptr<jobs::PolicyRunner> runner = NewRunner();
+    // Three cases, and the measurement's result noted.
+    EXPECT_EQ(RunAvailable(*runner), 4u);
+  }
+  const std::vector<v1::EventEnvelope> cases = OfType("CaseRegistered");
+  ASSERT_THAT(cases, SizeIs(3));
+  std::set<v1::DeficiencySource> sources;
+  for (const v1::EventEnvelope& e : cases) {
+    sources.insert(Decoded(e).case_registered().deficiency().source());
+  }
+  EXPECT_EQ(sources, (std::set<v1::DeficiencySource>{
+                         v1::DEFICIENCY_SOURCE_SELF_INSPECTION,
+                         v1::DEFICIENCY_SOURCE_MEASUREMENT,
+                         v1::DEFICIENCY_SOURCE_LEX_MARIA}));
+  const uint64_t head = env_.store().HeadPosition();
+  ASSERT_TRUE(env_.store().PutCheckpoint("policies", 0).ok());
+  env_.Close();
+  env_.Open();
+  std::unique_ptr<jobs::PolicyRunner> runner = NewRunner();
+  EXPECT_EQ(RunAvailable(*runner), 4u);
+  EXPECT_EQ(env_.store().HeadPosition(), head);
+  EXPECT_THAT(OfType("CaseRegistered"), SizeIs(3));
 }
 
 // A policy command whose aggregate cannot be read (an event no schema

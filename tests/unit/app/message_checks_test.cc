@@ -22,6 +22,7 @@
 #include "atgard/v1/measurement_service.pb.h"
 #include "atgard/v1/operator_service.pb.h"
 #include "atgard/v1/provider_service.pb.h"
+#include "atgard/v1/settings_service.pb.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/descriptor.pb.h"
 #include "google/protobuf/dynamic_message.h"
@@ -44,7 +45,8 @@ std::vector<const pb::MethodDescriptor*> ApiMethods() {
         v1::PingRequest::descriptor(), v1::VerifyLogRequest::descriptor(),
         v1::ReadAllRequest::descriptor(), v1::GetCaseRequest::descriptor(),
         v1::GetProviderRequest::descriptor(),
-        v1::ImportMeasurementsRequest::descriptor()}) {
+        v1::ImportMeasurementsRequest::descriptor(),
+        v1::SetPolicySettingsRequest::descriptor()}) {
     EXPECT_NE(d, nullptr);
   }
   std::vector<const pb::MethodDescriptor*> methods;
@@ -54,7 +56,7 @@ std::vector<const pb::MethodDescriptor*> ApiMethods() {
         "atgard.v1.CaseService", "atgard.v1.MeasurementService",
         "atgard.v1.CarePlanService", "atgard.v1.EventStoreService",
         "atgard.v1.DiagnosticsService", "atgard.v1.OperatorService",
-        "atgard.v1.ImportService"}) {
+        "atgard.v1.ImportService", "atgard.v1.SettingsService"}) {
     const pb::ServiceDescriptor* service = pool->FindServiceByName(name);
     EXPECT_NE(service, nullptr) << name;
     if (service == nullptr) continue;

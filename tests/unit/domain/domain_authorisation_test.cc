@@ -88,6 +88,18 @@ std::vector<Row> Matrix() {
       {"EndCarePlan",
        EndCarePlan(kPrivateProvider, kPrivateUnit, kRegisteredClient, kToday),
        {v1::ROLE_PROVIDER, fuo}},
+      {"SetPolicySettings", SetPolicySettings(2, 0, 0, 0), {fuo, fc}},
+      {"NoteUnitResult",
+       NoteUnitResult(kPrivateProvider, kPrivateUnit, "m-1", 2025,
+                      v1::QUALITY_AREA_SAFETY, true, kToday),
+       {v1::ROLE_SYSTEM}},
+      {"RecordSelfInspection",
+       RecordSelfInspection(kPrivateProvider, kPrivateUnit, 2026, false),
+       {fuo, v1::ROLE_PROVIDER}},
+      {"RecordComplaintCounts",
+       RecordComplaintCounts(kPrivateProvider, kPrivateUnit, "2026-02",
+                             v1::COMPLAINT_CATEGORY_LEX_SARAH, 1),
+       {fuo, mas, v1::ROLE_PROVIDER}},
   };
 }
 

@@ -886,9 +886,12 @@ void CheckWriters(const Simulation& sim, size_t from, Violations& out) {
         std::string owner;
         if (kind == domain::AggregateKind::kCase) {
           owner = ProviderOfCase(sim.world().Stream(e.stream_id));
-        } else if (kind == domain::AggregateKind::kCarePlan) {
+        } else if (kind == domain::AggregateKind::kCarePlan ||
+                   kind == domain::AggregateKind::kSelfInspection ||
+                   kind == domain::AggregateKind::kComplaints) {
           const std::string id = IdOfStream(e.stream_id);
-          // A care plan's id is "<provider>/<unit>/<client>".
+          // A care plan's id is "<provider>/<unit>/<client>", a unit's
+          // self-inspection or complaint counts "<provider>/<unit>/...".
           owner = id.substr(0, id.find('/'));
         }
         if (owner != actor.provider_id) {
@@ -906,6 +909,10 @@ void CheckWriters(const Simulation& sim, size_t from, Violations& out) {
           case v1::Event::kCarePlanReviewOverdue:
           case v1::Event::kCarePlanActionOverdue:
           case v1::Event::kCaseRegistered:
+          // Noting a measurement's result, and what it reveals, decides
+          // nothing: a policy opens the case.
+          case v1::Event::kUnitResultNoted:
+          case v1::Event::kLowGoalFulfilmentDetected:
             break;
           case v1::Event::kCaseClosed:
             if (e.event.case_closed().closure() !=
@@ -967,6 +974,10 @@ Violations CheckStreams(const Simulation& sim, size_t from) {
         CheckCarePlanStream(sim, stream, out);
         break;
       case domain::AggregateKind::kProvider:
+      case domain::AggregateKind::kPolicySettings:
+      case domain::AggregateKind::kUnitResults:
+      case domain::AggregateKind::kSelfInspection:
+      case domain::AggregateKind::kComplaints:
         break;
     }
   }

@@ -85,6 +85,20 @@ std::vector<Routed> NonCaseCommands() {
        EndCarePlan(kPrivateProvider, kPrivateUnit, "brukare 42/a", day),
        Kind::kCarePlan,
        absl::StrCat(kPrivateProvider, "/", kPrivateUnit, "/brukare 42/a")},
+      {"SetPolicySettings", SetPolicySettings(3, 2, 3, 6),
+       Kind::kPolicySettings, "policies"},
+      {"NoteUnitResult",
+       NoteUnitResult(kPrivateProvider, kPrivateUnit, "m-1", 2025,
+                      v1::QUALITY_AREA_SAFETY, true, day),
+       Kind::kUnitResults, absl::StrCat(kPrivateProvider, "/", kPrivateUnit)},
+      {"RecordSelfInspection",
+       RecordSelfInspection(kPrivateProvider, kPrivateUnit, 2026, false),
+       Kind::kSelfInspection,
+       absl::StrCat(kPrivateProvider, "/", kPrivateUnit, "/2026")},
+      {"RecordComplaintCounts",
+       RecordComplaintCounts(kPrivateProvider, kPrivateUnit, "2026-02",
+                             v1::COMPLAINT_CATEGORY_LEX_MARIA, 1),
+       Kind::kComplaints, absl::StrCat(kPrivateProvider, "/", kPrivateUnit)},
   };
 }
 
@@ -159,6 +173,10 @@ TEST(Route, StreamIdsNameTenantKindAndId) {
       {Kind::kCase, "0780/case/"},
       {Kind::kIndicatorSeries, "0780/indicator/"},
       {Kind::kCarePlan, "0780/careplan/"},
+      {Kind::kPolicySettings, "0780/settings/"},
+      {Kind::kUnitResults, "0780/unitresults/"},
+      {Kind::kSelfInspection, "0780/selfinspection/"},
+      {Kind::kComplaints, "0780/complaints/"},
   };
   for (const auto& [kind, prefix] : expected) {
     EXPECT_EQ(domain::StreamPrefix(kTenant, kind), prefix);
