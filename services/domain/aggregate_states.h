@@ -13,6 +13,7 @@
 #include "services/domain/contract_decider.h"
 #include "services/domain/decider.h"
 #include "services/domain/measurement_decider.h"
+#include "services/domain/organisation_decider.h"
 #include "services/domain/provider_decider.h"
 
 namespace atgard::domain {
@@ -23,6 +24,8 @@ struct References {
   std::optional<ProviderState> provider;
   std::optional<ContractState> contract;
   std::map<std::string, CaseState> cases;
+  // The tenant's register of areas, for every case command.
+  std::optional<OrganisationState> organisation;
 };
 
 }  // namespace atgard::domain

@@ -25,6 +25,8 @@ std::vector<absl::CivilDay> DeadlineDatesOf(const v1::Event& event) {
       return {DayOf(event.contract_registered().terms().ends_on())};
     case v1::Event::kContractExtended:
       return {DayOf(event.contract_extended().ends_on())};
+    case v1::Event::kOwnPlanStarted:
+      return {DayOf(event.own_plan_started().complete_by())};
     default:
       return {};
   }
@@ -35,7 +37,7 @@ const std::vector<std::string>& DeadlineEventTypes() {
       "PlanRequested",          "PlanAssessed",
       "FollowUpScheduled",      "ExtraMeasurementRequired",
       "CarePlanReviewRecorded", "ContractRegistered",
-      "ContractExtended"};
+      "ContractExtended",       "OwnPlanStarted"};
   return *types;
 }
 

@@ -83,6 +83,9 @@ absl::StatusOr<AggregateRef> Route(const v1::Command& command) {
           .kind = AggregateKind::kCarePlan,
           .id = CarePlanId(r.provider_id(), r.unit_id(), r.client_reference())};
     }
+    case C::kDefineArea:
+      return AggregateRef{.kind = AggregateKind::kOrganisation,
+                          .id = kOrganisationId};
     case C::COMMAND_NOT_SET:
       return absl::InvalidArgumentError("command: no command is set");
     default: {
@@ -114,6 +117,8 @@ AggregateState InitialState(AggregateKind kind) {
       return IndicatorSeriesState{};
     case AggregateKind::kCarePlan:
       return CarePlanState{};
+    case AggregateKind::kOrganisation:
+      return OrganisationState{};
   }
   return CaseState{};
 }
@@ -126,6 +131,7 @@ void Evolve(AggregateState& state, const v1::Event& event) {
           [&](CaseState& s) { EvolveCase(s, event); },
           [&](IndicatorSeriesState& s) { EvolveIndicatorSeries(s, event); },
           [&](CarePlanState& s) { EvolveCarePlan(s, event); },
+          [&](OrganisationState& s) { EvolveOrganisation(s, event); },
       },
       state);
 }
@@ -138,6 +144,7 @@ bool Exists(const AggregateState& state) {
           [](const CaseState& s) { return s.exists(); },
           [](const IndicatorSeriesState& s) { return s.exists(); },
           [](const CarePlanState& s) { return s.exists(); },
+          [](const OrganisationState& s) { return s.exists(); },
       },
       state);
 }
@@ -175,6 +182,13 @@ ReferenceKeys ReferencesOf(const v1::Command& command) {
     default:
       break;
   }
+  // Every case command but registration (which no care director issues)
+  // is scoped by the register of areas.
+  if (command.command_case() != v1::Command::kRegisterCase) {
+    absl::StatusOr<AggregateRef> target = Route(command);
+    keys.organisation =
+        target.ok() && target->kind == AggregateKind::kCase;
+  }
   return keys;
 }
 
@@ -195,10 +209,14 @@ absl::StatusOr<std::vector<v1::Event>> Decide(const v1::Command& command,
                           return DecideContract(command, s, context, r);
                         },
                         [&](const CaseState& s) {
-                          CaseReferences r{.provider = provider,
-                                           .contract = refs.contract.has_value()
-                                                           ? &*refs.contract
-                                                           : nullptr};
+                          CaseReferences r{
+                              .provider = provider,
+                              .contract = refs.contract.has_value()
+                                              ? &*refs.contract
+                                              : nullptr,
+                              .organisation = refs.organisation.has_value()
+                                                  ? &*refs.organisation
+                                                  : nullptr};
                           return DecideCase(command, s, context, r);
                         },
                         [&](const IndicatorSeriesState& s) {
@@ -207,6 +225,9 @@ absl::StatusOr<std::vector<v1::Event>> Decide(const v1::Command& command,
                         },
                         [&](const CarePlanState& s) {
                           return DecideCarePlan(command, s, context, provider);
+                        },
+                        [&](const OrganisationState& s) {
+                          return DecideOrganisation(command, s, context);
                         },
                     },
                     state);
@@ -227,6 +248,7 @@ std::vector<v1::Event> DueDeadlines(const AggregateState& state,
           [&](const CarePlanState& s) {
             return DueCarePlanDeadlines(s, today);
           },
+          [](const OrganisationState&) { return std::vector<v1::Event>{}; },
       },
       state);
 }

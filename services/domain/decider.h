@@ -38,10 +38,12 @@ struct ContractState;
 struct CaseState;
 struct IndicatorSeriesState;
 struct CarePlanState;
+struct OrganisationState;
 struct References;
 
-using AggregateState = std::variant<ProviderState, ContractState, CaseState,
-                                    IndicatorSeriesState, CarePlanState>;
+using AggregateState =
+    std::variant<ProviderState, ContractState, CaseState, IndicatorSeriesState,
+                 CarePlanState, OrganisationState>;
 
 // The aggregate a command targets. INVALID_ARGUMENT naming the field if
 // the ids it is routed by are missing or malformed (they become part of a
@@ -62,6 +64,9 @@ struct ReferenceKeys {
   std::optional<std::string> provider_id;
   std::optional<std::string> contract_id;
   std::vector<std::string> case_ids;
+  // The tenant's organisation register (kOrganisationId), which scopes a
+  // CARE_DIRECTOR's case commands.
+  bool organisation = false;
 };
 ReferenceKeys ReferencesOf(const v1::Command& command);
 

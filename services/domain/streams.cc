@@ -21,6 +21,8 @@ absl::string_view KindName(AggregateKind kind) {
       return "indicator";
     case AggregateKind::kCarePlan:
       return "careplan";
+    case AggregateKind::kOrganisation:
+      return "organisation";
   }
   return "unknown";
 }
@@ -45,7 +47,8 @@ namespace {
 constexpr absl::string_view kAccessKind = "access";
 constexpr AggregateKind kKinds[] = {
     AggregateKind::kProvider, AggregateKind::kContract, AggregateKind::kCase,
-    AggregateKind::kIndicatorSeries, AggregateKind::kCarePlan};
+    AggregateKind::kIndicatorSeries, AggregateKind::kCarePlan,
+    AggregateKind::kOrganisation};
 }  // namespace
 
 absl::StatusOr<StreamName> ParseStreamId(absl::string_view stream_id) {

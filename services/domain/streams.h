@@ -26,9 +26,10 @@ enum class AggregateKind {
   kCase,             // a deficiency case
   kIndicatorSeries,  // measurements of one indicator at one unit
   kCarePlan,         // care-plan reviews of one client at one unit
+  kOrganisation,     // the tenant's register of areas (one, id "areas")
 };
 
-// "provider", "contract", "case", "indicator", "careplan".
+// "provider", "contract", "case", "indicator", "careplan", "organisation".
 absl::string_view KindName(AggregateKind kind);
 
 struct AggregateRef {
