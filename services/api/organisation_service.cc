@@ -28,20 +28,19 @@ class OrganisationServiceImpl final
   grpc::ServerUnaryReactor* GetAreas(grpc::CallbackServerContext* context,
                                      const v1::GetAreasRequest* request,
                                      v1::GetAreasResponse* response) override {
-    return RunRead(
-        services_, context, "/atgard.v1.OrganisationService/GetAreas",
-        *request,
-        {domain::AggregateKind::kOrganisation, "areas",
-         domain::kOrganisationId},
-        [response](const app::LoadedAggregate& loaded) {
-          const auto& state =
-              std::get<domain::OrganisationState>(*loaded.state);
-          for (const auto& [id, area] : state.areas) {
-            *response->add_areas() = area;
-          }
-          response->set_version(loaded.version);
-          return absl::OkStatus();
-        });
+    return RunRead(services_, context,
+                   "/atgard.v1.OrganisationService/GetAreas", *request,
+                   {domain::AggregateKind::kOrganisation, "areas",
+                    domain::kOrganisationId},
+                   [response](const app::LoadedAggregate& loaded) {
+                     const auto& state =
+                         std::get<domain::OrganisationState>(*loaded.state);
+                     for (const auto& [id, area] : state.areas) {
+                       *response->add_areas() = area;
+                     }
+                     response->set_version(loaded.version);
+                     return absl::OkStatus();
+                   });
   }
 
  private:

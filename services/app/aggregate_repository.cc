@@ -185,9 +185,9 @@ absl::StatusOr<domain::References> AggregateRepository::LoadReferences(
       refs.contract = std::get<domain::ContractState>(*c.state);
   }
   if (keys.organisation) {
-    ASSIGN_OR_RETURN(LoadedAggregate o,
-                     load(domain::AggregateKind::kOrganisation,
-                          domain::kOrganisationId));
+    ASSIGN_OR_RETURN(
+        LoadedAggregate o,
+        load(domain::AggregateKind::kOrganisation, domain::kOrganisationId));
     if (o.version > 0) {
       refs.organisation = std::get<domain::OrganisationState>(*o.state);
     }

@@ -41,8 +41,8 @@ std::string ExternalRoleName(v1::Role role);
 // PROVIDER; an area (optional) only for CARE_DIRECTOR, of at most
 // domain::kMaxIdBytes. Subject, provider id and area must be UTF-8
 // without control characters. INVALID_ARGUMENT naming the field
-// ("subject", "tenant", "role", "provider_id", "area") otherwise. Values from the
-// caller are quoted in messages only after Quote().
+// ("subject", "tenant", "role", "provider_id", "area") otherwise. Values from
+// the caller are quoted in messages only after Quote().
 [[nodiscard]] absl::Status CheckPrincipal(const domain::Principal& principal);
 
 // `value` in double quotes for an error message, with control and non-ASCII

@@ -63,8 +63,7 @@ v1::Event AsPlanRequested(const v1::OwnPlanStarted& started) {
     for (int m = v1::FollowUpMethod_MIN; m <= v1::FollowUpMethod_MAX; ++m) {
       if (m != v1::FOLLOW_UP_METHOD_UNSPECIFIED &&
           v1::FollowUpMethod_IsValid(m)) {
-        r->mutable_follow_up()->add_methods(
-            static_cast<v1::FollowUpMethod>(m));
+        r->mutable_follow_up()->add_methods(static_cast<v1::FollowUpMethod>(m));
       }
     }
     *e->mutable_requested_on() = started.started_on();
@@ -100,13 +99,14 @@ absl::StatusOr<Events> SubmitOwnPlan(const v1::SubmitOwnPlan& c,
                               "the unit's own plan comes before any request");
   }
   if (start_by < ctx.today) {
-    return InvalidArgument("start_by", absl::StrCat("must not be before today (",
-                                                    FormatDay(ctx.today), ")"));
+    return InvalidArgument(
+        "start_by",
+        absl::StrCat("must not be before today (", FormatDay(ctx.today), ")"));
   }
   if (complete_by <= ctx.today) {
-    return InvalidArgument("complete_by", absl::StrCat("must be after today (",
-                                                       FormatDay(ctx.today),
-                                                       ")"));
+    return InvalidArgument(
+        "complete_by",
+        absl::StrCat("must be after today (", FormatDay(ctx.today), ")"));
   }
   if (start_by > complete_by) {
     return InvalidArgument("start_by", "must not be after complete_by");
@@ -116,10 +116,9 @@ absl::StatusOr<Events> SubmitOwnPlan(const v1::SubmitOwnPlan& c,
       AddCalendarMonths(ctx.today, step.plan_limit_months);
   if (complete_by > limit) {
     return InvalidArgument(
-        "complete_by",
-        absl::StrCat("must be within ", step.plan_limit_months,
-                     " calendar months at ", StepLabel(s.step), ", on or before ",
-                     FormatDay(limit)));
+        "complete_by", absl::StrCat("must be within ", step.plan_limit_months,
+                                    " calendar months at ", StepLabel(s.step),
+                                    ", on or before ", FormatDay(limit)));
   }
   v1::Event started = Wrap([&](v1::Event& event) {
     v1::OwnPlanStarted* e = event.mutable_own_plan_started();

@@ -20,8 +20,7 @@ const std::vector<StepRule>& StepRules() {
   static const std::vector<StepRule>* rules = new std::vector<StepRule>{
       {.regiform = v1::REGIFORM_MUNICIPAL,
        .step = v1::ESCALATION_STEP_1,
-       .requesters = {kCareDirector, kAdministrationDirector,
-                      kFollowUpOfficer},
+       .requesters = {kCareDirector, kAdministrationDirector, kFollowUpOfficer},
        .assessors = {kCareDirector},
        .plan_limit_months = 3,
        .milestones_required = false,
@@ -33,8 +32,7 @@ const std::vector<StepRule>& StepRules() {
                       "director (omsorgschef)."},
       {.regiform = v1::REGIFORM_MUNICIPAL,
        .step = v1::ESCALATION_STEP_2,
-       .requesters = {kCareDirector, kAdministrationDirector,
-                      kFollowUpOfficer},
+       .requesters = {kCareDirector, kAdministrationDirector, kFollowUpOfficer},
        .assessors = {kCareDirector},
        .plan_limit_months = 6,
        .milestones_required = false,
@@ -245,13 +243,12 @@ const std::vector<CaseTransition>& Transitions() {
            .from = {S::kOpen},
            .to = {S::kPlanSubmitted},
            .actor = Actor::kProvider,
-           .rule =
-               "The unit's own plan: at step 1, before any plan was "
-               "requested, not for a system-level case. start_by not before "
-               "today and not after complete_by; complete_by after today and "
-               "within the step's time limit; the plan as for SubmitPlan. "
-               "Opens a plan round on the provider's own initiative, "
-               "assessed like a requested plan."},
+           .rule = "The unit's own plan: at step 1, before any plan was "
+                   "requested, not for a system-level case. start_by not "
+                   "before today and not after complete_by; complete_by "
+                   "after today and within the step's time limit; the plan "
+                   "as for SubmitPlan. Opens a plan round on the provider's "
+                   "own initiative, assessed like a requested plan."},
           {.deadline = Event::kPlanSubmissionOverdue,
            .from = {S::kPlanRequested, S::kRevisionRequested},
            .keeps_status = true,

@@ -98,7 +98,8 @@ std::vector<v1::Role> PlanAuthors(v1::Regiform regiform,
 
 // Who reports progress, completes actions and reports the implementation:
 // PROVIDER; at a municipal step 3 also CARE_DIRECTOR, who answers for
-// carrying the plan out together with the unit manager (case_decider_authors.cc).
+// carrying the plan out together with the unit manager
+// (case_decider_authors.cc).
 std::vector<v1::Role> Implementers(v1::Regiform regiform,
                                    v1::EscalationStep step);
 

@@ -186,8 +186,7 @@ ReferenceKeys ReferencesOf(const v1::Command& command) {
   // is scoped by the register of areas.
   if (command.command_case() != v1::Command::kRegisterCase) {
     absl::StatusOr<AggregateRef> target = Route(command);
-    keys.organisation =
-        target.ok() && target->kind == AggregateKind::kCase;
+    keys.organisation = target.ok() && target->kind == AggregateKind::kCase;
   }
   return keys;
 }
@@ -198,6 +197,8 @@ absl::StatusOr<std::vector<v1::Event>> Decide(const v1::Command& command,
                                               const References& refs) {
   const ProviderState* provider =
       refs.provider.has_value() ? &*refs.provider : nullptr;
+  const OrganisationState* organisation =
+      refs.organisation.has_value() ? &*refs.organisation : nullptr;
   return std::visit(Overloaded{
                         [&](const ProviderState& s) {
                           return DecideProvider(command, s, context);
@@ -209,14 +210,11 @@ absl::StatusOr<std::vector<v1::Event>> Decide(const v1::Command& command,
                           return DecideContract(command, s, context, r);
                         },
                         [&](const CaseState& s) {
-                          CaseReferences r{
-                              .provider = provider,
-                              .contract = refs.contract.has_value()
-                                              ? &*refs.contract
-                                              : nullptr,
-                              .organisation = refs.organisation.has_value()
-                                                  ? &*refs.organisation
-                                                  : nullptr};
+                          CaseReferences r{.provider = provider,
+                                           .contract = refs.contract.has_value()
+                                                           ? &*refs.contract
+                                                           : nullptr,
+                                           .organisation = organisation};
                           return DecideCase(command, s, context, r);
                         },
                         [&](const IndicatorSeriesState& s) {

@@ -23,11 +23,10 @@ bool Lists(const v1::OrganisationArea& area, absl::string_view subject) {
 
 bool Holds(const v1::OrganisationArea& area, absl::string_view provider_id,
            absl::string_view unit_id) {
-  return std::any_of(area.units().begin(), area.units().end(),
-                     [&](const v1::UnitRef& u) {
-                       return u.provider_id() == provider_id &&
-                              u.unit_id() == unit_id;
-                     });
+  return std::any_of(
+      area.units().begin(), area.units().end(), [&](const v1::UnitRef& u) {
+        return u.provider_id() == provider_id && u.unit_id() == unit_id;
+      });
 }
 
 absl::StatusOr<Events> DefineArea(const v1::DefineArea& c,
@@ -61,7 +60,8 @@ absl::StatusOr<Events> DefineArea(const v1::DefineArea& c,
       return InvalidArgument(field, "names the same care director twice");
     }
   }
-  const v1::OrganisationArea* existing = FindOrNull(state.areas, area.area_id());
+  const v1::OrganisationArea* existing =
+      FindOrNull(state.areas, area.area_id());
   if (existing != nullptr && SameContent(*existing, area)) return Events{};
   // A unit answers to one area, so that one care director's scope never
   // silently overlaps another's.
@@ -129,7 +129,8 @@ absl::Status CheckCareDirectorArea(const Principal& principal,
     if (Holds(*named, provider_id, unit_id)) return absl::OkStatus();
   } else {
     if (!any_area) return absl::OkStatus();
-    const v1::OrganisationArea* area = organisation->AreaOfUnit(provider_id, unit_id);
+    const v1::OrganisationArea* area =
+        organisation->AreaOfUnit(provider_id, unit_id);
     if (area != nullptr && Lists(*area, principal.subject)) {
       return absl::OkStatus();
     }

@@ -32,7 +32,7 @@ struct OrganisationState {
   bool exists() const { return !areas.empty(); }
   // The area holding the unit, or nullptr if none does.
   const v1::OrganisationArea* AreaOfUnit(absl::string_view provider_id,
-                                 absl::string_view unit_id) const;
+                                         absl::string_view unit_id) const;
 };
 
 // Applies one event. Events of other aggregates are ignored.

@@ -46,9 +46,9 @@ std::string AccessStreamId(absl::string_view tenant, absl::CivilDay day) {
 namespace {
 constexpr absl::string_view kAccessKind = "access";
 constexpr AggregateKind kKinds[] = {
-    AggregateKind::kProvider, AggregateKind::kContract, AggregateKind::kCase,
-    AggregateKind::kIndicatorSeries, AggregateKind::kCarePlan,
-    AggregateKind::kOrganisation};
+    AggregateKind::kProvider, AggregateKind::kContract,
+    AggregateKind::kCase,     AggregateKind::kIndicatorSeries,
+    AggregateKind::kCarePlan, AggregateKind::kOrganisation};
 }  // namespace
 
 absl::StatusOr<StreamName> ParseStreamId(absl::string_view stream_id) {

@@ -674,6 +674,14 @@ v1::Command Simulation::BuildCaseCommand(CommandCase kind,
       }
       return c;
     }
+    case C::kSubmitOwnPlan: {
+      v1::SubmitOwnPlan* own = c.mutable_submit_own_plan();
+      own->set_case_id(case_id);
+      *own->mutable_start_by() = D(today_ + v % 10);
+      *own->mutable_complete_by() = D(today_ + 60);
+      *own->mutable_plan() = Plan(today_ + 60);
+      return c;
+    }
     case C::kMarkCaseSystemLevel:
       c.mutable_mark_case_system_level()->set_case_id(case_id);
       c.mutable_mark_case_system_level()->set_reason(
@@ -992,6 +1000,8 @@ domain::Principal Simulation::ExpectedActor(const v1::Command& command,
     case C::kRecordCarePlanReview:
       return ProviderStaff(
           command.record_care_plan_review().review().provider_id());
+    case C::kDefineArea:
+      return AdministrationDirector();
     default:
       return FollowUpOfficer();
   }
@@ -1069,6 +1079,16 @@ Action Simulation::Materialise(const Step& step) {
     action.command = BuildMeasurement(step);
   } else if (kind == v1::Command::kRecordCarePlanReview) {
     action.command = BuildCarePlanReview(step);
+  } else if (kind == v1::Command::kDefineArea) {
+    // The municipal unit's area, for the care director every sequence
+    // uses: the register exists without narrowing who acts.
+    v1::OrganisationArea* area =
+        action.command.mutable_define_area()->mutable_area();
+    area->set_area_id("omrade-1");
+    area->set_name("Område 1");
+    area->add_units()->set_provider_id(kMunicipalProvider);
+    area->mutable_units(0)->set_unit_id(kMunicipalUnit);
+    area->add_care_director_subjects(CareDirector().subject);
   } else {
     action.command = BuildProviderCommand(kind, step);
   }

@@ -46,8 +46,8 @@ std::vector<const pb::FileDescriptor*> ServiceFiles() {
 }
 
 std::string PrincipalKey(const domain::Principal& p) {
-  return absl::StrCat(p.subject, "|", p.role, "|", p.tenant, "|",
-                      p.provider_id);
+  return absl::StrCat(p.subject, "|", p.role, "|", p.tenant, "|", p.provider_id,
+                      "|", p.area_id);
 }
 
 }  // namespace
@@ -238,6 +238,7 @@ absl::StatusOr<std::string> GrpcClient::Token(
                              .role = principal.role,
                              .tenant = principal.tenant,
                              .provider_id = principal.provider_id,
+                             .area_id = principal.area_id,
                              .ttl = ttl},
                             issued_at);
 }

@@ -317,7 +317,8 @@ Attempt AggregateAttempt(absl::string_view rpc) {
     a.command = RecordCarePlanReview("g-1", kPrivateProvider, kPrivateUnit,
                                      "brukare-0042", kToday);
   } else if (rpc == "DefineArea") {
-    v1::OrganisationArea* area = a.command.mutable_define_area()->mutable_area();
+    v1::OrganisationArea* area =
+        a.command.mutable_define_area()->mutable_area();
     area->set_area_id("norra");
     area->set_name("Område norra");
     area->add_units()->set_provider_id(kMunicipalProvider);

@@ -1,7 +1,8 @@
 // Who starts and who writes: the unit's own plan before any request, who
 // requests and who assesses at a municipal unit, the joint authors of the
 // step-1b plan, the care director's share of step 3, and deficiencies
-// reserved to health care. services/domain/RULES_CASE.md#who-starts-and-who-writes.
+// reserved to health care.
+// services/domain/RULES_CASE.md#who-starts-and-who-writes.
 #include <gmock/gmock.h>
 #include <google/protobuf/text_format.h>
 #include <gtest/gtest.h>
@@ -71,8 +72,7 @@ TEST_F(OwnPlanTest, TheUnitOpensStep1WithItsOwnPlan) {
       due_on { year: 2026 month: 2 day: 11 }
     }
   )pb");
-  *submitted.mutable_plan_submitted()->mutable_plan() =
-      Plan(Day(2026, 4, 30));
+  *submitted.mutable_plan_submitted()->mutable_plan() = Plan(Day(2026, 4, 30));
   Given(world_)
       .As(ProviderStaff(kMunicipalProvider))
       .On(today)
@@ -109,10 +109,10 @@ TEST_F(OwnPlanTest, IsAssessedAndFollowedUpLikeARequestedPlan) {
   driver.Approve();
   EXPECT_EQ(CaseState().status, domain::CaseStatus::kImplementing);
   driver.CompleteAllActions().ReportImplementation();
-  world_.MustRun(FollowUpOfficer(), driver.today(),
-                 RecordFollowUp(kCase, driver.today(),
-                                v1::FOLLOW_UP_RESULT_RESOLVED,
-                                v1::FOLLOW_UP_METHOD_OBSERVATION_VISIT));
+  world_.MustRun(
+      FollowUpOfficer(), driver.today(),
+      RecordFollowUp(kCase, driver.today(), v1::FOLLOW_UP_RESULT_RESOLVED,
+                     v1::FOLLOW_UP_METHOD_OBSERVATION_VISIT));
   EXPECT_EQ(CaseState().status, domain::CaseStatus::kClosed);
 }
 
@@ -256,22 +256,24 @@ class JointAuthorsTest : public CaseTest {
  protected:
   void SetUp() override {
     CaseTest::SetUp();
-    driver_.emplace(
-        CaseAtStep(world_, kCase, /*private_case=*/true,
-                   v1::ESCALATION_STEP_1B));
+    driver_.emplace(CaseAtStep(world_, kCase, /*private_case=*/true,
+                               v1::ESCALATION_STEP_1B));
     driver_->RequestPlan();
   }
   v1::Command Submit() const {
-    return SubmitPlan(kCase, Plan(domain::DayOf(
-                                      CaseState().request.request().complete_by()),
-                                  /*with_milestones=*/true));
+    return SubmitPlan(
+        kCase, Plan(domain::DayOf(CaseState().request.request().complete_by()),
+                    /*with_milestones=*/true));
   }
   std::optional<CaseDriver> driver_;
 };
 
 TEST_F(JointAuthorsTest, EitherMaySubmitAndBothAreRecorded) {
   const absl::StatusOr<std::vector<v1::Event>> by_officer =
-      Given(world_).As(FollowUpOfficer()).On(driver_->today()).When(Submit())
+      Given(world_)
+          .As(FollowUpOfficer())
+          .On(driver_->today())
+          .When(Submit())
           .result();
   ASSERT_TRUE(by_officer.ok()) << by_officer.status();
   ASSERT_EQ(by_officer->size(), 1u);
@@ -325,9 +327,9 @@ class Step3AuthorsTest : public CaseTest {
     driver_->RequestPlan();
   }
   v1::Command Submit() const {
-    return SubmitPlan(kCase, Plan(domain::DayOf(
-                                      CaseState().request.request().complete_by()),
-                                  /*with_milestones=*/true));
+    return SubmitPlan(
+        kCase, Plan(domain::DayOf(CaseState().request.request().complete_by()),
+                    /*with_milestones=*/true));
   }
   std::optional<CaseDriver> driver_;
 };
@@ -336,7 +338,10 @@ TEST_F(Step3AuthorsTest, TheCareDirectorPreparesThePlan) {
   ExpectOnlyRoles(world_, {kCareDirector, kProvider}, kMunicipalProvider,
                   driver_->today(), Submit());
   const absl::StatusOr<std::vector<v1::Event>> events =
-      Given(world_).As(CareDirector()).On(driver_->today()).When(Submit())
+      Given(world_)
+          .As(CareDirector())
+          .On(driver_->today())
+          .When(Submit())
           .result();
   ASSERT_TRUE(events.ok()) << events.status();
   EXPECT_EQ(events->back().plan_submitted().submitted_by(), kCareDirector);
@@ -379,8 +384,7 @@ TEST_F(CaseTest, BelowStep3OnlyTheUnitReportsProgress) {
 v1::Command HealthCareCase(absl::string_view id, bool health_care) {
   v1::Command c =
       RegisterCase(id, kMunicipalProvider, kMunicipalUnit, Day(2026, 2, 3));
-  c.mutable_register_case()->mutable_deficiency()->set_health_care(
-      health_care);
+  c.mutable_register_case()->mutable_deficiency()->set_health_care(health_care);
   return c;
 }
 
@@ -411,9 +415,9 @@ TEST_F(CaseTest, AMedicalOfficerFollowsUpOnlyHealthCareDeficiencies) {
                    HealthCareCase(id, health_care));
     world_.MustRun(CareDirector(), Day(2026, 2, 11),
                    RequestPlan(id, Request(Day(2026, 2, 11))));
-    world_.MustRun(ProviderStaff(kMunicipalProvider), Day(2026, 2, 12),
-                   SubmitPlan(id, Plan(domain::AddCalendarMonths(
-                                      Day(2026, 2, 11), 2))));
+    world_.MustRun(
+        ProviderStaff(kMunicipalProvider), Day(2026, 2, 12),
+        SubmitPlan(id, Plan(domain::AddCalendarMonths(Day(2026, 2, 11), 2))));
     world_.MustRun(CareDirector(), Day(2026, 2, 13),
                    AssessPlan(id, Approval()));
     const Outcome outcome = Given(world_)

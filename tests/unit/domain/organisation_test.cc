@@ -28,8 +28,7 @@ constexpr v1::Role kAdminDirector = v1::ROLE_ADMINISTRATION_DIRECTOR;
 // A second municipal unit, in another area than kMunicipalUnit.
 constexpr char kOtherMunicipalUnit[] = "bjorkbacken";
 
-v1::Command DefineArea(absl::string_view id,
-                       std::vector<std::string> unit_ids,
+v1::Command DefineArea(absl::string_view id, std::vector<std::string> unit_ids,
                        std::vector<std::string> directors) {
   v1::Command c;
   v1::OrganisationArea* a = c.mutable_define_area()->mutable_area();
@@ -75,8 +74,10 @@ class OrganisationTest : public CaseTest {
                               {"omsorgschef", "annan-chef"}));
   }
   Outcome Request(const domain::Principal& who, const CaseDriver& driver) {
-    return Given(world_).As(who).On(driver.today()).When(
-        RequestPlan(kCase, testing::Request(driver.today())));
+    return Given(world_)
+        .As(who)
+        .On(driver.today())
+        .When(RequestPlan(kCase, testing::Request(driver.today())));
   }
 };
 
@@ -104,8 +105,8 @@ TEST_F(OrganisationTest, TheAdministrationDirectorDefinesAnArea) {
       .On(Day(2026, 2, 2))
       .When(define)
       .Then({expected});
-  ExpectOnlyRoles(world_, {kAdminDirector}, kMunicipalProvider,
-                  Day(2026, 2, 2), define);
+  ExpectOnlyRoles(world_, {kAdminDirector}, kMunicipalProvider, Day(2026, 2, 2),
+                  define);
 }
 
 TEST_F(OrganisationTest, ARepeatWritesNothingAndAChangeReplacesTheArea) {
@@ -120,9 +121,9 @@ TEST_F(OrganisationTest, ARepeatWritesNothingAndAChangeReplacesTheArea) {
   world_.MustRun(AdministrationDirector(), Day(2026, 2, 3),
                  DefineArea("norra", {kMunicipalUnit, kOtherMunicipalUnit},
                             {"annan-chef"}));
-  const auto state = std::get<domain::OrganisationState>(world_.State(
-      kTenant, {.kind = domain::AggregateKind::kOrganisation,
-                .id = domain::kOrganisationId}));
+  const auto state = std::get<domain::OrganisationState>(
+      world_.State(kTenant, {.kind = domain::AggregateKind::kOrganisation,
+                             .id = domain::kOrganisationId}));
   ASSERT_EQ(state.areas.size(), 1u);
   EXPECT_EQ(state.areas.at("norra").units_size(), 2);
   EXPECT_THAT(state.areas.at("norra").care_director_subjects(),
@@ -135,8 +136,8 @@ TEST_F(OrganisationTest, RefusesMalformedAreas) {
     StatusCode code;
     const char* field;
   };
-  v1::Command twice = DefineArea("norra", {kMunicipalUnit, kMunicipalUnit},
-                                 {"omsorgschef"});
+  v1::Command twice =
+      DefineArea("norra", {kMunicipalUnit, kMunicipalUnit}, {"omsorgschef"});
   v1::Command director_twice =
       DefineArea("norra", {kMunicipalUnit}, {"omsorgschef", "omsorgschef"});
   v1::Command no_name = DefineArea("norra", {kMunicipalUnit}, {});
