@@ -19,6 +19,7 @@
 #include "atgard/v1/event_store_service.pb.h"
 #include "atgard/v1/measurement_service.pb.h"
 #include "atgard/v1/operator_service.pb.h"
+#include "atgard/v1/organisation_service.pb.h"
 #include "atgard/v1/provider_service.pb.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
@@ -42,7 +43,8 @@ std::vector<const pb::FileDescriptor*> ServiceFiles() {
           v1::RecordCarePlanReviewRequest::descriptor()->file(),
           v1::ReadAllRequest::descriptor()->file(),
           v1::PingRequest::descriptor()->file(),
-          v1::VerifyLogRequest::descriptor()->file()};
+          v1::VerifyLogRequest::descriptor()->file(),
+          v1::DefineAreaRequest::descriptor()->file()};
 }
 
 std::string PrincipalKey(const domain::Principal& p) {

@@ -933,6 +933,7 @@ Violations CheckStreams(const Simulation& sim, size_t from) {
         CheckCarePlanStream(sim, stream, out);
         break;
       case domain::AggregateKind::kProvider:
+      case domain::AggregateKind::kOrganisation:
         break;
     }
   }

@@ -33,6 +33,13 @@ struct Routed {
   std::string id;
 };
 
+// The register of areas has one aggregate per tenant, whatever the area.
+v1::Command DefineAreaCommand() {
+  v1::Command c;
+  c.mutable_define_area()->mutable_area()->set_area_id("norra");
+  return c;
+}
+
 // Every command that is not a case command, with where it must go.
 std::vector<Routed> NonCaseCommands() {
   const absl::CivilDay day = Day(2026, 3, 2);
@@ -75,6 +82,7 @@ std::vector<Routed> NonCaseCommands() {
                             "brukare 42/a", day),
        Kind::kCarePlan,
        absl::StrCat(kPrivateProvider, "/", kPrivateUnit, "/brukare 42/a")},
+      {"DefineArea", DefineAreaCommand(), Kind::kOrganisation, "areas"},
   };
 }
 
@@ -119,7 +127,8 @@ TEST(Route, EveryNonCaseCommandRoutesToItsAggregate) {
 // ... and every case command goes to its case.
 TEST(Route, EveryCaseCommandRoutesToItsCase) {
   const auto fields = CaseCommandFields();
-  EXPECT_EQ(fields.size(), 16u);  // RegisterCase and the 15 case commands
+  // RegisterCase, the 15 case commands and SubmitOwnPlan.
+  EXPECT_EQ(fields.size(), 17u);
   for (const auto* field : fields) {
     SCOPED_TRACE(field->name());
     absl::StatusOr<domain::AggregateRef> ref =
@@ -149,6 +158,7 @@ TEST(Route, StreamIdsNameTenantKindAndId) {
       {Kind::kCase, "0780/case/"},
       {Kind::kIndicatorSeries, "0780/indicator/"},
       {Kind::kCarePlan, "0780/careplan/"},
+      {Kind::kOrganisation, "0780/organisation/"},
   };
   for (const auto& [kind, prefix] : expected) {
     EXPECT_EQ(domain::StreamPrefix(kTenant, kind), prefix);
