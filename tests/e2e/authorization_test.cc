@@ -550,16 +550,24 @@ std::vector<Row> AuthorizationMatrix::Rows() {
                   "the municipal unit's area", "", kPrivateProvider,
                   Outcome::kOwnTenant,
                   [this] { return Command(MatrixArea()); }});
+  // The read names no tenant: a caller of another tenant reads its own
+  // register.
   rows.push_back(
       {"OrganisationService", "GetAreas", "a register with one area", "",
-       kPrivateProvider, Outcome::kNotFound, [this] {
+       kPrivateProvider, Outcome::kOwnTenant, [this] {
          MustRun(*client_, AdministrationDirector(), MatrixArea());
-         return Read<v1::GetAreasRequest, v1::GetAreasResponse>(
-             v1::GetAreasRequest(),
-             [](auto channel, auto* context, const auto& r, auto* a) {
-               return v1::OrganisationService::NewStub(channel)->GetAreas(
-                   context, r, a);
-             });
+         MustRun(*client_, AdministrationDirector("1480"), MatrixArea());
+         return Attempt([this](const domain::Principal& p) {
+           v1::GetAreasResponse response;
+           const grpc::Status status =
+               v1::OrganisationService::NewStub(client_->channel())
+                   ->GetAreas(client_->Context(p).get(), v1::GetAreasRequest(),
+                              &response);
+           return CallResult{status,
+                             status.ok()
+                                 ? absl::StrCat(p.tenant, "/organisation/areas")
+                                 : ""};
+         });
        }});
 
   // ---- DiagnosticsService: authentication only, for every caller.

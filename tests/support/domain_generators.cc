@@ -1359,7 +1359,8 @@ std::string DescribeCase(const domain::CaseState& s) {
       "\nfollow_up_overdue_emitted=", Optional(s.follow_up_overdue_emitted),
       "\nlast_escalation=", Optional(s.last_escalation),
       "\nconsequence=", Optional(s.consequence),
-      "\nclosed=", Optional(s.closed), "\n");
+      "\nclosed=", Optional(s.closed), "\nown_plan=", Optional(s.own_plan),
+      "\n");
   return out;
 }
 
@@ -1429,6 +1430,14 @@ std::string DescribeSeries(const domain::IndicatorSeriesState& s) {
   return out;
 }
 
+std::string DescribeOrganisation(const domain::OrganisationState& s) {
+  std::string out;
+  for (const auto& [id, area] : s.areas) {
+    absl::StrAppend(&out, "area ", id, ": ", OneLine(area), "\n");
+  }
+  return out;
+}
+
 std::string DescribeCarePlan(const domain::CarePlanState& s) {
   std::string out;
   for (const auto& [id, r] : s.reviews) {
@@ -1459,6 +1468,9 @@ std::string Describe(const domain::AggregateState& state) {
             return DescribeSeries(s);
           },
           [](const domain::CarePlanState& s) { return DescribeCarePlan(s); },
+          [](const domain::OrganisationState& s) {
+            return DescribeOrganisation(s);
+          },
       },
       state);
 }
