@@ -156,6 +156,15 @@ class CaseServiceImpl final : public v1::CaseService::CallbackService {
                          *request, response, &v1::Command::mutable_close_case);
   }
 
+  grpc::ServerUnaryReactor* SubmitOwnPlan(
+      grpc::CallbackServerContext* context,
+      const v1::SubmitOwnPlanRequest* request,
+      v1::SubmitOwnPlanResponse* response) override {
+    return RunCommandRpc(services_, context,
+                         "/atgard.v1.CaseService/SubmitOwnPlan", *request,
+                         response, &v1::Command::mutable_submit_own_plan);
+  }
+
   grpc::ServerUnaryReactor* GetCase(grpc::CallbackServerContext* context,
                                     const v1::GetCaseRequest* request,
                                     v1::GetCaseResponse* response) override {

@@ -39,6 +39,8 @@ std::unique_ptr<grpc::Service> MakeCarePlanService(
 std::unique_ptr<grpc::Service> MakeImportService(const ServiceContext& context);
 std::unique_ptr<grpc::Service> MakeSettingsService(
     const ServiceContext& context);
+std::unique_ptr<grpc::Service> MakeOrganisationService(
+    const ServiceContext& context);
 
 }  // namespace atgard::api
 

@@ -187,6 +187,14 @@ absl::StatusOr<domain::References> AggregateRepository::LoadReferences(
     if (c.version > 0)
       refs.contract = std::get<domain::ContractState>(*c.state);
   }
+  if (keys.organisation) {
+    ASSIGN_OR_RETURN(
+        LoadedAggregate o,
+        load(domain::AggregateKind::kOrganisation, domain::kOrganisationId));
+    if (o.version > 0) {
+      refs.organisation = std::get<domain::OrganisationState>(*o.state);
+    }
+  }
   for (const std::string& id : keys.case_ids) {
     if (!plausible(id)) continue;
     ASSIGN_OR_RETURN(LoadedAggregate c, load(domain::AggregateKind::kCase, id));

@@ -180,7 +180,8 @@ absl::StatusOr<std::string> MintDevToken(const PrivateKey& key,
   const domain::Principal principal{.subject = request.subject,
                                     .role = request.role,
                                     .tenant = request.tenant,
-                                    .provider_id = request.provider_id};
+                                    .provider_id = request.provider_id,
+                                    .area_id = request.area_id};
   RETURN_IF_ERROR(CheckPrincipal(principal));
   if (request.ttl <= absl::ZeroDuration() || request.ttl > kMaxDevTokenTtl) {
     return absl::InvalidArgumentError(
@@ -202,6 +203,7 @@ absl::StatusOr<std::string> MintDevToken(const PrivateKey& key,
   if (!principal.provider_id.empty()) {
     claims["provider_id"] = principal.provider_id;
   }
+  if (!principal.area_id.empty()) claims["area"] = principal.area_id;
   return SignCompactJws(key, header.dump(), claims.dump());
 }
 

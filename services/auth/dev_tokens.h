@@ -68,6 +68,8 @@ struct DevTokenRequest {
   std::string tenant;
   // Required for PROVIDER, refused otherwise.
   std::string provider_id;
+  // Optional for CARE_DIRECTOR (the "area" claim), refused otherwise.
+  std::string area_id;
   // How long the token is valid: more than zero, at most kMaxDevTokenTtl.
   absl::Duration ttl = absl::Hours(8);
 };

@@ -134,7 +134,8 @@ absl::Status OwnClaims(const json& claims, domain::Principal* principal) {
        {RequiredStringClaim(claims, "sub", &principal->subject),
         RequiredStringClaim(claims, "tenant", &principal->tenant),
         RequiredStringClaim(claims, "role", &role),
-        StringClaim(claims, "provider_id", &principal->provider_id)}) {
+        StringClaim(claims, "provider_id", &principal->provider_id),
+        StringClaim(claims, "area", &principal->area_id)}) {
     if (!s.ok()) return s;
   }
   absl::StatusOr<v1::Role> parsed = ParseExternalRole(role);

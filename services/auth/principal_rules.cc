@@ -147,6 +147,21 @@ absl::Status CheckPrincipal(const domain::Principal& p) {
         absl::StrCat("provider_id is only for role PROVIDER, not ",
                      ExternalRoleName(p.role)));
   }
+  if (!p.area_id.empty()) {
+    if (p.role != v1::ROLE_CARE_DIRECTOR) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("area is only for role CARE_DIRECTOR, not ",
+                       ExternalRoleName(p.role)));
+    }
+    if (p.area_id.size() > domain::kMaxIdBytes) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("area is longer than ", domain::kMaxIdBytes, " bytes"));
+    }
+    if (!IsCleanText(p.area_id)) {
+      return absl::InvalidArgumentError(
+          "area must be UTF-8 text without control characters");
+    }
+  }
   return absl::OkStatus();
 }
 

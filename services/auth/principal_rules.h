@@ -38,10 +38,11 @@ std::string ExternalRoleName(v1::Role role);
 // kMaxSubjectBytes, a tenant domain::CheckTenant accepts (a kommunkod of an
 // existing county), a role ParseExternalRole accepts, and a non-empty
 // provider id of at most domain::kMaxIdBytes if and only if the role is
-// PROVIDER. Subject and provider id must be UTF-8
+// PROVIDER; an area (optional) only for CARE_DIRECTOR, of at most
+// domain::kMaxIdBytes. Subject, provider id and area must be UTF-8
 // without control characters. INVALID_ARGUMENT naming the field
-// ("subject", "tenant", "role", "provider_id") otherwise. Values from the
-// caller are quoted in messages only after Quote().
+// ("subject", "tenant", "role", "provider_id", "area") otherwise. Values from
+// the caller are quoted in messages only after Quote().
 [[nodiscard]] absl::Status CheckPrincipal(const domain::Principal& principal);
 
 // `value` in double quotes for an error message, with control and non-ASCII

@@ -20,6 +20,7 @@ struct DevTokenFlags {
   std::string role;
   std::string tenant;
   std::string provider_id;
+  std::string area;
   std::string subject = "developer";
   std::string ttl = "8h";
 };
@@ -40,6 +41,7 @@ int Run(const DevTokenFlags& flags) {
   request.role = *role;
   request.tenant = flags.tenant;
   request.provider_id = flags.provider_id;
+  request.area_id = flags.area;
   if (!absl::ParseDuration(flags.ttl, &request.ttl)) {
     return Usage(absl::StrCat("--ttl \"", flags.ttl,
                               "\" is not a duration such as 8h or 30m"));
@@ -102,6 +104,10 @@ CommandRunner AddDevTokenCommand(CLI::App& app) {
   command->add_option("--provider_id", flags->provider_id,
                       "The provider the principal acts for; required with "
                       "--role=PROVIDER and refused otherwise.");
+  command->add_option("--area", flags->area,
+                      "The area the care director acts in (the \"area\" "
+                      "claim): narrows it to that one of its areas; only "
+                      "with --role=CARE_DIRECTOR.");
   command
       ->add_option("--subject", flags->subject,
                    "The subject (user id) the token names.")

@@ -62,13 +62,14 @@ std::vector<AccessRule> Table() {
     rules.push_back(
         {.method = method, .roles = std::move(roles), .scope = scope});
   };
-  auto by_step = [&](absl::string_view method,
-                     std::vector<StepRoles> variants) {
+  auto by_step = [&](absl::string_view method, std::vector<StepRoles> variants,
+                     AccessScope scope = kTenant) {
     for (StepRoles& v : variants) {
       rules.push_back({.method = method,
                        .regiform = v.regiform,
                        .steps = std::move(v.steps),
-                       .roles = std::move(v.roles)});
+                       .roles = std::move(v.roles),
+                       .scope = scope});
     }
   };
 
@@ -93,20 +94,37 @@ std::vector<AccessRule> Table() {
   // case_workflow.cc (requesters, assessors, escalators).
   add("/atgard.v1.CaseService/RegisterCase", {kOfficer, kMedical, kSystem});
   add("/atgard.v1.CaseService/MarkCaseSystemLevel", {kOfficer, kCare, kAdmin});
+  // At a municipal unit the administration director and U&U may call for
+  // measures too; whoever requested, the step's assessor assesses.
   by_step("/atgard.v1.CaseService/RequestPlan",
-          {{kMunicipal, {k1, k2}, {kCare}},
-           {kMunicipal, {k3}, {kAdmin}},
+          {{kMunicipal, {k1, k2}, {kOfficer, kCare, kAdmin}},
+           {kMunicipal, {k3}, {kOfficer, kAdmin}},
            {kPrivate, {k1, k1b}, {kOfficer}}});
-  add("/atgard.v1.CaseService/SubmitPlan", {kStaff}, kOwnProvider);
+  // U&U draws up the step-1b plan with the provider, and the care director
+  // prepares the step-3 plan; either may submit it.
+  by_step("/atgard.v1.CaseService/SubmitPlan",
+          {{kMunicipal, {k1, k2}, {kStaff}},
+           {kMunicipal, {k3}, {kCare, kStaff}},
+           {kPrivate, {k1}, {kStaff}},
+           {kPrivate, {k1b}, {kOfficer, kStaff}}},
+          kOwnProvider);
   const std::vector<StepRoles> assessors = {{kMunicipal, {k1, k2}, {kCare}},
                                             {kMunicipal, {k3}, {kAdmin}},
                                             {kPrivate, {k1}, {kOfficer}},
                                             {kPrivate, {k1b}, {kAdmin}}};
   by_step("/atgard.v1.CaseService/AssessPlan", assessors);
-  add("/atgard.v1.CaseService/ReportActionProgress", {kStaff}, kOwnProvider);
-  add("/atgard.v1.CaseService/CompleteAction", {kStaff}, kOwnProvider);
+  // At a municipal step 3 the care director and the unit manager carry the
+  // plan out together.
+  const std::vector<StepRoles> implementers = {
+      {kMunicipal, {k1, k2}, {kStaff}},
+      {kMunicipal, {k3}, {kCare, kStaff}},
+      {kPrivate, {k1, k1b}, {kStaff}}};
+  by_step("/atgard.v1.CaseService/ReportActionProgress", implementers,
+          kOwnProvider);
+  by_step("/atgard.v1.CaseService/CompleteAction", implementers, kOwnProvider);
   by_step("/atgard.v1.CaseService/WithdrawAction", assessors);
-  add("/atgard.v1.CaseService/ReportImplementation", {kStaff}, kOwnProvider);
+  by_step("/atgard.v1.CaseService/ReportImplementation", implementers,
+          kOwnProvider);
   // Follow-up work: the follow-up and medical officers, and the step's
   // assessor.
   const std::vector<StepRoles> follow_up = {
@@ -138,6 +156,7 @@ std::vector<AccessRule> Table() {
                    .closures = {v1::CASE_CLOSURE_CONTRACT_TERMINATED},
                    .roles = {kAdmin, kSystem}});
   add("/atgard.v1.CaseService/GetCase", readers, kOwnProvider);
+  add("/atgard.v1.CaseService/SubmitOwnPlan", {kStaff}, kOwnProvider);
 
   add("/atgard.v1.MeasurementService/RecordMeasurement", {kOfficer, kMedical});
   add("/atgard.v1.ImportService/ImportMeasurements", {kOfficer, kMedical});
@@ -168,6 +187,11 @@ std::vector<AccessRule> Table() {
   add("/atgard.v1.OperatorService/CreateBackup", {kOperator}, kAnyTenant);
   add("/atgard.v1.OperatorService/SetDevelopmentClock", {kOperator},
       kAnyTenant);
+
+  // The register of areas is the administration director's; it is read by
+  // those who read the log, never by a provider.
+  add("/atgard.v1.OrganisationService/DefineArea", {kAdmin});
+  add("/atgard.v1.OrganisationService/GetAreas", log_readers);
   return rules;
 }
 

@@ -15,6 +15,7 @@
 #include "services/domain/decider.h"
 #include "services/domain/measurement_decider.h"
 #include "services/domain/policy_settings.h"
+#include "services/domain/organisation_decider.h"
 #include "services/domain/provider_decider.h"
 #include "services/domain/self_inspection_decider.h"
 #include "services/domain/unit_results_decider.h"
@@ -28,6 +29,8 @@ struct References {
   std::optional<ContractState> contract;
   std::map<std::string, CaseState> cases;
   std::optional<PolicySettingsState> policy_settings;
+  // The tenant's register of areas, for every case command.
+  std::optional<OrganisationState> organisation;
 };
 
 }  // namespace atgard::domain

@@ -13,6 +13,7 @@
 #include "services/domain/case_workflow.h"
 #include "services/domain/checks.h"
 #include "services/domain/errors.h"
+#include "services/domain/organisation_decider.h"
 
 namespace atgard::domain {
 namespace {
@@ -84,6 +85,8 @@ absl::StatusOr<std::vector<v1::Event>> DecideCase(const v1::Command& command,
                                                   const CaseReferences& refs) {
   const v1::Command::CommandCase kind = command.command_case();
   if (kind == v1::Command::kRegisterCase) {
+    RETURN_IF_ERROR(internal::RequireHealthCareForMedicalOfficer(
+        ctx, command.register_case().deficiency(), "deficiency.health_care"));
     return internal::RegisterCase(command.register_case(), s, ctx, refs);
   }
   const std::string* case_id = CaseIdOf(command);
@@ -100,6 +103,13 @@ absl::StatusOr<std::vector<v1::Event>> DecideCase(const v1::Command& command,
   RETURN_IF_ERROR(CheckId("case_id", *case_id));
   if (!s.exists()) return NotFound("case_id", "no case with this id exists");
   RETURN_IF_ERROR(RequireOwnProvider(ctx.principal, s.provider_id()));
+  // Scopes narrower than the role, like the provider's: a care director's
+  // areas, and the medical officer's health care.
+  RETURN_IF_ERROR(CheckCareDirectorArea(ctx.principal, refs.organisation,
+                                        "case_id", s.provider_id(),
+                                        s.registration.deficiency().unit_id()));
+  RETURN_IF_ERROR(internal::RequireHealthCareForMedicalOfficer(
+      ctx, s.registration.deficiency(), "deficiency.health_care"));
   // The step's role rule holds for repeats too: a role the step does not
   // allow learns nothing from repeating someone else's command. A repeated
   // escalation is judged at the step it left.
@@ -124,8 +134,12 @@ absl::StatusOr<std::vector<v1::Event>> DecideCase(const v1::Command& command,
                                        ctx);
     case v1::Command::kRequestPlan:
       return internal::RequestPlan(command.request_plan(), s, ctx);
-    case v1::Command::kSubmitPlan:
-      return internal::SubmitPlan(command.submit_plan(), s, ctx);
+    case v1::Command::kSubmitPlan: {
+      ASSIGN_OR_RETURN(internal::Events events,
+                       internal::SubmitPlan(command.submit_plan(), s, ctx));
+      internal::RecordPlanAuthors(events, s, ctx);
+      return events;
+    }
     case v1::Command::kAssessPlan:
       return internal::AssessPlan(command.assess_plan(), s, ctx);
     case v1::Command::kReportActionProgress:
@@ -151,6 +165,8 @@ absl::StatusOr<std::vector<v1::Event>> DecideCase(const v1::Command& command,
       return internal::DecideConsequence(command.decide_consequence(), s, ctx);
     case v1::Command::kCloseCase:
       return internal::CloseCase(command.close_case(), s, ctx, refs);
+    case v1::Command::kSubmitOwnPlan:
+      return internal::SubmitOwnPlan(command.submit_own_plan(), s, ctx);
     default:
       return absl::InvalidArgumentError("command is not a case command");
   }

@@ -23,6 +23,7 @@ namespace atgard::domain {
 
 struct ProviderState;
 struct ContractState;
+struct OrganisationState;
 
 // One action of the current plan and how it is going.
 struct ActionState {
@@ -77,6 +78,9 @@ struct CaseState {
   std::optional<v1::CaseEscalated> last_escalation;
   std::optional<v1::ConsequenceDecided> consequence;
   std::optional<v1::CaseClosed> closed;
+  // The current round was opened by the unit's own plan, not a request;
+  // `request` then holds the round as a request on the provider's dates.
+  std::optional<v1::OwnPlanStarted> own_plan;
 
   bool exists() const { return status != CaseStatus::kNone; }
   const std::string& provider_id() const {
@@ -90,6 +94,9 @@ struct CaseReferences {
   const ProviderState* provider = nullptr;
   // CloseCase with CONTRACT_TERMINATED: the terminated contract.
   const ContractState* contract = nullptr;
+  // Every command but RegisterCase: the tenant's register of areas, null if
+  // no area is defined (organisation_decider.h).
+  const OrganisationState* organisation = nullptr;
 };
 
 // Applies one event. Events of other aggregates are ignored.

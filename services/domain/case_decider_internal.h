@@ -111,6 +111,25 @@ CaseStatus StatusAfter(v1::AssessmentDecision decision);
                                                     const CaseState& s,
                                                     const CommandContext& ctx);
 
+// case_decider_authors.cc: the unit's own plan, who wrote a plan, and
+// health-care deficiencies.
+[[nodiscard]] absl::StatusOr<Events> SubmitOwnPlan(const v1::SubmitOwnPlan& c,
+                                                   const CaseState& s,
+                                                   const CommandContext& ctx);
+// The round an OwnPlanStarted opens, as the request it stands in for:
+// the provider's dates, due for submission the day it was submitted, and
+// every follow-up method open to the commissioner.
+v1::Event AsPlanRequested(const v1::OwnPlanStarted& started);
+// Records in the PlanSubmitted among `events` who wrote the plan
+// (PlanSubmitted.submitted_by, drawn_up_with).
+void RecordPlanAuthors(Events& events, const CaseState& s,
+                       const CommandContext& ctx);
+// PERMISSION_DENIED naming `field` if a MEDICAL_OFFICER acts on a
+// deficiency that is not marked health_care.
+[[nodiscard]] absl::Status RequireHealthCareForMedicalOfficer(
+    const CommandContext& ctx, const v1::Deficiency& deficiency,
+    absl::string_view field);
+
 // case_decider_staircase.cc
 [[nodiscard]] absl::StatusOr<Events> ProposeEscalation(
     const v1::ProposeEscalation& c, const CaseState& s,

@@ -23,6 +23,7 @@ void ResetRound(CaseState& s) {
   s.submission_overdue_emitted.reset();
   s.implementation_overdue_emitted.reset();
   s.follow_up_overdue_emitted.reset();
+  s.own_plan.reset();
 }
 
 void Fail(CaseState& s, v1::StepFailure failure) {
@@ -58,6 +59,11 @@ void EvolveCase(CaseState& s, const v1::Event& event) {
       s.escalation_proposed = false;
       break;
     }
+    case v1::Event::kOwnPlanStarted:
+      // A round like a requested one, on the provider's own dates.
+      EvolveCase(s, internal::AsPlanRequested(event.own_plan_started()));
+      s.own_plan = event.own_plan_started();
+      break;
     case v1::Event::kPlanSubmitted:
       s.status = S::kPlanSubmitted;
       s.revision = event.plan_submitted().revision();

@@ -20,7 +20,7 @@ const std::vector<StepRule>& StepRules() {
   static const std::vector<StepRule>* rules = new std::vector<StepRule>{
       {.regiform = v1::REGIFORM_MUNICIPAL,
        .step = v1::ESCALATION_STEP_1,
-       .requesters = {kCareDirector},
+       .requesters = {kCareDirector, kAdministrationDirector, kFollowUpOfficer},
        .assessors = {kCareDirector},
        .plan_limit_months = 3,
        .milestones_required = false,
@@ -32,7 +32,7 @@ const std::vector<StepRule>& StepRules() {
                       "director (omsorgschef)."},
       {.regiform = v1::REGIFORM_MUNICIPAL,
        .step = v1::ESCALATION_STEP_2,
-       .requesters = {kCareDirector},
+       .requesters = {kCareDirector, kAdministrationDirector, kFollowUpOfficer},
        .assessors = {kCareDirector},
        .plan_limit_months = 6,
        .milestones_required = false,
@@ -44,7 +44,7 @@ const std::vector<StepRule>& StepRules() {
                       "(förbättringsplan); an analysis team may be appointed."},
       {.regiform = v1::REGIFORM_MUNICIPAL,
        .step = v1::ESCALATION_STEP_3,
-       .requesters = {kAdministrationDirector},
+       .requesters = {kAdministrationDirector, kFollowUpOfficer},
        .assessors = {kAdministrationDirector},
        .plan_limit_months = 12,
        .milestones_required = true,
@@ -144,7 +144,7 @@ const std::vector<CaseTransition>& Transitions() {
           {.command = Command::kSubmitPlan,
            .from = {S::kPlanRequested, S::kRevisionRequested},
            .to = {S::kPlanSubmitted},
-           .actor = Actor::kProvider,
+           .actor = Actor::kPlanAuthor,
            .rule =
                "Causes numbered 1, 2, 3 …, each with at least one action; "
                "every action names existing causes, one responsible person, "
@@ -166,12 +166,12 @@ const std::vector<CaseTransition>& Transitions() {
           {.command = Command::kReportActionProgress,
            .from = {S::kImplementing},
            .keeps_status = true,
-           .actor = Actor::kProvider,
+           .actor = Actor::kImplementer,
            .rule = "A traffic light (green, yellow, red) for one action."},
           {.command = Command::kCompleteAction,
            .from = {S::kImplementing},
            .keeps_status = true,
-           .actor = Actor::kProvider,
+           .actor = Actor::kImplementer,
            .rule = "Marks one action completed."},
           {.command = Command::kWithdrawAction,
            .from = {S::kImplementing},
@@ -181,7 +181,7 @@ const std::vector<CaseTransition>& Transitions() {
           {.command = Command::kReportImplementation,
            .from = {S::kImplementing},
            .to = {S::kImplemented},
-           .actor = Actor::kProvider,
+           .actor = Actor::kImplementer,
            .rule = "Only when every action is completed or withdrawn (actions "
                    "planned as a combination are all carried out). After "
                    "complete_by it is recorded as late, with "
@@ -239,6 +239,16 @@ const std::vector<CaseTransition>& Transitions() {
                    "REGISTERED_IN_ERROR before any plan was requested; "
                    "CONTRACT_TERMINATED for a private provider's case once its "
                    "contract is terminated."},
+          {.command = Command::kSubmitOwnPlan,
+           .from = {S::kOpen},
+           .to = {S::kPlanSubmitted},
+           .actor = Actor::kProvider,
+           .rule = "The unit's own plan: at step 1, before any plan was "
+                   "requested, not for a system-level case. start_by not "
+                   "before today and not after complete_by; complete_by "
+                   "after today and within the step's time limit; the plan "
+                   "as for SubmitPlan. Opens a plan round on the provider's "
+                   "own initiative, assessed like a requested plan."},
           {.deadline = Event::kPlanSubmissionOverdue,
            .from = {S::kPlanRequested, S::kRevisionRequested},
            .keeps_status = true,
@@ -358,6 +368,10 @@ std::vector<v1::Role> AllowedRoles(Actor actor, v1::Regiform regiform,
       return rule != nullptr ? rule->assessors : std::vector<v1::Role>{};
     case Actor::kProvider:
       return {v1::ROLE_PROVIDER};
+    case Actor::kPlanAuthor:
+      return PlanAuthors(regiform, step);
+    case Actor::kImplementer:
+      return Implementers(regiform, step);
     case Actor::kFollowUp:
       return merge({kFollowUpOfficer, v1::ROLE_MEDICAL_OFFICER},
                    rule != nullptr ? rule->assessors : std::vector<v1::Role>{});
@@ -391,6 +405,13 @@ absl::string_view ActorDescription(Actor actor) {
       return "the step's plan assessor (staircase below)";
     case Actor::kProvider:
       return "PROVIDER, for its own units only";
+    case Actor::kPlanAuthor:
+      return "PROVIDER, for its own units; at a private provider's step 1b "
+             "also FOLLOW_UP_OFFICER (joint authors); at a municipal step 3 "
+             "also CARE_DIRECTOR, who prepares the plan";
+    case Actor::kImplementer:
+      return "PROVIDER, for its own units; at a municipal step 3 also "
+             "CARE_DIRECTOR (jointly responsible)";
     case Actor::kFollowUp:
       return "FOLLOW_UP_OFFICER, MEDICAL_OFFICER, the step's plan assessor";
     case Actor::kProposer:

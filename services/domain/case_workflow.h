@@ -81,10 +81,26 @@ enum class Actor {
                         // ADMINISTRATION_DIRECTOR (private)
   kCloser,              // kCommissioner; SYSTEM for CONTRACT_TERMINATED
   kScheduler,           // SYSTEM: deadline events
+  kPlanAuthor,          // PlanAuthors(): who writes (submits) the plan
+  kImplementer,         // Implementers(): who reports on carrying it out
 };
 
 // The roles an actor stands for at `regiform` and `step`.
 std::vector<v1::Role> AllowedRoles(Actor actor, v1::Regiform regiform,
+                                   v1::EscalationStep step);
+
+// Who writes a step's plan and submits it: PROVIDER (for its own units);
+// at a private provider's step 1b also FOLLOW_UP_OFFICER, the two drawing
+// the plan up together; at a municipal step 3 also CARE_DIRECTOR, who
+// prepares it (case_decider_authors.cc).
+std::vector<v1::Role> PlanAuthors(v1::Regiform regiform,
+                                  v1::EscalationStep step);
+
+// Who reports progress, completes actions and reports the implementation:
+// PROVIDER; at a municipal step 3 also CARE_DIRECTOR, who answers for
+// carrying the plan out together with the unit manager
+// (case_decider_authors.cc).
+std::vector<v1::Role> Implementers(v1::Regiform regiform,
                                    v1::EscalationStep step);
 
 // How the actor is described in the generated document.

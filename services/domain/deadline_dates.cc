@@ -32,6 +32,8 @@ std::vector<absl::CivilDay> DeadlineDatesOf(const v1::Event& event) {
       return {DayOf(event.contract_extended().ends_on())};
     case v1::Event::kCarePlanRegistered:
       return {DayOf(event.care_plan_registered().first_review_due())};
+    case v1::Event::kOwnPlanStarted:
+      return {DayOf(event.own_plan_started().complete_by())};
     default:
       return {};
   }
@@ -42,7 +44,7 @@ const std::vector<std::string>& DeadlineEventTypes() {
       "PlanRequested",          "PlanAssessed",
       "FollowUpScheduled",      "ExtraMeasurementRequired",
       "CarePlanReviewRecorded", "ContractRegistered",
-      "ContractExtended",       "CarePlanRegistered"};
+      "ContractExtended",       "CarePlanRegistered", "OwnPlanStarted"};
   return *types;
 }
 

@@ -135,6 +135,9 @@ absl::StatusOr<AggregateRef> Route(const v1::Command& command) {
       return AggregateRef{.kind = AggregateKind::kComplaints,
                           .id = ComplaintsId(c.provider_id(), c.unit_id())};
     }
+    case C::kDefineArea:
+      return AggregateRef{.kind = AggregateKind::kOrganisation,
+                          .id = kOrganisationId};
     case C::COMMAND_NOT_SET:
       return absl::InvalidArgumentError("command: no command is set");
     default: {
@@ -174,6 +177,8 @@ AggregateState InitialState(AggregateKind kind) {
       return SelfInspectionState{};
     case AggregateKind::kComplaints:
       return ComplaintsState{};
+    case AggregateKind::kOrganisation:
+      return OrganisationState{};
   }
   return CaseState{};
 }
@@ -190,6 +195,7 @@ void Evolve(AggregateState& state, const v1::Event& event) {
           [&](UnitResultsState& s) { EvolveUnitResults(s, event); },
           [&](SelfInspectionState& s) { EvolveSelfInspection(s, event); },
           [&](ComplaintsState& s) { EvolveComplaints(s, event); },
+          [&](OrganisationState& s) { EvolveOrganisation(s, event); },
       },
       state);
 }
@@ -206,6 +212,7 @@ bool Exists(const AggregateState& state) {
           [](const UnitResultsState& s) { return s.exists(); },
           [](const SelfInspectionState& s) { return s.exists(); },
           [](const ComplaintsState& s) { return s.exists(); },
+          [](const OrganisationState& s) { return s.exists(); },
       },
       state);
 }
@@ -263,6 +270,12 @@ ReferenceKeys ReferencesOf(const v1::Command& command) {
     default:
       break;
   }
+  // Every case command but registration (which no care director issues)
+  // is scoped by the register of areas.
+  if (command.command_case() != v1::Command::kRegisterCase) {
+    absl::StatusOr<AggregateRef> target = Route(command);
+    keys.organisation = target.ok() && target->kind == AggregateKind::kCase;
+  }
   return keys;
 }
 
@@ -284,6 +297,8 @@ absl::StatusOr<std::vector<v1::Event>> Decide(const v1::Command& command,
       refs.provider.has_value() ? &*refs.provider : nullptr;
   const PolicySettingsState* settings =
       refs.policy_settings.has_value() ? &*refs.policy_settings : nullptr;
+  const OrganisationState* organisation =
+      refs.organisation.has_value() ? &*refs.organisation : nullptr;
   return std::visit(
       Overloaded{
           [&](const ProviderState& s) {
@@ -298,7 +313,8 @@ absl::StatusOr<std::vector<v1::Event>> Decide(const v1::Command& command,
             CaseReferences r{.provider = provider,
                              .contract = refs.contract.has_value()
                                              ? &*refs.contract
-                                             : nullptr};
+                                             : nullptr,
+                             .organisation = organisation};
             return DecideCase(command, s, context, r);
           },
           [&](const IndicatorSeriesState& s) {
@@ -321,6 +337,9 @@ absl::StatusOr<std::vector<v1::Event>> Decide(const v1::Command& command,
             ComplaintsReferences r{.provider = provider, .settings = settings};
             for (const auto& [id, c] : refs.cases) r.cases[id] = &c;
             return DecideComplaints(command, s, context, r);
+          },
+          [&](const OrganisationState& s) {
+            return DecideOrganisation(command, s, context);
           },
       },
       state);
@@ -346,6 +365,7 @@ std::vector<v1::Event> DueDeadlines(const AggregateState& state,
           [](const UnitResultsState&) { return std::vector<v1::Event>{}; },
           [](const SelfInspectionState&) { return std::vector<v1::Event>{}; },
           [](const ComplaintsState&) { return std::vector<v1::Event>{}; },
+          [](const OrganisationState&) { return std::vector<v1::Event>{}; },
       },
       state);
 }

@@ -42,12 +42,13 @@ struct PolicySettingsState;
 struct UnitResultsState;
 struct SelfInspectionState;
 struct ComplaintsState;
+struct OrganisationState;
 struct References;
 
 using AggregateState =
     std::variant<ProviderState, ContractState, CaseState, IndicatorSeriesState,
                  CarePlanState, PolicySettingsState, UnitResultsState,
-                 SelfInspectionState, ComplaintsState>;
+                 SelfInspectionState, ComplaintsState, OrganisationState>;
 
 // The aggregate a command targets. INVALID_ARGUMENT naming the field if
 // the ids it is routed by are missing or malformed (they become part of a
@@ -70,6 +71,9 @@ struct ReferenceKeys {
   std::vector<std::string> case_ids;
   // The tenant's policy settings (policy_settings.h).
   bool policy_settings = false;
+  // The tenant's organisation register (kOrganisationId), which scopes a
+  // CARE_DIRECTOR's case commands.
+  bool organisation = false;
 };
 ReferenceKeys ReferencesOf(const v1::Command& command);
 // ReferencesOf(command), and the aggregates that the target's own state

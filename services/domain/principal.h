@@ -23,6 +23,10 @@ struct Principal {
   std::string tenant;
   // PROVIDER only: the provider it acts for.
   std::string provider_id;
+  // CARE_DIRECTOR only, optional: the area (område) of the organisation
+  // register the principal acts in. It narrows the director's areas to this
+  // one and never widens them (organisation_decider.h).
+  std::string area_id;
 };
 
 // The role's name as stored in event metadata, e.g. "FOLLOW_UP_OFFICER".

@@ -65,6 +65,9 @@ absl::StatusOr<bool> OwnsAggregate(const Principal& principal,
       }
       return ActsForProvider(principal, *owner);
     }
+    case AggregateKind::kOrganisation:
+      // The register of areas is the municipality's, no provider's.
+      return false;
   }
   return false;
 }

@@ -29,6 +29,8 @@ absl::string_view KindName(AggregateKind kind) {
       return "selfinspection";
     case AggregateKind::kComplaints:
       return "complaints";
+    case AggregateKind::kOrganisation:
+      return "organisation";
   }
   return "unknown";
 }
@@ -56,7 +58,7 @@ constexpr AggregateKind kKinds[] = {
     AggregateKind::kCase,        AggregateKind::kIndicatorSeries,
     AggregateKind::kCarePlan,    AggregateKind::kPolicySettings,
     AggregateKind::kUnitResults, AggregateKind::kSelfInspection,
-    AggregateKind::kComplaints};
+    AggregateKind::kComplaints, AggregateKind::kOrganisation};
 }  // namespace
 
 absl::StatusOr<StreamName> ParseStreamId(absl::string_view stream_id) {

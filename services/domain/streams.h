@@ -30,10 +30,11 @@ enum class AggregateKind {
   kUnitResults,      // one unit's results by year and quality area
   kSelfInspection,   // one unit's self-inspection of one year
   kComplaints,       // one unit's monthly counts of complaints and deviations
+  kOrganisation,     // the tenant's register of areas (one, id "areas")
 };
 
 // "provider", "contract", "case", "indicator", "careplan", "settings",
-// "unitresults", "selfinspection", "complaints".
+// "unitresults", "selfinspection", "complaints", "organisation".
 absl::string_view KindName(AggregateKind kind);
 
 struct AggregateRef {

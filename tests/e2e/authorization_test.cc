@@ -40,6 +40,7 @@
 #include "atgard/v1/import_service.grpc.pb.h"
 #include "atgard/v1/measurement_service.grpc.pb.h"
 #include "atgard/v1/operator_service.grpc.pb.h"
+#include "atgard/v1/organisation_service.grpc.pb.h"
 #include "atgard/v1/provider_service.grpc.pb.h"
 #include "atgard/v1/settings_service.grpc.pb.h"
 #include "gmock/gmock.h"
@@ -216,6 +217,18 @@ class AuthorizationMatrix : public ::testing::Test {
     return id;
   }
 
+  // The area the DefineArea and GetAreas rows define.
+  static v1::Command MatrixArea() {
+    v1::Command command;
+    v1::OrganisationArea* area = command.mutable_define_area()->mutable_area();
+    area->set_area_id("omrade-matris");
+    area->set_name("Område matris");
+    area->add_units()->set_provider_id(kMunicipalProvider);
+    area->mutable_units(0)->set_unit_id(kMunicipalUnit);
+    area->add_care_director_subjects(CareDirector().subject);
+    return command;
+  }
+
   std::vector<Row> Rows();
 
   TempDir tmp_;
@@ -355,8 +368,8 @@ std::vector<Row> AuthorizationMatrix::Rows() {
              c.Register();
              return RequestPlan(c.case_id(), Request(Today()));
            });
-  case_row("SubmitPlan", "private provider, plan requested", "", true,
-           [](RemoteCase& c) {
+  case_row("SubmitPlan", "private provider, plan requested",
+           "private provider, step 1", true, [](RemoteCase& c) {
              c.Register();
              c.RequestPlan();
              return SubmitPlan(c.case_id(), Plan(c.complete_by()));
@@ -381,13 +394,13 @@ std::vector<Row> AuthorizationMatrix::Rows() {
     c.SubmitPlan();
     c.Approve();
   };
-  case_row("ReportActionProgress", "private provider, plan approved", "", true,
-           [approved](RemoteCase& c) {
+  case_row("ReportActionProgress", "private provider, plan approved",
+           "private provider, steps 1, 1b", true, [approved](RemoteCase& c) {
              approved(c);
              return ReportProgress(c.case_id(), 1, v1::TRAFFIC_LIGHT_YELLOW);
            });
-  case_row("CompleteAction", "private provider, plan approved", "", true,
-           [approved](RemoteCase& c) {
+  case_row("CompleteAction", "private provider, plan approved",
+           "private provider, steps 1, 1b", true, [approved](RemoteCase& c) {
              approved(c);
              return CompleteAction(c.case_id(), 1);
            });
@@ -397,7 +410,7 @@ std::vector<Row> AuthorizationMatrix::Rows() {
              return WithdrawAction(c.case_id(), 2);
            });
   case_row("ReportImplementation", "private provider, every action completed",
-           "", true, [approved](RemoteCase& c) {
+           "private provider, steps 1, 1b", true, [approved](RemoteCase& c) {
              approved(c);
              c.CompleteAllActions();
              return ReportImplementation(c.case_id());
@@ -460,6 +473,17 @@ std::vector<Row> AuthorizationMatrix::Rows() {
              c.Register();
              return CloseCase(c.case_id(),
                               v1::CASE_CLOSURE_REGISTERED_IN_ERROR);
+           });
+  case_row("SubmitOwnPlan", "private provider, registered, no request", "",
+           true, [](RemoteCase& c) {
+             c.Register();
+             v1::Command command;
+             v1::SubmitOwnPlan* own = command.mutable_submit_own_plan();
+             own->set_case_id(c.case_id());
+             *own->mutable_start_by() = D(Today());
+             *own->mutable_complete_by() = D(Today() + 60);
+             *own->mutable_plan() = Plan(Today() + 60);
+             return command;
            });
   rows.push_back(
       {"CaseService", "GetCase", "a case of the provider", "", kPrivateProvider,
@@ -624,6 +648,33 @@ std::vector<Row> AuthorizationMatrix::Rows() {
              return CallResult{grpc::Status::OK, ""};
            }
            return CallResult{reader->Finish(), ""};
+         });
+       }});
+
+  // ---- OrganisationService: one area, always the same (a repeat writes
+  // nothing), holding the municipal unit for the care director every row
+  // uses, so that the register narrows no other row.
+  rows.push_back({"OrganisationService", "DefineArea",
+                  "the municipal unit's area", "", kPrivateProvider,
+                  Outcome::kOwnTenant,
+                  [this] { return Command(MatrixArea()); }});
+  // The read names no tenant: a caller of another tenant reads its own
+  // register.
+  rows.push_back(
+      {"OrganisationService", "GetAreas", "a register with one area", "",
+       kPrivateProvider, Outcome::kOwnTenant, [this] {
+         MustRun(*client_, AdministrationDirector(), MatrixArea());
+         MustRun(*client_, AdministrationDirector("1480"), MatrixArea());
+         return Attempt([this](const domain::Principal& p) {
+           v1::GetAreasResponse response;
+           const grpc::Status status =
+               v1::OrganisationService::NewStub(client_->channel())
+                   ->GetAreas(client_->Context(p).get(), v1::GetAreasRequest(),
+                              &response);
+           return CallResult{status,
+                             status.ok()
+                                 ? absl::StrCat(p.tenant, "/organisation/areas")
+                                 : ""};
          });
        }});
 

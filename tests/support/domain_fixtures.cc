@@ -310,6 +310,9 @@ v1::Command RegisterCase(absl::string_view case_id,
     d->set_description(
         "Kontinuiteten i hemtjänsten ligger långt under avtalad nivå.");
     *d->mutable_detected_on() = D(detected_on);
+    // Marked health care, so that every registrar and follow-up role,
+    // MEDICAL_OFFICER included, may act on the cases of these tests.
+    d->set_health_care(true);
   });
 }
 

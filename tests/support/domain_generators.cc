@@ -677,6 +677,14 @@ v1::Command Simulation::BuildCaseCommand(CommandCase kind,
       }
       return c;
     }
+    case C::kSubmitOwnPlan: {
+      v1::SubmitOwnPlan* own = c.mutable_submit_own_plan();
+      own->set_case_id(case_id);
+      *own->mutable_start_by() = D(today_ + v % 10);
+      *own->mutable_complete_by() = D(today_ + 60);
+      *own->mutable_plan() = Plan(today_ + 60);
+      return c;
+    }
     case C::kMarkCaseSystemLevel:
       c.mutable_mark_case_system_level()->set_case_id(case_id);
       c.mutable_mark_case_system_level()->set_reason(
@@ -1051,6 +1059,8 @@ domain::Principal Simulation::ExpectedActor(const v1::Command& command,
              : v % 3 == 1 ? ProviderStaff(
                                 command.record_complaint_counts().provider_id())
                           : FollowUpOfficer();
+    case C::kDefineArea:
+      return AdministrationDirector();
     default:
       return FollowUpOfficer();
   }
@@ -1174,6 +1184,16 @@ Action Simulation::Materialise(const Step& step) {
              kind == v1::Command::kRecordSelfInspection ||
              kind == v1::Command::kRecordComplaintCounts) {
     action.command = BuildTriggerCommand(kind, step, today_);
+  } else if (kind == v1::Command::kDefineArea) {
+    // The municipal unit's area, for the care director every sequence
+    // uses: the register exists without narrowing who acts.
+    v1::OrganisationArea* area =
+        action.command.mutable_define_area()->mutable_area();
+    area->set_area_id("omrade-1");
+    area->set_name("Område 1");
+    area->add_units()->set_provider_id(kMunicipalProvider);
+    area->mutable_units(0)->set_unit_id(kMunicipalUnit);
+    area->add_care_director_subjects(CareDirector().subject);
   } else {
     action.command = BuildProviderCommand(kind, step);
   }
@@ -1444,7 +1464,8 @@ std::string DescribeCase(const domain::CaseState& s) {
       "\nfollow_up_overdue_emitted=", Optional(s.follow_up_overdue_emitted),
       "\nlast_escalation=", Optional(s.last_escalation),
       "\nconsequence=", Optional(s.consequence),
-      "\nclosed=", Optional(s.closed), "\n");
+      "\nclosed=", Optional(s.closed), "\nown_plan=", Optional(s.own_plan),
+      "\n");
   return out;
 }
 
@@ -1515,6 +1536,14 @@ std::string DescribeSeries(const domain::IndicatorSeriesState& s) {
   }
   for (const auto& [a, b] : s.red_years_reported) {
     absl::StrAppend(&out, "red years reported: ", a, "-", b, "\n");
+  }
+  return out;
+}
+
+std::string DescribeOrganisation(const domain::OrganisationState& s) {
+  std::string out;
+  for (const auto& [id, area] : s.areas) {
+    absl::StrAppend(&out, "area ", id, ": ", OneLine(area), "\n");
   }
   return out;
 }
@@ -1594,6 +1623,9 @@ std::string Describe(const domain::AggregateState& state) {
               absl::StrAppend(&out, "last case ", category, ": ", id, "\n");
             }
             return out;
+          },
+          [](const domain::OrganisationState& s) {
+            return DescribeOrganisation(s);
           },
       },
       state);

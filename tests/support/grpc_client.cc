@@ -20,6 +20,7 @@
 #include "atgard/v1/import_service.pb.h"
 #include "atgard/v1/measurement_service.pb.h"
 #include "atgard/v1/operator_service.pb.h"
+#include "atgard/v1/organisation_service.pb.h"
 #include "atgard/v1/provider_service.pb.h"
 #include "atgard/v1/settings_service.pb.h"
 #include "google/protobuf/descriptor.h"
@@ -46,12 +47,13 @@ std::vector<const pb::FileDescriptor*> ServiceFiles() {
           v1::PingRequest::descriptor()->file(),
           v1::VerifyLogRequest::descriptor()->file(),
           v1::ImportMeasurementsRequest::descriptor()->file(),
-          v1::SetPolicySettingsRequest::descriptor()->file()};
+          v1::SetPolicySettingsRequest::descriptor()->file(),
+          v1::DefineAreaRequest::descriptor()->file()};
 }
 
 std::string PrincipalKey(const domain::Principal& p) {
-  return absl::StrCat(p.subject, "|", p.role, "|", p.tenant, "|",
-                      p.provider_id);
+  return absl::StrCat(p.subject, "|", p.role, "|", p.tenant, "|", p.provider_id,
+                      "|", p.area_id);
 }
 
 }  // namespace
@@ -244,6 +246,7 @@ absl::StatusOr<std::string> GrpcClient::Token(
                              .role = principal.role,
                              .tenant = principal.tenant,
                              .provider_id = principal.provider_id,
+                             .area_id = principal.area_id,
                              .ttl = ttl},
                             issued_at);
 }

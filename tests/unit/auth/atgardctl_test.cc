@@ -95,6 +95,26 @@ TEST(Atgardctl, DevTokenPrintsATokenTheDevVerifierAccepts) {
   EXPECT_THAT((*v)->Verify(token).status().message(), HasSubstr("expired"));
 }
 
+// --area puts the "area" claim in a care director's token.
+TEST(Atgardctl, DevTokenNamesACareDirectorsArea) {
+  testing::TempDir dir;
+  const std::string data_dir = dir.Join("data");
+  ASSERT_TRUE(LoadOrCreateDevKey(data_dir).ok());
+  const CommandResult run = Atgardctl(
+      dir, {"dev-token", "--data_dir=" + data_dir, "--role=CARE_DIRECTOR",
+            "--tenant=0780", "--area=norra", "--subject=eva"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  absl::StatusOr<JwtVerifierConfig> config = DevVerifierConfig(data_dir);
+  ASSERT_TRUE(config.ok()) << config.status();
+  absl::StatusOr<std::unique_ptr<JwtVerifier>> v = JwtVerifier::Create(*config);
+  ASSERT_TRUE(v.ok());
+  absl::StatusOr<domain::Principal> p =
+      (*v)->Verify(std::string(absl::StripTrailingAsciiWhitespace(run.out)));
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->role, v1::ROLE_CARE_DIRECTOR);
+  EXPECT_EQ(p->area_id, "norra");
+}
+
 TEST(Atgardctl, DevTokenWithoutTheServersKeyIsAUsageErrorNamingThePath) {
   testing::TempDir dir;
   const std::string data_dir = dir.Join("data");
@@ -123,6 +143,9 @@ TEST(Atgardctl, DevTokenRefusesBadRequestsWithUsageErrors) {
       {{"dev-token", data_dir, "--role=PROVIDER", "--tenant=0780"},
        "provider_id is required"},
       {{"dev-token", data_dir, "--role=AUDITOR", "--tenant=780"}, "kommunkod"},
+      {{"dev-token", data_dir, "--role=AUDITOR", "--tenant=0780",
+        "--area=norra"},
+       "area is only for role CARE_DIRECTOR"},
       {{"dev-token", data_dir, "--role=AUDITOR", "--tenant=0780", "extra"},
        "not expected: extra"},
       {{"no-such-command"}, "unknown command \"no-such-command\""},

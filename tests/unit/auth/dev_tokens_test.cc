@@ -56,6 +56,22 @@ TEST(DevTokens, RoundTripThroughTheDevVerifier) {
   p = DevVerifier(data_dir)->Verify(*token);
   ASSERT_TRUE(p.ok()) << p.status();
   EXPECT_EQ(p->provider_id, "omsorg-ab");
+
+  DevTokenRequest director = Officer();
+  director.role = v1::ROLE_CARE_DIRECTOR;
+  director.area_id = "norra";
+  token = MintDevToken(data_dir, director, absl::Now());
+  ASSERT_TRUE(token.ok()) << token.status();
+  p = DevVerifier(data_dir)->Verify(*token);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->area_id, "norra");
+
+  // An area is minted for no other role.
+  DevTokenRequest officer_with_area = Officer();
+  officer_with_area.area_id = "norra";
+  EXPECT_EQ(
+      MintDevToken(data_dir, officer_with_area, absl::Now()).status().code(),
+      absl::StatusCode::kInvalidArgument);
 }
 
 TEST(DevTokens, KeyIsCreatedPrivateAndReused) {

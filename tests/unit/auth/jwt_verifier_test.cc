@@ -94,6 +94,33 @@ TEST_F(JwtVerifierTest, AcceptsAProviderWithItsProviderId) {
   EXPECT_EQ(p->provider_id, "omsorg-ab");
 }
 
+// The "area" claim narrows a care director to one of its areas.
+TEST_F(JwtVerifierTest, AcceptsACareDirectorWithItsArea) {
+  auto v = MakeDefault();
+  json claims = ValidClaims(kNow);
+  claims["role"] = "CARE_DIRECTOR";
+  claims["area"] = "norra";
+  absl::StatusOr<domain::Principal> p = v->Verify(SignToken(EcKey(), claims));
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->role, v1::ROLE_CARE_DIRECTOR);
+  EXPECT_EQ(p->area_id, "norra");
+}
+
+TEST_F(JwtVerifierTest, AreaOnlyForCareDirectors) {
+  auto v = MakeDefault();
+  json claims = ValidClaims(kNow);
+  claims["area"] = "norra";
+  ExpectRefused(*v, SignToken(RsaKey(), claims),
+                "area is only for role CARE_DIRECTOR, not FOLLOW_UP_OFFICER");
+  claims["role"] = "CARE_DIRECTOR";
+  claims["area"] = json::array({"norra"});
+  ExpectRefused(*v, SignToken(RsaKey(), claims), "\"area\" must be a string");
+  claims["area"] = "";  // "" is absent
+  absl::StatusOr<domain::Principal> p = v->Verify(SignToken(RsaKey(), claims));
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->area_id, "");
+}
+
 TEST_F(JwtVerifierTest, IssuerMustBeTheConfiguredOne) {
   auto v = MakeDefault();
   json claims = ValidClaims(kNow);

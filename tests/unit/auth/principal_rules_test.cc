@@ -89,6 +89,20 @@ TEST(CheckPrincipal, SubjectAndProviderIdAreCleanText) {
               HasSubstr(absl::StrCat("longer than ", domain::kMaxIdBytes)));
 }
 
+TEST(CheckPrincipal, AreaOnlyForCareDirectorsAsCleanText) {
+  domain::Principal p = Officer();
+  p.area_id = "norra";
+  EXPECT_THAT(CheckPrincipal(p).message(),
+              HasSubstr("area is only for role CARE_DIRECTOR"));
+  p.role = v1::ROLE_CARE_DIRECTOR;
+  EXPECT_TRUE(CheckPrincipal(p).ok());
+  p.area_id = "nor\nra";
+  EXPECT_THAT(CheckPrincipal(p).message(), HasSubstr("area must be UTF-8"));
+  p.area_id = std::string(domain::kMaxIdBytes + 1, 'a');
+  EXPECT_THAT(CheckPrincipal(p).message(),
+              HasSubstr(absl::StrCat("longer than ", domain::kMaxIdBytes)));
+}
+
 TEST(CheckPrincipal, RefusesRolesFromInside) {
   domain::Principal p = Officer();
   p.role = v1::ROLE_SYSTEM;

@@ -28,6 +28,7 @@
 #include "atgard/v1/import_service.pb.h"
 #include "atgard/v1/measurement_service.pb.h"
 #include "atgard/v1/operator_service.pb.h"
+#include "atgard/v1/organisation_service.pb.h"
 #include "atgard/v1/provider_service.pb.h"
 #include "atgard/v1/settings_service.pb.h"
 #include "google/protobuf/descriptor.h"
@@ -81,7 +82,8 @@ std::set<std::string> ApiMethods() {
         v1::ReadAllRequest::descriptor(), v1::PingRequest::descriptor(),
         v1::VerifyLogRequest::descriptor(),
         v1::ImportMeasurementsRequest::descriptor(),
-        v1::SetPolicySettingsRequest::descriptor()}) {
+        v1::SetPolicySettingsRequest::descriptor(),
+        v1::DefineAreaRequest::descriptor()}) {
     EXPECT_NE(kept, nullptr);
   }
   std::set<std::string> methods;
@@ -267,6 +269,12 @@ Attempt CaseAttempt(absl::string_view rpc, bool private_case,
     a.command = CloseCase(id, closure, kContract);
   } else if (rpc == "CloseCase") {
     a.command = CloseCase(id, closure);
+  } else if (rpc == "SubmitOwnPlan") {
+    v1::SubmitOwnPlan* own = a.command.mutable_submit_own_plan();
+    own->set_case_id(id);
+    *own->mutable_start_by() = D(d.today());
+    *own->mutable_complete_by() = D(d.today() + 60);
+    *own->mutable_plan() = Plan(d.today() + 60);
   } else {
     ADD_FAILURE() << rpc << " is a case command without a situation here";
   }
@@ -331,6 +339,13 @@ Attempt AggregateAttempt(absl::string_view rpc) {
                                       v1::COMPLAINT_CATEGORY_COMPLAINT, 2);
   } else if (rpc == "SetPolicySettings") {
     a.command = SetPolicySettings(2, 0, 0, 0);
+  } else if (rpc == "DefineArea") {
+    v1::OrganisationArea* area =
+        a.command.mutable_define_area()->mutable_area();
+    area->set_area_id("norra");
+    area->set_name("Område norra");
+    area->add_units()->set_provider_id(kMunicipalProvider);
+    area->mutable_units(0)->set_unit_id(kMunicipalUnit);
   } else {
     ADD_FAILURE() << rpc << " is a command without a situation here";
   }

@@ -215,6 +215,17 @@ std::vector<CaseCommandCase> MakeCatalogue() {
              AdministrationDirector(), d.today(),
              CloseCase(id, v1::CASE_CLOSURE_CONTRACT_TERMINATED, kContract)};
        }});
+  all.push_back({.name = "SubmitOwnPlan", .arrange = [](W& w, Id id) {
+                   CaseDriver d = Registered(w, id, true);
+                   const absl::CivilDay complete_by = d.today() + 60;
+                   v1::Command c;
+                   v1::SubmitOwnPlan* own = c.mutable_submit_own_plan();
+                   own->set_case_id(id);
+                   *own->mutable_start_by() = D(d.today());
+                   *own->mutable_complete_by() = D(complete_by);
+                   *own->mutable_plan() = Plan(complete_by);
+                   return Situation{d.Staff(), d.today(), c};
+                 }});
   return all;
 }
 

@@ -441,26 +441,28 @@ struct StepRoles {
 // Who acts at each step (services/domain/RULES_CASE.md#staircase): the
 // step-1b plan is requested by U&U (it draws up the larger plan with the
 // provider) and decided by the administration director, who decides the
-// measures; the escalation into a step is decided by the director who
+// measures; at a municipal unit the administration director and U&U may
+// request a plan too (whoever requests, the step's assessor assesses); the
+// escalation into a step is decided by the director who
 // owns that step or above (1 → 2: care director or administration
 // director; every later escalation: administration director).
 const StepRoles kStepRoles[] = {
     {"Municipal1",
      false,
      ESCALATION_STEP_1,
-     {kCareDirector},
+     {kCareDirector, kAdminDirector, kOfficer},
      {kCareDirector},
      {kCareDirector, kAdminDirector}},
     {"Municipal2",
      false,
      ESCALATION_STEP_2,
-     {kCareDirector},
+     {kCareDirector, kAdminDirector, kOfficer},
      {kCareDirector},
      {kAdminDirector}},
     {"Municipal3",
      false,
      ESCALATION_STEP_3,
-     {kAdminDirector},
+     {kAdminDirector, kOfficer},
      {kAdminDirector},
      {kAdminDirector}},
     {"Private1",
@@ -514,7 +516,8 @@ class StepRolesTest : public CaseTest,
 
 // Step 1: the unit manager presents the plan to the care director
 // (municipal) or U&U (private); step 2 the care director, step 3 the
-// administration director.
+// administration director; at a municipal unit also the administration
+// director and U&U call for measures.
 TEST_P(StepRolesTest, RequestPlan) {
   v1::PlanRequest request = Request(driver_->today());
   if (CaseState().plan_limit.has_value()) {

@@ -39,6 +39,17 @@ struct Row {
 // Every command of these aggregates, valid in a world with the seeded
 // providers and a failed case of the private provider, with the roles
 // services/domain/RULES.md#roles and commands.proto allow.
+// An area of the register of areas, with the municipal unit.
+v1::Command DefineNorra() {
+  v1::Command c;
+  v1::OrganisationArea* area = c.mutable_define_area()->mutable_area();
+  area->set_area_id("norra");
+  area->set_name("Område norra");
+  area->add_units()->set_provider_id(kMunicipalProvider);
+  area->mutable_units(0)->set_unit_id(kMunicipalUnit);
+  return c;
+}
+
 std::vector<Row> Matrix() {
   const auto fuo = v1::ROLE_FOLLOW_UP_OFFICER;
   const auto mas = v1::ROLE_MEDICAL_OFFICER;
@@ -100,6 +111,7 @@ std::vector<Row> Matrix() {
        RecordComplaintCounts(kPrivateProvider, kPrivateUnit, "2026-02",
                              v1::COMPLAINT_CATEGORY_LEX_SARAH, 1),
        {fuo, mas, v1::ROLE_PROVIDER}},
+      {"DefineArea", DefineNorra(), {fc}},
   };
 }
 

@@ -330,6 +330,39 @@ void CheckCaseStream(const Simulation& sim, const std::string& stream_id,
         failure = v1::STEP_FAILURE_UNSPECIFIED;
         break;
       }
+      case v1::Event::kOwnPlanStarted: {
+        // The unit's own plan: a round at step 1 before any request, on
+        // the provider's dates within the step's limit.
+        const v1::OwnPlanStarted& o = e.own_plan_started();
+        stamped(o.started_on());
+        if (system_level) fail(i, "an own plan in a system-level case");
+        if (step != v1::ESCALATION_STEP_1) fail(i, "an own plan above step 1");
+        if (round_number != 0 || o.round() != 1) {
+          fail(i, "an own plan after a request");
+        }
+        const absl::CivilDay on = DayOf(o.started_on());
+        const absl::CivilDay start = DayOf(o.start_by());
+        const absl::CivilDay complete = DayOf(o.complete_by());
+        if (!(on <= start && on < complete && start <= complete)) {
+          fail(i, "the own plan's dates are out of order");
+        }
+        const absl::CivilDay limit = WithinMonths(on, PlanLimitMonths(step));
+        if (complete > limit || DayOf(o.complete_by_limit()) != limit) {
+          fail(i, "the own plan beyond or without the step's limit");
+        }
+        v1::PlanRequested request;
+        request.set_round(o.round());
+        *request.mutable_requested_on() = o.started_on();
+        *request.mutable_request()->mutable_start_by() = o.start_by();
+        *request.mutable_request()->mutable_complete_by() = o.complete_by();
+        *request.mutable_request()->mutable_submit_by() = o.started_on();
+        round_number = o.round();
+        revision = -1;
+        round =
+            Round{.request = request, .submit_due = on, .awaiting_plan = true};
+        failure = v1::STEP_FAILURE_UNSPECIFIED;
+        break;
+      }
       case v1::Event::kPlanSubmitted: {
         const v1::PlanSubmitted& p = e.plan_submitted();
         stamped(p.submitted_on());
@@ -978,6 +1011,7 @@ Violations CheckStreams(const Simulation& sim, size_t from) {
       case domain::AggregateKind::kUnitResults:
       case domain::AggregateKind::kSelfInspection:
       case domain::AggregateKind::kComplaints:
+      case domain::AggregateKind::kOrganisation:
         break;
     }
   }

@@ -33,6 +33,13 @@ struct Routed {
   std::string id;
 };
 
+// The register of areas has one aggregate per tenant, whatever the area.
+v1::Command DefineAreaCommand() {
+  v1::Command c;
+  c.mutable_define_area()->mutable_area()->set_area_id("norra");
+  return c;
+}
+
 // Every command that is not a case command, with where it must go.
 std::vector<Routed> NonCaseCommands() {
   const absl::CivilDay day = Day(2026, 3, 2);
@@ -99,6 +106,7 @@ std::vector<Routed> NonCaseCommands() {
        RecordComplaintCounts(kPrivateProvider, kPrivateUnit, "2026-02",
                              v1::COMPLAINT_CATEGORY_LEX_MARIA, 1),
        Kind::kComplaints, absl::StrCat(kPrivateProvider, "/", kPrivateUnit)},
+      {"DefineArea", DefineAreaCommand(), Kind::kOrganisation, "areas"},
   };
 }
 
@@ -143,7 +151,8 @@ TEST(Route, EveryNonCaseCommandRoutesToItsAggregate) {
 // ... and every case command goes to its case.
 TEST(Route, EveryCaseCommandRoutesToItsCase) {
   const auto fields = CaseCommandFields();
-  EXPECT_EQ(fields.size(), 16u);  // RegisterCase and the 15 case commands
+  // RegisterCase, the 15 case commands and SubmitOwnPlan.
+  EXPECT_EQ(fields.size(), 17u);
   for (const auto* field : fields) {
     SCOPED_TRACE(field->name());
     absl::StatusOr<domain::AggregateRef> ref =
@@ -177,6 +186,7 @@ TEST(Route, StreamIdsNameTenantKindAndId) {
       {Kind::kUnitResults, "0780/unitresults/"},
       {Kind::kSelfInspection, "0780/selfinspection/"},
       {Kind::kComplaints, "0780/complaints/"},
+      {Kind::kOrganisation, "0780/organisation/"},
   };
   for (const auto& [kind, prefix] : expected) {
     EXPECT_EQ(domain::StreamPrefix(kTenant, kind), prefix);
