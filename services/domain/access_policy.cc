@@ -137,6 +137,11 @@ std::vector<AccessRule> Table() {
                    .closures = {v1::CASE_CLOSURE_CONTRACT_TERMINATED},
                    .roles = {kAdmin, kSystem}});
   add("/atgard.v1.CaseService/GetCase", readers, kOwnProvider);
+  // Closing a case that needs no follow-up, and the planned extra
+  // measurements of step-1b and step-3 plans, are follow-up work.
+  by_step("/atgard.v1.CaseService/AcceptImplementationReport", follow_up);
+  by_step("/atgard.v1.CaseService/RecordPlannedMeasurement",
+          {follow_up[1], follow_up[3]});
 
   add("/atgard.v1.MeasurementService/RecordMeasurement", {kOfficer, kMedical});
   add("/atgard.v1.CarePlanService/RecordCarePlanReview", {kStaff},

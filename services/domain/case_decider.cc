@@ -113,7 +113,8 @@ absl::StatusOr<std::vector<v1::Event>> DecideCase(const v1::Command& command,
     // Only an exact repeat of the closing command gets through (no events).
     if (kind != v1::Command::kRecordFollowUp &&
         kind != v1::Command::kDecideConsequence &&
-        kind != v1::Command::kCloseCase) {
+        kind != v1::Command::kCloseCase &&
+        kind != v1::Command::kAcceptImplementationReport) {
       return FailedPrecondition(
           "case_id", "the case is closed and accepts no further commands");
     }
@@ -151,6 +152,12 @@ absl::StatusOr<std::vector<v1::Event>> DecideCase(const v1::Command& command,
       return internal::DecideConsequence(command.decide_consequence(), s, ctx);
     case v1::Command::kCloseCase:
       return internal::CloseCase(command.close_case(), s, ctx, refs);
+    case v1::Command::kAcceptImplementationReport:
+      return internal::AcceptImplementationReport(
+          command.accept_implementation_report(), s, ctx);
+    case v1::Command::kRecordPlannedMeasurement:
+      return internal::RecordPlannedMeasurement(
+          command.record_planned_measurement(), s, ctx);
     default:
       return absl::InvalidArgumentError("command is not a case command");
   }

@@ -439,6 +439,27 @@ std::vector<Row> AuthorizationMatrix::Rows() {
              return CloseCase(c.case_id(),
                               v1::CASE_CLOSURE_REGISTERED_IN_ERROR);
            });
+  case_row("AcceptImplementationReport",
+           "private provider, step 1, implemented, no follow-up needed",
+           "private provider, step 1", true, [this](RemoteCase& c) {
+             c.Register();
+             MustRun(*client_, c.Requester(),
+                     RequestPlan(c.case_id(), RequestWithoutFollowUp(Today())));
+             c.SubmitPlan();
+             c.Approve();
+             c.CompleteAllActions();
+             c.ReportImplementation();
+             return AcceptImplementationReport(c.case_id());
+           });
+  case_row("RecordPlannedMeasurement",
+           "private provider, step 1b, plan approved",
+           "private provider, step 1b", true, [](RemoteCase& c) {
+             c.AdvanceTo(v1::ESCALATION_STEP_1B);
+             c.RequestPlan();
+             c.SubmitPlan();
+             c.Approve();
+             return RecordPlannedMeasurement(c.case_id(), 1, Today());
+           });
   rows.push_back(
       {"CaseService", "GetCase", "a case of the provider", "", kPrivateProvider,
        Outcome::kNotFound, [this] {
