@@ -59,11 +59,10 @@ void EvolveCase(CaseState& s, const v1::Event& event) {
     case v1::Event::kCaseMarkedSystemLevel:
       s.system_level = true;
       // The plan revealed it: the round under way is closed, and the case
-      // waits, outside the staircase, to be closed as handled.
+      // waits, outside the staircase, to be closed as handled. A failure
+      // stays on record; a system-level case is never escalated.
       if (event.case_marked_system_level().closed_round() > 0) {
         s.status = S::kOpen;
-        s.failure = v1::STEP_FAILURE_UNSPECIFIED;
-        s.escalation_proposed = false;
       }
       break;
     case v1::Event::kPlanRequested: {

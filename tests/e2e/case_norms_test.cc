@@ -109,8 +109,10 @@ class CaseNormsTest : public ::testing::Test {
     v1::PlanRequest request = Request(Today());
     *request.mutable_start_by() = D(Today() + start_in);
     MustRun(*client_, c.Requester(), RequestPlan(c.case_id(), request));
-    c.SubmitPlan();
-    c.Approve();
+    MustRun(
+        *client_, c.Staff(),
+        SubmitPlan(c.case_id(), Plan(domain::DayOf(request.complete_by()))));
+    MustRun(*client_, c.Assessor(), AssessPlan(c.case_id(), Approval()));
   }
 
   TempDir tmp_;
@@ -180,8 +182,12 @@ TEST_F(CaseNormsTest, StartByPassingWithNothingStartedIsOverdueOnce) {
       << server_->Output();
   EXPECT_EQ(EventsOf(first.stream_id(), "StartOverdue").size(), 1u);
   EXPECT_EQ(EventsOf(second.stream_id(), "StartOverdue").size(), 1u);
-  // A missed start fails the step: the case may now be escalated.
-  const CommandOutcome escalated = first.Escalate();
+  // A missed start fails the step: the case may now be escalated. (The
+  // RemoteCase helpers speak to the client from before the restart.)
+  const CommandOutcome escalated =
+      client_->Run(first.Escalator(),
+                   Escalate(first.case_id(), v1::ESCALATION_STEP_1B, Today(),
+                            domain::AddCalendarMonths(Today(), 4)));
   EXPECT_TRUE(escalated.ok()) << Describe(escalated.status);
 }
 
