@@ -43,6 +43,7 @@
 #include "gtest/gtest.h"
 #include "services/domain/access_policy.h"
 #include "services/domain/calendar.h"
+#include "services/domain/dates.h"
 #include "tests/support/domain_fixtures.h"
 #include "tests/support/grpc_client.h"
 #include "tests/support/remote_case.h"
@@ -443,9 +444,12 @@ std::vector<Row> AuthorizationMatrix::Rows() {
            "private provider, step 1, implemented, no follow-up needed",
            "private provider, step 1", true, [this](RemoteCase& c) {
              c.Register();
+             const v1::PlanRequest request = RequestWithoutFollowUp(Today());
              MustRun(*client_, c.Requester(),
-                     RequestPlan(c.case_id(), RequestWithoutFollowUp(Today())));
-             c.SubmitPlan();
+                     RequestPlan(c.case_id(), request));
+             MustRun(*client_, c.Staff(),
+                     SubmitPlan(c.case_id(),
+                                Plan(domain::DayOf(request.complete_by()))));
              c.Approve();
              c.CompleteAllActions();
              c.ReportImplementation();
