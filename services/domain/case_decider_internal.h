@@ -87,9 +87,9 @@ bool FollowUpNeeded(const CaseState& s);
 [[nodiscard]] absl::StatusOr<bool> CheckMilestoneNorm(
     const v1::ActionPlan& plan, const CaseState& s);
 
-// The optional plan fields of the seeds (per action: expected effect and
-// documentation; per plan: work already under way): INVALID_ARGUMENT
-// naming the field when one is not a valid text.
+// The optional plan fields of the follow-up model (per action: expected effect
+// and documentation; per plan: work already under way): INVALID_ARGUMENT naming
+// the field when one is not a valid text.
 [[nodiscard]] absl::Status CheckPlanNarrative(const v1::ActionPlan& plan);
 
 // The deadline events of the norms due on `today` (start, milestones,

@@ -4,7 +4,7 @@
 // ends with the accepted implementation report; a start, a milestone or a
 // planned extra measurement not made by its date is a missed deadline;
 // a plan may reveal a deficiency to be system-level; and the plan fields
-// the seeds ask for. services/domain/RULES_CASE.md#norms.
+// the follow-up model asks for. services/domain/RULES_CASE.md#norms.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -224,7 +224,7 @@ TEST_F(NormsTest, AReasonAtAStepThatAsksForNoMilestonesIsRefused) {
                  "plan.without_milestones_reason");
 }
 
-// ---- 5. The plan fields the seeds ask for --------------------------------
+// ---- 5. The plan fields the follow-up model asks for ---------------------
 
 TEST_F(NormsTest, PlanFieldsAreOptionalAndRecorded) {
   driver_.Register().RequestPlan();
