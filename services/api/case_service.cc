@@ -95,6 +95,24 @@ class CaseServiceImpl final : public v1::CaseService::CallbackService {
         *request, response, &v1::Command::mutable_report_implementation);
   }
 
+  grpc::ServerUnaryReactor* AcceptImplementationReport(
+      grpc::CallbackServerContext* context,
+      const v1::AcceptImplementationReportRequest* request,
+      v1::AcceptImplementationReportResponse* response) override {
+    return RunCommandRpc(
+        services_, context, "/atgard.v1.CaseService/AcceptImplementationReport",
+        *request, response, &v1::Command::mutable_accept_implementation_report);
+  }
+
+  grpc::ServerUnaryReactor* RecordPlannedMeasurement(
+      grpc::CallbackServerContext* context,
+      const v1::RecordPlannedMeasurementRequest* request,
+      v1::RecordPlannedMeasurementResponse* response) override {
+    return RunCommandRpc(
+        services_, context, "/atgard.v1.CaseService/RecordPlannedMeasurement",
+        *request, response, &v1::Command::mutable_record_planned_measurement);
+  }
+
   grpc::ServerUnaryReactor* RecordMilestone(
       grpc::CallbackServerContext* context,
       const v1::RecordMilestoneRequest* request,

@@ -61,6 +61,9 @@ v1::CaseView CaseViewOf(const domain::CaseState& s, uint64_t version) {
   for (const auto& [number, milestone] : s.milestones) {
     *view.add_milestones() = milestone;
   }
+  for (const auto& [number, measurement] : s.planned_measurements) {
+    *view.add_planned_measurements() = measurement;
+  }
   if (s.implementation.has_value())
     *view.mutable_implementation() = *s.implementation;
   if (s.follow_up_scheduled.has_value()) {

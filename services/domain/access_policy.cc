@@ -157,6 +157,11 @@ std::vector<AccessRule> Table() {
                    .roles = {kAdmin, kSystem}});
   add("/atgard.v1.CaseService/GetCase", readers, kOwnProvider);
   add("/atgard.v1.CaseService/SubmitOwnPlan", {kStaff}, kOwnProvider);
+  // Closing a case that needs no follow-up, and the planned extra
+  // measurements of step-1b and step-3 plans, are follow-up work.
+  by_step("/atgard.v1.CaseService/AcceptImplementationReport", follow_up);
+  by_step("/atgard.v1.CaseService/RecordPlannedMeasurement",
+          {follow_up[1], follow_up[3]});
 
   add("/atgard.v1.MeasurementService/RecordMeasurement", {kOfficer, kMedical});
   add("/atgard.v1.ImportService/ImportMeasurements", {kOfficer, kMedical});

@@ -50,6 +50,7 @@ std::vector<v1::Event> DueCaseDeadlines(const CaseState& s,
       }));
     }
   }
+  internal::AppendNormDeadlines(s, today, due);
   return due;
 }
 

@@ -123,7 +123,8 @@ absl::StatusOr<std::vector<v1::Event>> DecideCase(const v1::Command& command,
     // Only an exact repeat of the closing command gets through (no events).
     if (kind != v1::Command::kRecordFollowUp &&
         kind != v1::Command::kDecideConsequence &&
-        kind != v1::Command::kCloseCase) {
+        kind != v1::Command::kCloseCase &&
+        kind != v1::Command::kAcceptImplementationReport) {
       return FailedPrecondition(
           "case_id", "the case is closed and accepts no further commands");
     }
@@ -167,6 +168,12 @@ absl::StatusOr<std::vector<v1::Event>> DecideCase(const v1::Command& command,
       return internal::CloseCase(command.close_case(), s, ctx, refs);
     case v1::Command::kSubmitOwnPlan:
       return internal::SubmitOwnPlan(command.submit_own_plan(), s, ctx);
+    case v1::Command::kAcceptImplementationReport:
+      return internal::AcceptImplementationReport(
+          command.accept_implementation_report(), s, ctx);
+    case v1::Command::kRecordPlannedMeasurement:
+      return internal::RecordPlannedMeasurement(
+          command.record_planned_measurement(), s, ctx);
     default:
       return absl::InvalidArgumentError("command is not a case command");
   }

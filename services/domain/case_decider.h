@@ -9,6 +9,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -68,12 +69,23 @@ struct CaseState {
   std::optional<v1::ImplementationReported> implementation;
   std::optional<v1::FollowUpScheduled> follow_up_scheduled;
   std::optional<v1::FollowUpRecorded> follow_up;
+  // When the round's plan was approved; unset before.
+  std::optional<absl::CivilDay> approved_on;
+  // The first day an action of the approved plan was reported started (a
+  // progress report or a completion); unset while none was.
+  std::optional<absl::CivilDay> first_started_on;
+  // The outcomes of the plan's extra measurements, by number.
+  std::map<int, v1::PlannedMeasurementRecorded> planned_measurements;
 
   // Deadline events already emitted in this round, so each is emitted once:
   // plan submission per revision and due date, the others per due date.
   std::optional<std::pair<int, absl::CivilDay>> submission_overdue_emitted;
   std::optional<absl::CivilDay> implementation_overdue_emitted;
   std::optional<absl::CivilDay> follow_up_overdue_emitted;
+  std::optional<absl::CivilDay> start_overdue_emitted;
+  // Milestones and planned extra measurements, by number.
+  std::set<int> milestone_overdue_emitted;
+  std::set<int> planned_measurement_overdue_emitted;
 
   std::optional<v1::CaseEscalated> last_escalation;
   std::optional<v1::ConsequenceDecided> consequence;

@@ -45,6 +45,7 @@ absl::StatusOr<Events> ScheduleFollowUp(const v1::ScheduleFollowUp& c,
     return Events{};
   }
   RETURN_IF_ERROR(Gate(s, v1::Command::kScheduleFollowUp, ctx));
+  RETURN_IF_ERROR(CheckFollowUpNeeded(s));
   if (planned < ctx.today) {
     return InvalidArgument(
         "planned_on",
@@ -77,6 +78,7 @@ absl::StatusOr<Events> RecordFollowUp(const v1::RecordFollowUp& c,
     return Events{};
   }
   RETURN_IF_ERROR(Gate(s, v1::Command::kRecordFollowUp, ctx));
+  RETURN_IF_ERROR(CheckFollowUpNeeded(s));
   RETURN_IF_ERROR(CheckMethodRequested(s, c.method()));
   if (performed < DayOf(s.request.requested_on())) {
     return InvalidArgument("performed_on",

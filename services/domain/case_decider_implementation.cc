@@ -37,7 +37,10 @@ absl::StatusOr<Events> ReportProgress(const v1::ReportActionProgress& c,
   if (action->withdrawn) {
     return FailedPrecondition("action_number", "the action was withdrawn");
   }
-  return Events{Wrap([&](v1::Event& event) {
+  // A first start after start_by carries the missed date with it.
+  Events events = DueDeadlinesWhere(
+      s, ctx.today, [](const v1::Event& e) { return e.has_start_overdue(); });
+  events.push_back(Wrap([&](v1::Event& event) {
     v1::ActionProgressReported* e = event.mutable_action_progress_reported();
     e->set_case_id(s.case_id);
     e->set_round(s.round);
@@ -45,7 +48,8 @@ absl::StatusOr<Events> ReportProgress(const v1::ReportActionProgress& c,
     e->set_light(c.light());
     e->set_note(c.note());
     *e->mutable_reported_on() = ToDate(ctx.today);
-  })};
+  }));
+  return events;
 }
 
 absl::StatusOr<Events> CompleteAction(const v1::CompleteAction& c,
@@ -58,14 +62,17 @@ absl::StatusOr<Events> CompleteAction(const v1::CompleteAction& c,
   if (action->withdrawn) {
     return FailedPrecondition("action_number", "the action was withdrawn");
   }
-  return Events{Wrap([&](v1::Event& event) {
+  Events events = DueDeadlinesWhere(
+      s, ctx.today, [](const v1::Event& e) { return e.has_start_overdue(); });
+  events.push_back(Wrap([&](v1::Event& event) {
     v1::ActionCompleted* e = event.mutable_action_completed();
     e->set_case_id(s.case_id);
     e->set_round(s.round);
     e->set_action_number(c.action_number());
     e->set_note(c.note());
     *e->mutable_completed_on() = ToDate(ctx.today);
-  })};
+  }));
+  return events;
 }
 
 absl::StatusOr<Events> WithdrawAction(const v1::WithdrawAction& c,
@@ -155,7 +162,12 @@ absl::StatusOr<Events> RecordMilestone(const v1::RecordMilestone& c,
     return FailedPrecondition("milestone_number",
                               "the milestone's outcome is already recorded");
   }
-  return Events{Wrap([&](v1::Event& event) {
+  // A late record carries the missed date with it.
+  Events events = DueDeadlinesWhere(s, ctx.today, [&](const v1::Event& e) {
+    return e.has_milestone_overdue() &&
+           e.milestone_overdue().milestone_number() == c.milestone_number();
+  });
+  events.push_back(Wrap([&](v1::Event& event) {
     v1::MilestoneRecorded* e = event.mutable_milestone_recorded();
     e->set_case_id(s.case_id);
     e->set_round(s.round);
@@ -163,7 +175,8 @@ absl::StatusOr<Events> RecordMilestone(const v1::RecordMilestone& c,
     e->set_met(c.met());
     e->set_note(c.note());
     *e->mutable_recorded_on() = ToDate(ctx.today);
-  })};
+  }));
+  return events;
 }
 
 }  // namespace atgard::domain::internal

@@ -9,6 +9,7 @@
 #ifndef ATGARD_SERVICES_DOMAIN_CASE_DECIDER_INTERNAL_H_
 #define ATGARD_SERVICES_DOMAIN_CASE_DECIDER_INTERNAL_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,50 @@ absl::CivilDay CompleteBy(const CaseState& s);
 
 // The case's status after an assessment with `decision`.
 CaseStatus StatusAfter(v1::AssessmentDecision decision);
+
+// ---- The norms of a step (case_decider_norms.cc): a step's time and its
+// milestones are what a plan normally meets; departing from them takes a
+// written reason, which the event records as a flag.
+
+// Whether the current request needs a follow-up (the old meaning when the
+// request does not say).
+bool FollowUpNeeded(const CaseState& s);
+
+// FAILED_PRECONDITION naming case_id when the request needs no follow-up:
+// the case then closes by accepting the implementation report.
+[[nodiscard]] absl::Status CheckFollowUpNeeded(const CaseState& s);
+
+// The request's complete_by against the step's normal time `limit`: true
+// if beyond it with a justification, false if within it without one;
+// INVALID_ARGUMENT naming request.complete_by (beyond, no justification)
+// or request.beyond_normal_time_justification (within, or not a valid
+// text). `limit_text` says what the limit is, for the message.
+[[nodiscard]] absl::StatusOr<bool> CheckNormalTime(
+    const v1::PlanRequest& r, absl::CivilDay complete_by, absl::CivilDay limit,
+    const std::string& limit_text);
+
+// The plan's milestones and extra measurements against the step: true if
+// the step asks for them and the plan lacks them with a written reason;
+// INVALID_ARGUMENT naming plan.milestones or plan.extra_measurements
+// (missing, no reason) or plan.without_milestones_reason (given when not
+// needed, or not a valid text).
+[[nodiscard]] absl::StatusOr<bool> CheckMilestoneNorm(
+    const v1::ActionPlan& plan, const CaseState& s);
+
+// The optional plan fields of the follow-up model (per action: expected effect
+// and documentation; per plan: work already under way): INVALID_ARGUMENT naming
+// the field when one is not a valid text.
+[[nodiscard]] absl::Status CheckPlanNarrative(const v1::ActionPlan& plan);
+
+// The deadline events of the norms due on `today` (start, milestones,
+// planned extra measurements), appended to `due`, each once.
+void AppendNormDeadlines(const CaseState& s, absl::CivilDay today, Events& due);
+
+// The events of DueCaseDeadlines(s, today) that `keep` selects: the
+// deadline a late command records with itself, so that the step's failure
+// never depends on when the scheduler ran.
+Events DueDeadlinesWhere(const CaseState& s, absl::CivilDay today,
+                         const std::function<bool(const v1::Event&)>& keep);
 
 // ---- One function per command, by phase. Each returns what DecideCase
 // returns (see case_decider.h); DecideCase has already checked the
@@ -129,6 +174,13 @@ void RecordPlanAuthors(Events& events, const CaseState& s,
 [[nodiscard]] absl::Status RequireHealthCareForMedicalOfficer(
     const CommandContext& ctx, const v1::Deficiency& deficiency,
     absl::string_view field);
+// case_decider_norms.cc
+[[nodiscard]] absl::StatusOr<Events> AcceptImplementationReport(
+    const v1::AcceptImplementationReport& c, const CaseState& s,
+    const CommandContext& ctx);
+[[nodiscard]] absl::StatusOr<Events> RecordPlannedMeasurement(
+    const v1::RecordPlannedMeasurement& c, const CaseState& s,
+    const CommandContext& ctx);
 
 // case_decider_staircase.cc
 [[nodiscard]] absl::StatusOr<Events> ProposeEscalation(

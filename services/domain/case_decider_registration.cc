@@ -89,16 +89,14 @@ absl::StatusOr<Events> MarkSystemLevel(const v1::MarkCaseSystemLevel& c,
   RETURN_IF_ERROR(CheckText("reason", c.reason()));
   if (s.system_level) return Events{};
   RETURN_IF_ERROR(Gate(s, v1::Command::kMarkCaseSystemLevel, ctx));
-  if (s.round > 0) {
-    return FailedPrecondition(
-        "case_id",
-        "a plan was already requested; only a deficiency found before any "
-        "request can be marked as system-level");
-  }
+  // After a request the plan may be what revealed it: the round under way,
+  // if any, closes with the marking.
+  const bool round_open = s.status != CaseStatus::kOpen;
   return Events{Wrap([&](v1::Event& event) {
     v1::CaseMarkedSystemLevel* e = event.mutable_case_marked_system_level();
     e->set_case_id(s.case_id);
     e->set_reason(c.reason());
+    if (round_open) e->set_closed_round(s.round);
   })};
 }
 

@@ -24,7 +24,14 @@ absl::StatusOr<Events> RequestPlan(const v1::RequestPlan& c, const CaseState& s,
                    CheckDate("request.complete_by", r.complete_by()));
   ASSIGN_OR_RETURN(absl::CivilDay submit_by,
                    CheckDate("request.submit_by", r.submit_by()));
-  if (r.follow_up().methods().empty()) {
+  if (r.follow_up_not_needed()) {
+    // No follow-up, so no method to name: the case closes on the report.
+    if (!r.follow_up().methods().empty() ||
+        !r.follow_up().description().empty()) {
+      return InvalidArgument("request.follow_up",
+                             "is given only when a follow-up is needed");
+    }
+  } else if (r.follow_up().methods().empty()) {
     return InvalidArgument("request.follow_up.methods",
                            "name at least one follow-up method");
   }
@@ -39,8 +46,10 @@ absl::StatusOr<Events> RequestPlan(const v1::RequestPlan& c, const CaseState& s,
       }
     }
   }
-  RETURN_IF_ERROR(
-      CheckText("request.follow_up.description", r.follow_up().description()));
+  if (!r.follow_up_not_needed()) {
+    RETURN_IF_ERROR(CheckText("request.follow_up.description",
+                              r.follow_up().description()));
+  }
   RETURN_IF_ERROR(CheckText("request.consequences", r.consequences()));
 
   if (s.status == S::kPlanRequested && SameContent(s.request.request(), r)) {
@@ -79,18 +88,19 @@ absl::StatusOr<Events> RequestPlan(const v1::RequestPlan& c, const CaseState& s,
     // Step 1b: the limit was set in the escalation decision.
     limit = *s.plan_limit;
   }
-  if (complete_by > limit) {
-    return InvalidArgument(
-        "request.complete_by",
-        step.plan_limit_months > 0
-            ? absl::StrCat("must be within ", step.plan_limit_months,
-                           " calendar months of the request at ",
-                           StepLabel(s.step), ", on or before ",
-                           FormatDay(limit))
-            : absl::StrCat("must be on or before ", FormatDay(limit),
-                           ", the limit set in the decision to escalate to ",
-                           StepLabel(s.step)));
-  }
+  ASSIGN_OR_RETURN(
+      const bool beyond_normal_time,
+      CheckNormalTime(
+          r, complete_by, limit,
+          step.plan_limit_months > 0
+              ? absl::StrCat("the normal time at ", StepLabel(s.step), " is ",
+                             step.plan_limit_months,
+                             " calendar months of the request, on or before ",
+                             FormatDay(limit))
+              : absl::StrCat("the normal time is on or before ",
+                             FormatDay(limit),
+                             ", the limit set in the decision to escalate to ",
+                             StepLabel(s.step))));
   return Events{Wrap([&](v1::Event& event) {
     v1::PlanRequested* e = event.mutable_plan_requested();
     e->set_case_id(s.case_id);
@@ -99,6 +109,7 @@ absl::StatusOr<Events> RequestPlan(const v1::RequestPlan& c, const CaseState& s,
     *e->mutable_request() = r;
     *e->mutable_requested_on() = ToDate(ctx.today);
     *e->mutable_complete_by_limit() = ToDate(limit);
+    e->set_beyond_normal_time(beyond_normal_time);
   })};
 }
 

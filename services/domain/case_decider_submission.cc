@@ -171,18 +171,6 @@ absl::Status CheckPlanAgainstRequest(const v1::ActionPlan& plan,
     }
   }
   const StepRule& step = CurrentStep(s);
-  if (step.milestones_required) {
-    if (plan.milestones().empty()) {
-      return InvalidArgument("plan.milestones",
-                             absl::StrCat("a plan at ", StepLabel(s.step),
-                                          " is split into milestones"));
-    }
-    if (plan.extra_measurements().empty()) {
-      return InvalidArgument("plan.extra_measurements",
-                             absl::StrCat("a plan at ", StepLabel(s.step),
-                                          " commits to extra measurements"));
-    }
-  }
   if (plan.requests_extra_resources() && !step.extra_resources_allowed) {
     return InvalidArgument(
         "plan.requests_extra_resources",
@@ -198,11 +186,14 @@ absl::Status CheckPlanAgainstRequest(const v1::ActionPlan& plan,
 absl::StatusOr<Events> SubmitPlan(const v1::SubmitPlan& c, const CaseState& s,
                                   const CommandContext& ctx) {
   RETURN_IF_ERROR(CheckPlanShape(c.plan()));
+  RETURN_IF_ERROR(CheckPlanNarrative(c.plan()));
   if (s.status == S::kPlanSubmitted && SameContent(s.plan.plan(), c.plan())) {
     return Events{};
   }
   RETURN_IF_ERROR(Gate(s, v1::Command::kSubmitPlan, ctx));
   RETURN_IF_ERROR(CheckPlanAgainstRequest(c.plan(), s));
+  ASSIGN_OR_RETURN(const bool without_milestones,
+                   CheckMilestoneNorm(c.plan(), s));
   Events events;
   // A late plan missed its deadline whether or not the scheduler got there
   // first; the overdue event is recorded with it, so that the step's
@@ -222,6 +213,7 @@ absl::StatusOr<Events> SubmitPlan(const v1::SubmitPlan& c, const CaseState& s,
     *e->mutable_submitted_on() = ToDate(ctx.today);
     e->set_late(ctx.today > s.submit_due);
     *e->mutable_due_on() = ToDate(s.submit_due);
+    e->set_without_milestones(without_milestones);
   }));
   return events;
 }

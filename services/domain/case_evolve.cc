@@ -24,6 +24,18 @@ void ResetRound(CaseState& s) {
   s.implementation_overdue_emitted.reset();
   s.follow_up_overdue_emitted.reset();
   s.own_plan.reset();
+  s.approved_on.reset();
+  s.first_started_on.reset();
+  s.planned_measurements.clear();
+  s.start_overdue_emitted.reset();
+  s.milestone_overdue_emitted.clear();
+  s.planned_measurement_overdue_emitted.clear();
+}
+
+void Started(CaseState& s, absl::CivilDay day) {
+  if (!s.first_started_on.has_value() || day < *s.first_started_on) {
+    s.first_started_on = day;
+  }
 }
 
 void Fail(CaseState& s, v1::StepFailure failure) {
@@ -47,6 +59,12 @@ void EvolveCase(CaseState& s, const v1::Event& event) {
     }
     case v1::Event::kCaseMarkedSystemLevel:
       s.system_level = true;
+      // The plan revealed it: the round under way is closed, and the case
+      // waits, outside the staircase, to be closed as handled. A failure
+      // stays on record; a system-level case is never escalated.
+      if (event.case_marked_system_level().closed_round() > 0) {
+        s.status = S::kOpen;
+      }
       break;
     case v1::Event::kPlanRequested: {
       const v1::PlanRequested& e = event.plan_requested();
@@ -78,6 +96,7 @@ void EvolveCase(CaseState& s, const v1::Event& event) {
           // Approving a plan (even a late one) accepts it: the step goes on.
           s.failure = v1::STEP_FAILURE_UNSPECIFIED;
           s.escalation_proposed = false;
+          s.approved_on = DayOf(e.assessed_on());
           for (const v1::PlannedAction& a : s.plan.plan().actions()) {
             s.actions[a.number()].planned = a;
           }
@@ -96,10 +115,12 @@ void EvolveCase(CaseState& s, const v1::Event& event) {
       ActionState& a = s.actions[e.action_number()];
       a.light = e.light();
       a.note = e.note();
+      Started(s, DayOf(e.reported_on()));
       break;
     }
     case v1::Event::kActionCompleted:
       s.actions[event.action_completed().action_number()].completed = true;
+      Started(s, DayOf(event.action_completed().completed_on()));
       break;
     case v1::Event::kActionWithdrawn:
       s.actions[event.action_withdrawn().action_number()].withdrawn = true;
@@ -163,6 +184,26 @@ void EvolveCase(CaseState& s, const v1::Event& event) {
       break;
     case v1::Event::kFollowUpOverdue:
       s.follow_up_overdue_emitted = DayOf(event.follow_up_overdue().due_on());
+      break;
+    case v1::Event::kPlannedMeasurementRecorded: {
+      const v1::PlannedMeasurementRecorded& e =
+          event.planned_measurement_recorded();
+      s.planned_measurements[e.measurement_number()] = e;
+      break;
+    }
+    case v1::Event::kStartOverdue:
+      s.start_overdue_emitted = DayOf(event.start_overdue().due_on());
+      Fail(s, v1::STEP_FAILURE_START_OVERDUE);
+      break;
+    case v1::Event::kMilestoneOverdue:
+      s.milestone_overdue_emitted.insert(
+          event.milestone_overdue().milestone_number());
+      Fail(s, v1::STEP_FAILURE_MILESTONE_OVERDUE);
+      break;
+    case v1::Event::kPlannedExtraMeasurementOverdue:
+      s.planned_measurement_overdue_emitted.insert(
+          event.planned_extra_measurement_overdue().measurement_number());
+      Fail(s, v1::STEP_FAILURE_PLANNED_MEASUREMENT_OVERDUE);
       break;
     default:
       break;

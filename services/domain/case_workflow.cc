@@ -130,8 +130,17 @@ const std::vector<CaseTransition>& Transitions() {
            .from = {S::kOpen},
            .keeps_status = true,
            .actor = Actor::kCommissioner,
-           .rule = "Only before any plan was requested; the case then stays "
-                   "outside the staircase."},
+           .rule = "Before any plan was requested, or after a plan round "
+                   "whose plan revealed it; the case then stays outside the "
+                   "staircase."},
+          {.command = Command::kMarkCaseSystemLevel,
+           .from = {S::kPlanRequested, S::kPlanSubmitted, S::kRevisionRequested,
+                    S::kImplementing, S::kImplemented},
+           .to = {S::kOpen},
+           .actor = Actor::kCommissioner,
+           .rule = "When the plan revealed that the deficiency lies in the "
+                   "follow-up system: the open plan round is closed with that "
+                   "reason and the case leaves the staircase."},
           {.command = Command::kRequestPlan,
            .from = {S::kOpen},
            .to = {S::kPlanRequested},
@@ -139,8 +148,10 @@ const std::vector<CaseTransition>& Transitions() {
            .rule =
                "Not for a system-level case, not at step 4. All dates after "
                "today; submit_by before complete_by; start_by not after "
-               "complete_by; complete_by within the step's time limit from "
-               "today. Starts a new plan round."},
+               "complete_by; complete_by within the step's normal time from "
+               "today, or beyond it with a written justification (flagged). "
+               "States whether a follow-up is needed. Starts a new plan "
+               "round."},
           {.command = Command::kSubmitPlan,
            .from = {S::kPlanRequested, S::kRevisionRequested},
            .to = {S::kPlanSubmitted},
@@ -149,8 +160,9 @@ const std::vector<CaseTransition>& Transitions() {
                "Causes numbered 1, 2, 3 …, each with at least one action; "
                "every action names existing causes, one responsible person, "
                "a due date not after complete_by and a distinct order; "
-               "milestones and extra measurements where the step needs "
-               "them. A plan after its due date is accepted and recorded as "
+               "milestones and extra measurements where the step asks for "
+               "them, or a written reason for their absence (flagged). A plan "
+               "after its due date is accepted and recorded as "
                "late, with PlanSubmissionOverdue if the scheduler has not "
                "recorded it yet (the step fails either way). Each revision "
                "is kept."},
@@ -192,20 +204,39 @@ const std::vector<CaseTransition>& Transitions() {
            .keeps_status = true,
            .actor = Actor::kFollowUp,
            .rule = "Plans with milestones (steps 1b and 3); a missed milestone "
-                   "fails the step."},
+                   "fails the step. After its date it is recorded with "
+                   "MilestoneOverdue if the scheduler has not recorded it yet "
+                   "(the step fails either way)."},
           {.command = Command::kScheduleFollowUp,
            .from = {S::kImplementing, S::kImplemented},
            .keeps_status = true,
            .actor = Actor::kFollowUp,
-           .rule = "With a method named in the request; may be rescheduled."},
+           .rule = "With a method named in the request, when the request "
+                   "needs a follow-up; may be rescheduled."},
           {.command = Command::kRecordFollowUp,
            .from = {S::kImplementing, S::kImplemented},
            .to = {S::kClosed, S::kOpen},
            .actor = Actor::kFollowUp,
            .rule =
-               "With a method named in the request and its evidence. "
+               "When the request needs a follow-up, with a method it named "
+               "and its evidence. "
                "RESOLVED closes the case; PARTLY_RESOLVED and NOT_RESOLVED "
                "fail the step (a new plan at the same step, or escalation)."},
+          {.command = Command::kRecordPlannedMeasurement,
+           .from = {S::kImplementing, S::kImplemented},
+           .keeps_status = true,
+           .actor = Actor::kFollowUp,
+           .rule = "The outcome of one of the plan's extra measurements "
+                   "(steps 1b and 3), once; after its date it is recorded "
+                   "with PlannedExtraMeasurementOverdue if the scheduler has "
+                   "not recorded it yet (the step fails either way)."},
+          {.command = Command::kAcceptImplementationReport,
+           .from = {S::kImplemented},
+           .to = {S::kClosed},
+           .actor = Actor::kFollowUp,
+           .rule = "Only when the request stated that no follow-up is needed "
+                   "(a follow-up then cannot be scheduled or recorded): "
+                   "closes the case as IMPLEMENTATION_ACCEPTED."},
           {.command = Command::kProposeEscalation,
            .from = kActive,
            .keeps_status = true,
@@ -266,6 +297,25 @@ const std::vector<CaseTransition>& Transitions() {
            .keeps_status = true,
            .actor = Actor::kScheduler,
            .rule = "The day after the planned follow-up with none recorded."},
+          {.deadline = Event::kStartOverdue,
+           .from = {S::kImplementing},
+           .keeps_status = true,
+           .actor = Actor::kScheduler,
+           .rule = "The day after start_by when no action of a plan approved "
+                   "by then was reported started (progress or completion) by "
+                   "start_by: fails the step."},
+          {.deadline = Event::kMilestoneOverdue,
+           .from = {S::kImplementing, S::kImplemented},
+           .keeps_status = true,
+           .actor = Actor::kScheduler,
+           .rule = "The day after a milestone's date with its outcome not "
+                   "recorded: fails the step."},
+          {.deadline = Event::kPlannedExtraMeasurementOverdue,
+           .from = {S::kImplementing, S::kImplemented},
+           .keeps_status = true,
+           .actor = Actor::kScheduler,
+           .rule = "The day after a planned extra measurement's date with its "
+                   "outcome not recorded: fails the step."},
       };
   return *table;
 }
@@ -540,7 +590,7 @@ std::string RenderCaseWorkflowDocument() {
         regiform == v1::REGIFORM_MUNICIPAL ? "municipal units (egen regi)"
                                            : "private providers",
         "\n\n| step | what happens | plan requested by | plan decided by | "
-        "time limit for the plan | milestones and extra measurements | "
+        "normal time for the plan | milestones and extra measurements | "
         "escalates to | escalation decided by |\n"
         "|---|---|---|---|---|---|---|---|\n");
     for (const StepRule* rule : Staircase(regiform)) {
@@ -553,19 +603,24 @@ std::string RenderCaseWorkflowDocument() {
       absl::StrAppend(
           &out, "| ", StepName(rule->step), " | ", rule->description, " | ",
           RoleList(rule->requesters), " | ", RoleList(rule->assessors), " | ",
-          limit, " | ", rule->milestones_required ? "required" : "—", " | ",
-          StepName(rule->next), " | ", RoleList(rule->escalators), " |\n");
+          limit, " | ",
+          rule->milestones_required ? "expected (else a written reason)" : "—",
+          " | ", StepName(rule->next), " | ", RoleList(rule->escalators),
+          " |\n");
     }
   }
   absl::StrAppend(
       &out,
       "\nA step fails when its plan is rejected, its follow-up is not or only "
-      "partly resolved, its plan or implementation is overdue, or a "
-      "milestone is missed; only then may the case be escalated, and only "
-      "to the next step. A new plan round at the same step clears the "
-      "failure, as does approving a late plan. A system-level deficiency "
-      "(in the municipality's own follow-up system) is marked as such and "
-      "never enters the staircase.\n");
+      "partly resolved, its plan, start or implementation is overdue, a "
+      "milestone is missed, or a milestone or planned extra measurement is "
+      "not recorded by its date; only then may the case be escalated, and "
+      "only to the next step. A new plan round at the same step clears the "
+      "failure, as does approving a late plan. The time limits are normal "
+      "times: a request beyond one carries a written justification. A "
+      "system-level deficiency (in the municipality's own follow-up system) "
+      "is marked as such and stays out of the staircase, or leaves it when a "
+      "plan revealed it.\n");
   return out;
 }
 

@@ -41,11 +41,13 @@ struct StepRule {
   // Who requests the step's plan, and who assesses (decides) it.
   std::vector<v1::Role> requesters;
   std::vector<v1::Role> assessors;
-  // The plan's `complete_by` must lie within this many calendar months of
-  // the request; 0 when the limit is set in the escalation decision (1b);
-  // -1 when the step has no plan (4).
+  // The step's normal time: the plan's `complete_by` lies within this many
+  // calendar months of the request, or beyond with a written
+  // justification; 0 when the limit is set in the escalation decision
+  // (1b); -1 when the step has no plan (4).
   int plan_limit_months;
-  // Plans at this step must have milestones and extra measurements.
+  // Plans at this step should have milestones and extra measurements
+  // (without them only with a written reason).
   bool milestones_required;
   // Step 3: the plan may ask the administration for extra resources.
   bool extra_resources_allowed;

@@ -8,7 +8,8 @@ std::vector<absl::CivilDay> DeadlineDatesOf(const v1::Event& event) {
   switch (event.event_case()) {
     case v1::Event::kPlanRequested:
       return {DayOf(event.plan_requested().request().submit_by()),
-              DayOf(event.plan_requested().request().complete_by())};
+              DayOf(event.plan_requested().request().complete_by()),
+              DayOf(event.plan_requested().request().start_by())};
     case v1::Event::kPlanAssessed:
       if (event.plan_assessed().assessment().decision() ==
           v1::ASSESSMENT_DECISION_REVISION_REQUIRED) {
@@ -34,6 +35,19 @@ std::vector<absl::CivilDay> DeadlineDatesOf(const v1::Event& event) {
       return {DayOf(event.care_plan_registered().first_review_due())};
     case v1::Event::kOwnPlanStarted:
       return {DayOf(event.own_plan_started().complete_by())};
+    case v1::Event::kPlanSubmitted: {
+      // A step-1b or step-3 plan's milestones and extra measurements.
+      std::vector<absl::CivilDay> days;
+      for (const v1::Milestone& m :
+           event.plan_submitted().plan().milestones()) {
+        days.push_back(DayOf(m.due_on()));
+      }
+      for (const v1::PlannedMeasurement& m :
+           event.plan_submitted().plan().extra_measurements()) {
+        days.push_back(DayOf(m.due_on()));
+      }
+      return days;
+    }
     default:
       return {};
   }
@@ -44,7 +58,7 @@ const std::vector<std::string>& DeadlineEventTypes() {
       "PlanRequested",          "PlanAssessed",
       "FollowUpScheduled",      "ExtraMeasurementRequired",
       "CarePlanReviewRecorded", "ContractRegistered",
-      "ContractExtended",       "CarePlanRegistered", "OwnPlanStarted"};
+      "ContractExtended",       "CarePlanRegistered", "OwnPlanStarted", "PlanSubmitted"};
   return *types;
 }
 

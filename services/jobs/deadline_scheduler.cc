@@ -49,6 +49,23 @@ std::string DueDateOf(const v1::Event& event) {
     case v1::Event::kCarePlanActionOverdue:
       return domain::FormatDay(
           domain::DayOf(event.care_plan_action_overdue().due_on()));
+    // A round's start, and each milestone and planned extra measurement of
+    // its plan (several may share a date), is due once.
+    case v1::Event::kStartOverdue:
+      return absl::StrCat(
+          event.start_overdue().round(), "@",
+          domain::FormatDay(domain::DayOf(event.start_overdue().due_on())));
+    case v1::Event::kMilestoneOverdue:
+      return absl::StrCat(
+          event.milestone_overdue().round(), ".",
+          event.milestone_overdue().milestone_number(), "@",
+          domain::FormatDay(domain::DayOf(event.milestone_overdue().due_on())));
+    case v1::Event::kPlannedExtraMeasurementOverdue: {
+      const v1::PlannedExtraMeasurementOverdue& e =
+          event.planned_extra_measurement_overdue();
+      return absl::StrCat(e.round(), ".", e.measurement_number(), "@",
+                          domain::FormatDay(domain::DayOf(e.due_on())));
+    }
     default:
       return "";
   }

@@ -1,6 +1,7 @@
 // The deadline scheduler: periodically appends the overdue events the
-// domain says are due (plan submission, implementation, follow-up, extra
-// measurement, care-plan review overdue; contracts expired), as SYSTEM.
+// domain says are due (plan submission, start, implementation, follow-up,
+// milestone, planned and required extra measurement, care-plan review
+// overdue; contracts expired), as SYSTEM.
 //
 // Each event is appended with an idempotency key derived from its stream,
 // type and due date ("deadline:<stream>:<type>:<due date>"), and the

@@ -48,6 +48,7 @@
 #include "gtest/gtest.h"
 #include "services/domain/access_policy.h"
 #include "services/domain/calendar.h"
+#include "services/domain/dates.h"
 #include "tests/support/domain_fixtures.h"
 #include "tests/support/grpc_client.h"
 #include "tests/support/remote_case.h"
@@ -484,6 +485,30 @@ std::vector<Row> AuthorizationMatrix::Rows() {
              *own->mutable_complete_by() = D(Today() + 60);
              *own->mutable_plan() = Plan(Today() + 60);
              return command;
+           });
+  case_row("AcceptImplementationReport",
+           "private provider, step 1, implemented, no follow-up needed",
+           "private provider, step 1", true, [this](RemoteCase& c) {
+             c.Register();
+             const v1::PlanRequest request = RequestWithoutFollowUp(Today());
+             MustRun(*client_, c.Requester(),
+                     RequestPlan(c.case_id(), request));
+             MustRun(*client_, c.Staff(),
+                     SubmitPlan(c.case_id(),
+                                Plan(domain::DayOf(request.complete_by()))));
+             c.Approve();
+             c.CompleteAllActions();
+             c.ReportImplementation();
+             return AcceptImplementationReport(c.case_id());
+           });
+  case_row("RecordPlannedMeasurement",
+           "private provider, step 1b, plan approved",
+           "private provider, step 1b", true, [](RemoteCase& c) {
+             c.AdvanceTo(v1::ESCALATION_STEP_1B);
+             c.RequestPlan();
+             c.SubmitPlan();
+             c.Approve();
+             return RecordPlannedMeasurement(c.case_id(), 1, Today());
            });
   rows.push_back(
       {"CaseService", "GetCase", "a case of the provider", "", kPrivateProvider,

@@ -546,6 +546,34 @@ v1::Command CloseCase(absl::string_view case_id, v1::CaseClosure closure,
   });
 }
 
+v1::PlanRequest RequestWithoutFollowUp(absl::CivilDay today) {
+  v1::PlanRequest r = Request(today);
+  r.clear_follow_up();
+  r.set_follow_up_not_needed(true);
+  return r;
+}
+
+v1::Command AcceptImplementationReport(absl::string_view case_id,
+                                       absl::string_view note) {
+  return Wrap([&](v1::Command& c) {
+    v1::AcceptImplementationReport* r =
+        c.mutable_accept_implementation_report();
+    r->set_case_id(std::string(case_id));
+    r->set_note(std::string(note));
+  });
+}
+
+v1::Command RecordPlannedMeasurement(absl::string_view case_id, int number,
+                                     absl::CivilDay measured_on) {
+  return Wrap([&](v1::Command& c) {
+    v1::RecordPlannedMeasurement* r = c.mutable_record_planned_measurement();
+    r->set_case_id(std::string(case_id));
+    r->set_measurement_number(number);
+    *r->mutable_measured_on() = D(measured_on);
+    r->set_outcome("Kontinuiteten är nu 9 personal per brukare och 14 dagar.");
+  });
+}
+
 // ---- Measurements and care plans
 // ----------------------------------------------------
 

@@ -149,6 +149,14 @@ v1::Command DecideConsequence(absl::string_view case_id,
                               absl::CivilDay decided_on, bool municipal);
 v1::Command CloseCase(absl::string_view case_id, v1::CaseClosure closure,
                       absl::string_view contract_id = "");
+// A request made on `today` that needs no follow-up.
+v1::PlanRequest RequestWithoutFollowUp(absl::CivilDay today);
+v1::Command AcceptImplementationReport(absl::string_view case_id,
+                                       absl::string_view note = "");
+// The outcome of the plan's extra measurement `number`, measured on
+// `measured_on`.
+v1::Command RecordPlannedMeasurement(absl::string_view case_id, int number,
+                                     absl::CivilDay measured_on);
 
 // ---- Measurements and care plans
 // ----------------------------------------------------

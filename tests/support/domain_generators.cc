@@ -592,6 +592,11 @@ CommandCase Simulation::NextCaseCommand(const domain::CaseState& s,
   for (const v1::Milestone& m : s.plan.plan().milestones()) {
     milestone_open |= !s.milestones.contains(m.number());
   }
+  bool measurement_open = false;
+  for (const v1::PlannedMeasurement& m : s.plan.plan().extra_measurements()) {
+    measurement_open |= !s.planned_measurements.contains(m.number());
+  }
+  const bool follow_up_needed = !s.request.request().follow_up_not_needed();
   switch (s.status) {
     case S::kOpen:
       if (s.system_level) {
@@ -604,9 +609,11 @@ CommandCase Simulation::NextCaseCommand(const domain::CaseState& s,
     case S::kRevisionRequested:
       return C::kSubmitPlan;
     case S::kPlanSubmitted:
-      return C::kAssessPlan;
+      return v >= 98 ? C::kMarkCaseSystemLevel : C::kAssessPlan;
     case S::kImplementing: {
+      if (v >= 97) return C::kMarkCaseSystemLevel;
       if (milestone_open && v < 25) return C::kRecordMilestone;
+      if (measurement_open && v >= 90) return C::kRecordPlannedMeasurement;
       bool open = false;
       for (const auto& [n, a] : s.actions) open |= !a.completed && !a.withdrawn;
       if (open) {
@@ -620,6 +627,11 @@ CommandCase Simulation::NextCaseCommand(const domain::CaseState& s,
     }
     case S::kImplemented:
       if (milestone_open && v < 25) return C::kRecordMilestone;
+      if (measurement_open && v >= 90) return C::kRecordPlannedMeasurement;
+      // Now and then the wrong way to end, so that its refusal is seen.
+      if (!follow_up_needed || v >= 97) {
+        return v < 10 ? C::kScheduleFollowUp : C::kAcceptImplementationReport;
+      }
       if (v < 25) return C::kScheduleFollowUp;
       return C::kRecordFollowUp;
     default:
@@ -707,6 +719,16 @@ v1::Command Simulation::BuildCaseCommand(CommandCase kind,
       if (s.step == v1::ESCALATION_STEP_2 && v % 7 == 0) {
         r.set_analysis_team_appointed(true);
       }
+      if (v % 11 == 3) {
+        // Beyond the step's normal time, with a justification.
+        *r.mutable_complete_by() = D(complete + 14);
+        r.set_beyond_normal_time_justification(
+            "Utbildningen ges av regionen först efter sommaren.");
+      }
+      if (v % 13 == 5) {
+        r.clear_follow_up();
+        r.set_follow_up_not_needed(true);
+      }
       return RequestPlan(case_id, r);
     }
     case C::kSubmitPlan: {
@@ -717,6 +739,17 @@ v1::Command Simulation::BuildCaseCommand(CommandCase kind,
         p.set_extra_compensation_note("Extra bemanning kvällstid.");
       } else if (s.step == v1::ESCALATION_STEP_3 && v >= 85) {
         p.set_requests_extra_resources(true);
+      }
+      if (v % 5 == 1) {
+        p.mutable_actions(0)->set_expected_effect(
+            "Färre olika personal ger högre trygghet.");
+        p.mutable_actions(0)->set_documentation("Schemat sparas varje vecka.");
+        p.set_already_under_way("Introduktionen gjordes om i januari.");
+      }
+      if (rule != nullptr && rule->milestones_required && v % 9 == 4) {
+        p.clear_milestones();
+        p.set_without_milestones_reason(
+            "Enheten mäts redan varje månad i kvalitetsregistret.");
       }
       return SubmitPlan(case_id, p);
     }
@@ -760,6 +793,11 @@ v1::Command Simulation::BuildCaseCommand(CommandCase kind,
       return ReportImplementation(case_id);
     case C::kRecordMilestone:
       return RecordMilestone(case_id, v >= 95 ? 2 : 1, v < 60);
+    case C::kRecordPlannedMeasurement:
+      return RecordPlannedMeasurement(case_id, v >= 99 ? 2 : 1, today_);
+    case C::kAcceptImplementationReport:
+      return AcceptImplementationReport(
+          case_id, v % 2 == 0 ? "" : "Redovisningen godkänd.");
     case C::kScheduleFollowUp:
       return ScheduleFollowUp(
           case_id, today_ + v % 30,
@@ -1006,6 +1044,8 @@ domain::Principal Simulation::ExpectedActor(const v1::Command& command,
       case C::kRecordMilestone:
       case C::kScheduleFollowUp:
       case C::kRecordFollowUp:
+      case C::kRecordPlannedMeasurement:
+      case C::kAcceptImplementationReport:
         return Pick(roles(Actor::kFollowUp), v);
       case C::kProposeEscalation:
         return Pick(roles(Actor::kProposer), v);

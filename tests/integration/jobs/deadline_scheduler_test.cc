@@ -27,8 +27,10 @@ using ::testing::SizeIs;
 
 const std::vector<std::string>& OverdueTypes() {
   static const auto* types = new std::vector<std::string>{
-      "PlanSubmissionOverdue",   "ImplementationOverdue", "FollowUpOverdue",
-      "ExtraMeasurementOverdue", "CarePlanReviewOverdue", "ContractExpired"};
+      "PlanSubmissionOverdue", "ImplementationOverdue",
+      "FollowUpOverdue",       "ExtraMeasurementOverdue",
+      "CarePlanReviewOverdue", "ContractExpired",
+      "StartOverdue"};
   return *types;
 }
 
@@ -54,6 +56,8 @@ absl::CivilDay DueOn(const v1::Event& e) {
       return domain::DayOf(e.care_plan_review_overdue().due_on());
     case v1::Event::kContractExpired:
       return domain::DayOf(e.contract_expired().ended_on());
+    case v1::Event::kStartOverdue:
+      return domain::DayOf(e.start_overdue().due_on());
     default:
       ADD_FAILURE() << "not an overdue event: " << e.DebugString();
       return absl::CivilDay();
@@ -135,7 +139,8 @@ TEST_F(DeadlineSchedulerTest, PlanSubmissionOverdueOnceOnTheDayAfter) {
 
 TEST_F(DeadlineSchedulerTest, EveryKindOfDeadlineOnceOnTheDayAfterItsDate) {
   // Case deadlines: a plan never submitted; a plan approved but never
-  // implemented; an implemented plan whose follow-up never came.
+  // started or implemented; an implemented plan whose follow-up never
+  // came.
   const v1::PlanRequest late_plan = Requested("sen-plan");
   const v1::PlanRequest not_done = Requested("ej-genomford");
   Submitted("ej-genomford", not_done);
@@ -167,6 +172,7 @@ TEST_F(DeadlineSchedulerTest, EveryKindOfDeadlineOnceOnTheDayAfterItsDate) {
       {"PlanSubmissionOverdue", domain::DayOf(late_plan.submit_by())},
       {"ImplementationOverdue", domain::DayOf(not_done.complete_by())},
       {"FollowUpOverdue", follow_up_on},
+      {"StartOverdue", domain::DayOf(not_done.start_by())},
       {"ContractExpired", Day(2027, 12, 31)}};
   for (const v1::EventEnvelope& e : env_.Log()) {
     const v1::Event event = Decoded(e);

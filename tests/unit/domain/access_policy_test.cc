@@ -275,6 +275,15 @@ Attempt CaseAttempt(absl::string_view rpc, bool private_case,
     *own->mutable_start_by() = D(d.today());
     *own->mutable_complete_by() = D(d.today() + 60);
     *own->mutable_plan() = Plan(d.today() + 60);
+  } else if (rpc == "AcceptImplementationReport") {
+    a.world.MustRun(d.Commissioner(), d.today(),
+                    RequestPlan(id, RequestWithoutFollowUp(d.today())));
+    d.Wait(1).SubmitPlan().Approve().CompleteAllActions();
+    d.ReportImplementation();
+    a.command = AcceptImplementationReport(id);
+  } else if (rpc == "RecordPlannedMeasurement") {
+    approved();
+    a.command = RecordPlannedMeasurement(id, 1, d.today());
   } else {
     ADD_FAILURE() << rpc << " is a case command without a situation here";
   }

@@ -257,17 +257,21 @@ TEST_F(SystemLevelTest, MarkingAnOpenCaseRecordsTheReason) {
       .Then({expected});
 }
 
-// Interpretation: only before the first plan request; once the staircase
-// has started the case stays on it.
-TEST_F(SystemLevelTest, MarkingAfterAPlanRequestIsRefused) {
+// "also after a plan was requested, when the plan is what revealed it":
+// after a rejected plan no round is under way, so none is closed.
+TEST_F(SystemLevelTest, MarkingAfterAPlanRoundIsAccepted) {
   CaseDriver driver(world_, kCase, true);
   driver.Register().RequestPlan().SubmitPlan().Reject();
   ASSERT_EQ(CaseState().status, domain::CaseStatus::kOpen);
+  v1::Event expected;
+  expected.mutable_case_marked_system_level()->set_case_id(kCase);
+  expected.mutable_case_marked_system_level()->set_reason(
+      MarkSystemLevel(kCase).mark_case_system_level().reason());
   Given(world_)
       .As(FollowUpOfficer())
       .On(driver.today())
       .When(MarkSystemLevel(kCase))
-      .ThenFails(StatusCode::kFailedPrecondition, "case_id");
+      .Then({expected});
 }
 
 TEST_F(SystemLevelTest, CommissionersMarkCases) {

@@ -226,6 +226,22 @@ std::vector<CaseCommandCase> MakeCatalogue() {
                    *own->mutable_plan() = Plan(complete_by);
                    return Situation{d.Staff(), d.today(), c};
                  }});
+  all.push_back(
+      {.name = "AcceptImplementationReport", .arrange = [](W& w, Id id) {
+         CaseDriver d = Registered(w, id, true);
+         w.MustRun(d.Commissioner(), d.today(),
+                   RequestPlan(id, RequestWithoutFollowUp(d.today())));
+         d.Wait(1).SubmitPlan().Approve().CompleteAllActions();
+         d.ReportImplementation();
+         return Situation{FollowUpOfficer(), d.today(),
+                          AcceptImplementationReport(id, "Godkänd.")};
+       }});
+  all.push_back(
+      {.name = "RecordPlannedMeasurement", .arrange = [](W& w, Id id) {
+         CaseDriver d = ApprovedAtStep1b(w, id);
+         return Situation{FollowUpOfficer(), d.today(),
+                          RecordPlannedMeasurement(id, 1, d.today())};
+       }});
   return all;
 }
 

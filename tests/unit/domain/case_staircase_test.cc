@@ -256,11 +256,23 @@ INSTANTIATE_TEST_SUITE_P(
             "ImplementationOverdue", v1::STEP_FAILURE_IMPLEMENTATION_OVERDUE,
             [](World& w, CaseDriver& d) {
               d.RequestPlan().SubmitPlan().Approve();
+              // Started in time: only the implementation is overdue.
+              w.MustRun(
+                  d.Staff(), d.today(),
+                  ReportProgress(d.case_id(), 1, v1::TRAFFIC_LIGHT_YELLOW));
               const absl::CivilDay due =
                   domain::DayOf(d.State().request.request().complete_by());
               ASSERT_EQ(w.RunDeadlines(kTenant, due + 1).size(), 1u);
               d.Wait(static_cast<int>(due + 1 - d.today()));
             }},
+        FailureCase{"StartOverdue", v1::STEP_FAILURE_START_OVERDUE,
+                    [](World& w, CaseDriver& d) {
+                      d.RequestPlan().SubmitPlan().Approve();
+                      const absl::CivilDay due =
+                          domain::DayOf(d.State().request.request().start_by());
+                      ASSERT_EQ(w.RunDeadlines(kTenant, due + 1).size(), 1u);
+                      d.Wait(static_cast<int>(due + 1 - d.today()));
+                    }},
         FailureCase{"MilestoneMissedAt1b", v1::STEP_FAILURE_MILESTONE_MISSED,
                     [](World& w, CaseDriver& d) {
                       ClimbTo(d, ESCALATION_STEP_1B);

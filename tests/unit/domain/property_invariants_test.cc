@@ -160,6 +160,15 @@ bool IsFailure(const v1::Event& e, v1::StepFailure* failure) {
       if (e.milestone_recorded().met()) return false;
       *failure = v1::STEP_FAILURE_MILESTONE_MISSED;
       return true;
+    case v1::Event::kStartOverdue:
+      *failure = v1::STEP_FAILURE_START_OVERDUE;
+      return true;
+    case v1::Event::kMilestoneOverdue:
+      *failure = v1::STEP_FAILURE_MILESTONE_OVERDUE;
+      return true;
+    case v1::Event::kPlannedExtraMeasurementOverdue:
+      *failure = v1::STEP_FAILURE_PLANNED_MEASUREMENT_OVERDUE;
+      return true;
     default:
       return false;
   }
@@ -283,12 +292,22 @@ void CheckCaseStream(const Simulation& sim, const std::string& stream_id,
           fail(i, "a deficiency detected in the future");
         }
         break;
-      case v1::Event::kCaseMarkedSystemLevel:
-        if (round_number != 0) {
-          fail(i, "marked system-level after a plan request");
+      case v1::Event::kCaseMarkedSystemLevel: {
+        // After a request only when the plan revealed it: the round under
+        // way, if any, is closed and named.
+        // (A follow-up that did not resolve it ended the round.)
+        const bool under_way =
+            round.awaiting_plan ||
+            (round.plan.has_value() && !(round.followed_up && !round.approved));
+        const int closed_round = e.case_marked_system_level().closed_round();
+        if (closed_round != (under_way ? round_number : 0)) {
+          fail(i, "marked system-level naming another round than the open one");
         }
+        if (step == v1::ESCALATION_STEP_4) fail(i, "marked system-level at 4");
+        if (under_way) round = Round{};
         system_level = true;
         break;
+      }
       case v1::Event::kPlanRequested: {
         const v1::PlanRequested& r = e.plan_requested();
         stamped(r.requested_on());
@@ -314,10 +333,17 @@ void CheckCaseStream(const Simulation& sim, const std::string& stream_id,
         if (!limit.has_value()) {
           fail(i, "no time limit for the step's plan");
         } else {
-          if (complete > *limit) {
+          // The limit is a normal time: beyond it only with a justification,
+          // and flagged exactly then.
+          if (complete > *limit &&
+              r.request().beyond_normal_time_justification().empty()) {
             fail(i, absl::StrCat("complete_by ", domain::FormatDay(complete),
-                                 " beyond the step's limit ",
-                                 domain::FormatDay(*limit)));
+                                 " beyond the step's normal time ",
+                                 domain::FormatDay(*limit),
+                                 " without a justification"));
+          }
+          if (r.beyond_normal_time() != (complete > *limit)) {
+            fail(i, "beyond_normal_time does not say whether it is");
           }
           if (DayOf(r.complete_by_limit()) != *limit) {
             fail(i, "records another limit than the step's");
@@ -389,10 +415,17 @@ void CheckCaseStream(const Simulation& sim, const std::string& stream_id,
                  absl::StrCat("action ", a.number(), " due after complete_by"));
           }
         }
-        if ((step == v1::ESCALATION_STEP_1B || step == v1::ESCALATION_STEP_3) &&
+        const bool lacking =
+            (step == v1::ESCALATION_STEP_1B || step == v1::ESCALATION_STEP_3) &&
             (p.plan().milestones().empty() ||
-             p.plan().extra_measurements().empty())) {
-          fail(i, "a step-1b/3 plan without milestones or extra measurements");
+             p.plan().extra_measurements().empty());
+        if (lacking && p.plan().without_milestones_reason().empty()) {
+          fail(i,
+               "a step-1b/3 plan without milestones or extra measurements "
+               "and without a reason");
+        }
+        if (p.without_milestones() != lacking) {
+          fail(i, "without_milestones does not say whether it is");
         }
         round.plan = p;
         round.awaiting_plan = false;
@@ -481,11 +514,19 @@ void CheckCaseStream(const Simulation& sim, const std::string& stream_id,
         break;
       case v1::Event::kFollowUpScheduled:
         if (!round.approved) fail(i, "a follow-up without an approved plan");
+        if (round.request.has_value() &&
+            round.request->request().follow_up_not_needed()) {
+          fail(i, "a follow-up scheduled although none is needed");
+        }
         round.follow_up_planned = DayOf(e.follow_up_scheduled().planned_on());
         break;
       case v1::Event::kFollowUpRecorded: {
         const v1::FollowUpRecorded& f = e.follow_up_recorded();
         if (!round.approved) fail(i, "a follow-up without an approved plan");
+        if (round.request.has_value() &&
+            round.request->request().follow_up_not_needed()) {
+          fail(i, "a follow-up recorded although none is needed");
+        }
         if (DayOf(f.performed_on()) > day ||
             (round.request.has_value() &&
              DayOf(f.performed_on()) < DayOf(round.request->requested_on()))) {
@@ -525,6 +566,40 @@ void CheckCaseStream(const Simulation& sim, const std::string& stream_id,
           fail(i, "overdue while no follow-up is awaited");
         } else {
           overdue(e.follow_up_overdue().due_on(), *round.follow_up_planned);
+        }
+        break;
+      case v1::Event::kImplementationReportAccepted:
+        stamped(e.implementation_report_accepted().accepted_on());
+        if (!round.implementation_reported || !round.request.has_value() ||
+            !round.request->request().follow_up_not_needed()) {
+          fail(i,
+               "a report accepted that was not reported or needs a "
+               "follow-up");
+        }
+        if (next == nullptr || !next->has_case_closed() ||
+            next->case_closed().closure() !=
+                v1::CASE_CLOSURE_IMPLEMENTATION_ACCEPTED) {
+          fail(i, "an accepted report that does not close the case");
+        }
+        break;
+      case v1::Event::kPlannedMeasurementRecorded:
+        stamped(e.planned_measurement_recorded().recorded_on());
+        if (!round.approved) {
+          fail(i, "a planned measurement without an approved plan");
+        }
+        break;
+      case v1::Event::kStartOverdue:
+        if (!round.approved || !round.request.has_value()) {
+          fail(i, "a start overdue without an approved plan");
+        } else {
+          overdue(e.start_overdue().due_on(),
+                  DayOf(round.request->request().start_by()));
+        }
+        break;
+      case v1::Event::kMilestoneOverdue:
+      case v1::Event::kPlannedExtraMeasurementOverdue:
+        if (!round.approved) {
+          fail(i, "a planned date overdue without an approved plan");
         }
         break;
       case v1::Event::kEscalationProposed:
@@ -613,6 +688,12 @@ void CheckCaseStream(const Simulation& sim, const std::string& stream_id,
           case v1::CASE_CLOSURE_SYSTEM_LEVEL_HANDLED:
             if (!system_level) fail(i, "not a system-level case");
             break;
+          case v1::CASE_CLOSURE_IMPLEMENTATION_ACCEPTED:
+            if (previous == nullptr ||
+                !previous->has_implementation_report_accepted()) {
+              fail(i, "closed on a report never accepted");
+            }
+            break;
           case v1::CASE_CLOSURE_REGISTERED_IN_ERROR:
             if (round_number != 0) {
               fail(i, "in error after a plan was requested");
@@ -687,7 +768,10 @@ void CheckCaseStream(const Simulation& sim, const std::string& stream_id,
                             " is not the history's last one since the last "
                             "plan request, approval or escalation"));
   }
-  if (s.system_level && (s.step != v1::ESCALATION_STEP_1 || s.round != 0)) {
+  // A system-level case has no plan round under way: marked before a
+  // request, between rounds, or closing the round its plan revealed it in.
+  if (s.system_level && s.status != domain::CaseStatus::kOpen &&
+      s.status != domain::CaseStatus::kClosed) {
     fail_state("a system-level case on the staircase");
   }
 }
@@ -941,6 +1025,9 @@ void CheckWriters(const Simulation& sim, size_t from, Violations& out) {
           case v1::Event::kExtraMeasurementOverdue:
           case v1::Event::kCarePlanReviewOverdue:
           case v1::Event::kCarePlanActionOverdue:
+          case v1::Event::kStartOverdue:
+          case v1::Event::kMilestoneOverdue:
+          case v1::Event::kPlannedExtraMeasurementOverdue:
           case v1::Event::kCaseRegistered:
           // Noting a measurement's result, and what it reveals, decides
           // nothing: a policy opens the case.
