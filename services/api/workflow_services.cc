@@ -12,6 +12,7 @@ std::vector<std::unique_ptr<grpc::Service>> MakeWorkflowServices(
   services.push_back(MakeCaseService(context));
   services.push_back(MakeMeasurementService(context));
   services.push_back(MakeCarePlanService(context));
+  services.push_back(MakeFollowUpPlanService(context));
   return services;
 }
 

@@ -35,6 +35,8 @@ std::unique_ptr<grpc::Service> MakeMeasurementService(
     const ServiceContext& context);
 std::unique_ptr<grpc::Service> MakeCarePlanService(
     const ServiceContext& context);
+std::unique_ptr<grpc::Service> MakeFollowUpPlanService(
+    const ServiceContext& context);
 
 }  // namespace atgard::api
 

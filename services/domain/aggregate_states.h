@@ -12,6 +12,7 @@
 #include "services/domain/case_decider.h"
 #include "services/domain/contract_decider.h"
 #include "services/domain/decider.h"
+#include "services/domain/follow_up_plan_decider.h"
 #include "services/domain/measurement_decider.h"
 #include "services/domain/provider_decider.h"
 
@@ -23,6 +24,10 @@ struct References {
   std::optional<ProviderState> provider;
   std::optional<ContractState> contract;
   std::map<std::string, CaseState> cases;
+  // Every provider of the tenant, by id (ReferenceKeys::all_providers).
+  std::map<std::string, ProviderState> providers;
+  // The follow-up plan of ReferenceKeys::follow_up_plan_year.
+  std::optional<FollowUpPlanState> follow_up_plan;
 };
 
 }  // namespace atgard::domain

@@ -25,6 +25,8 @@ std::vector<absl::CivilDay> DeadlineDatesOf(const v1::Event& event) {
       return {DayOf(event.contract_registered().terms().ends_on())};
     case v1::Event::kContractExtended:
       return {DayOf(event.contract_extended().ends_on())};
+    case v1::Event::kPlannedFollowUpAdded:
+      return {DayOf(event.planned_follow_up_added().item().due_on())};
     default:
       return {};
   }
@@ -35,7 +37,7 @@ const std::vector<std::string>& DeadlineEventTypes() {
       "PlanRequested",          "PlanAssessed",
       "FollowUpScheduled",      "ExtraMeasurementRequired",
       "CarePlanReviewRecorded", "ContractRegistered",
-      "ContractExtended"};
+      "ContractExtended",       "PlannedFollowUpAdded"};
   return *types;
 }
 

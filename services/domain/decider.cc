@@ -12,6 +12,7 @@
 #include "eventstore/base/status_macros.h"
 #include "services/domain/aggregate_states.h"
 #include "services/domain/checks.h"
+#include "services/domain/errors.h"
 #include "services/domain/principal.h"
 #include "services/domain/streams.h"
 #include "services/domain/validation.h"
@@ -30,6 +31,15 @@ absl::StatusOr<AggregateRef> Ref(AggregateKind kind, absl::string_view field,
                                  const std::string& id) {
   RETURN_IF_ERROR(CheckId(field, id));
   return AggregateRef{.kind = kind, .id = id};
+}
+
+// The follow-up plan of `year`, which must be a plausible year.
+absl::StatusOr<AggregateRef> PlanRef(absl::string_view field, int year) {
+  if (year < 1000 || year > 9999) {
+    return InvalidArgument(field, "must be a four-digit year");
+  }
+  return AggregateRef{.kind = AggregateKind::kFollowUpPlan,
+                      .id = FollowUpPlanId(year)};
 }
 
 }  // namespace
@@ -83,6 +93,17 @@ absl::StatusOr<AggregateRef> Route(const v1::Command& command) {
           .kind = AggregateKind::kCarePlan,
           .id = CarePlanId(r.provider_id(), r.unit_id(), r.client_reference())};
     }
+    case C::kAdoptFollowUpPlan:
+      return PlanRef("year", command.adopt_follow_up_plan().year());
+    case C::kAmendFollowUpPlan:
+      return PlanRef("year", command.amend_follow_up_plan().year());
+    case C::kAddFollowUpPlanSubject:
+      return PlanRef("year", command.add_follow_up_plan_subject().year());
+    case C::kAddTriggeredFollowUp:
+      return PlanRef("year", command.add_triggered_follow_up().year());
+    case C::kRecordPlannedFollowUpFulfilment:
+      return PlanRef("year",
+                     command.record_planned_follow_up_fulfilment().year());
     case C::COMMAND_NOT_SET:
       return absl::InvalidArgumentError("command: no command is set");
     default: {
@@ -114,6 +135,8 @@ AggregateState InitialState(AggregateKind kind) {
       return IndicatorSeriesState{};
     case AggregateKind::kCarePlan:
       return CarePlanState{};
+    case AggregateKind::kFollowUpPlan:
+      return FollowUpPlanState{};
   }
   return CaseState{};
 }
@@ -126,6 +149,7 @@ void Evolve(AggregateState& state, const v1::Event& event) {
           [&](CaseState& s) { EvolveCase(s, event); },
           [&](IndicatorSeriesState& s) { EvolveIndicatorSeries(s, event); },
           [&](CarePlanState& s) { EvolveCarePlan(s, event); },
+          [&](FollowUpPlanState& s) { EvolveFollowUpPlan(s, event); },
       },
       state);
 }
@@ -138,6 +162,7 @@ bool Exists(const AggregateState& state) {
           [](const CaseState& s) { return s.exists(); },
           [](const IndicatorSeriesState& s) { return s.exists(); },
           [](const CarePlanState& s) { return s.exists(); },
+          [](const FollowUpPlanState& s) { return s.exists(); },
       },
       state);
 }
@@ -172,6 +197,16 @@ ReferenceKeys ReferencesOf(const v1::Command& command) {
       keys.provider_id =
           command.record_care_plan_review().review().provider_id();
       break;
+    case v1::Command::kAdoptFollowUpPlan:
+      keys.all_providers = true;
+      break;
+    case v1::Command::kRecordFollowUpActivity: {
+      const v1::RecordFollowUpActivity& c = command.record_follow_up_activity();
+      if (c.kind() == v1::ACTIVITY_KIND_ANALYSIS_TEAM) {
+        keys.follow_up_plan_year = c.performed_on().year();
+      }
+      break;
+    }
     default:
       break;
   }
@@ -184,32 +219,37 @@ absl::StatusOr<std::vector<v1::Event>> Decide(const v1::Command& command,
                                               const References& refs) {
   const ProviderState* provider =
       refs.provider.has_value() ? &*refs.provider : nullptr;
-  return std::visit(Overloaded{
-                        [&](const ProviderState& s) {
-                          return DecideProvider(command, s, context);
-                        },
-                        [&](const ContractState& s) {
-                          ContractReferences r{.provider = provider};
-                          for (const auto& [id, c] : refs.cases)
-                            r.cases[id] = &c;
-                          return DecideContract(command, s, context, r);
-                        },
-                        [&](const CaseState& s) {
-                          CaseReferences r{.provider = provider,
-                                           .contract = refs.contract.has_value()
-                                                           ? &*refs.contract
-                                                           : nullptr};
-                          return DecideCase(command, s, context, r);
-                        },
-                        [&](const IndicatorSeriesState& s) {
-                          return DecideIndicatorSeries(command, s, context,
-                                                       provider);
-                        },
-                        [&](const CarePlanState& s) {
-                          return DecideCarePlan(command, s, context, provider);
-                        },
-                    },
-                    state);
+  return std::visit(
+      Overloaded{
+          [&](const ProviderState& s) {
+            return DecideProvider(command, s, context,
+                                  refs.follow_up_plan.has_value()
+                                      ? &*refs.follow_up_plan
+                                      : nullptr);
+          },
+          [&](const ContractState& s) {
+            ContractReferences r{.provider = provider};
+            for (const auto& [id, c] : refs.cases) r.cases[id] = &c;
+            return DecideContract(command, s, context, r);
+          },
+          [&](const CaseState& s) {
+            CaseReferences r{.provider = provider,
+                             .contract = refs.contract.has_value()
+                                             ? &*refs.contract
+                                             : nullptr};
+            return DecideCase(command, s, context, r);
+          },
+          [&](const IndicatorSeriesState& s) {
+            return DecideIndicatorSeries(command, s, context, provider);
+          },
+          [&](const CarePlanState& s) {
+            return DecideCarePlan(command, s, context, provider);
+          },
+          [&](const FollowUpPlanState& s) {
+            return DecideFollowUpPlan(command, s, context, refs.providers);
+          },
+      },
+      state);
 }
 
 std::vector<v1::Event> DueDeadlines(const AggregateState& state,
@@ -226,6 +266,9 @@ std::vector<v1::Event> DueDeadlines(const AggregateState& state,
           },
           [&](const CarePlanState& s) {
             return DueCarePlanDeadlines(s, today);
+          },
+          [&](const FollowUpPlanState& s) {
+            return DueFollowUpPlanDeadlines(s, today);
           },
       },
       state);

@@ -38,10 +38,12 @@ struct ContractState;
 struct CaseState;
 struct IndicatorSeriesState;
 struct CarePlanState;
+struct FollowUpPlanState;
 struct References;
 
-using AggregateState = std::variant<ProviderState, ContractState, CaseState,
-                                    IndicatorSeriesState, CarePlanState>;
+using AggregateState =
+    std::variant<ProviderState, ContractState, CaseState, IndicatorSeriesState,
+                 CarePlanState, FollowUpPlanState>;
 
 // The aggregate a command targets. INVALID_ARGUMENT naming the field if
 // the ids it is routed by are missing or malformed (they become part of a
@@ -62,6 +64,10 @@ struct ReferenceKeys {
   std::optional<std::string> provider_id;
   std::optional<std::string> contract_id;
   std::vector<std::string> case_ids;
+  // Every provider of the tenant (adopting a follow-up plan).
+  bool all_providers = false;
+  // The follow-up plan of this year (an analysis team counts against it).
+  std::optional<int> follow_up_plan_year;
 };
 ReferenceKeys ReferencesOf(const v1::Command& command);
 

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "services/domain/follow_up_plan_policies.h"
 #include "services/domain/streams.h"
 
 namespace atgard::domain {
@@ -114,9 +115,23 @@ std::vector<PolicyCommand> PolicyCommandsFor(absl::string_view stream_id,
       break;
     }
     default:
+      FollowUpPlanPolicyCommands(trigger, event, out);
       break;
   }
   return out;
+}
+
+const std::vector<std::string>& PolicyEventTypes() {
+  static const auto* types = [] {
+    auto* out = new std::vector<std::string>{"IndicatorRedTwoYearsRunning",
+                                             "BaseRequirementNotMet",
+                                             "ContractTerminated"};
+    for (const std::string& type : FollowUpPlanPolicyEventTypes()) {
+      out->push_back(type);
+    }
+    return out;
+  }();
+  return *types;
 }
 
 }  // namespace atgard::domain

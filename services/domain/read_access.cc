@@ -58,6 +58,9 @@ absl::StatusOr<bool> OwnsAggregate(const Principal& principal,
       }
       return ActsForProvider(principal, *owner);
     }
+    case AggregateKind::kFollowUpPlan:
+      // The plan names every provider of the tenant.
+      return false;
   }
   return false;
 }

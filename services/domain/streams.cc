@@ -21,6 +21,8 @@ absl::string_view KindName(AggregateKind kind) {
       return "indicator";
     case AggregateKind::kCarePlan:
       return "careplan";
+    case AggregateKind::kFollowUpPlan:
+      return "followupplan";
   }
   return "unknown";
 }
@@ -44,8 +46,9 @@ std::string AccessStreamId(absl::string_view tenant, absl::CivilDay day) {
 namespace {
 constexpr absl::string_view kAccessKind = "access";
 constexpr AggregateKind kKinds[] = {
-    AggregateKind::kProvider, AggregateKind::kContract, AggregateKind::kCase,
-    AggregateKind::kIndicatorSeries, AggregateKind::kCarePlan};
+    AggregateKind::kProvider, AggregateKind::kContract,
+    AggregateKind::kCase,     AggregateKind::kIndicatorSeries,
+    AggregateKind::kCarePlan, AggregateKind::kFollowUpPlan};
 }  // namespace
 
 absl::StatusOr<StreamName> ParseStreamId(absl::string_view stream_id) {

@@ -26,9 +26,11 @@ enum class AggregateKind {
   kCase,             // a deficiency case
   kIndicatorSeries,  // measurements of one indicator at one unit
   kCarePlan,         // care-plan reviews of one client at one unit
+  kFollowUpPlan,     // the follow-up plan (årshjul) of one year
 };
 
-// "provider", "contract", "case", "indicator", "careplan".
+// "provider", "contract", "case", "indicator", "careplan",
+// "followupplan".
 absl::string_view KindName(AggregateKind kind);
 
 struct AggregateRef {

@@ -46,6 +46,12 @@ std::string DueDateOf(const v1::Event& event) {
     case v1::Event::kContractExpired:
       return domain::FormatDay(
           domain::DayOf(event.contract_expired().ended_on()));
+    case v1::Event::kPlannedFollowUpOverdue:
+      // A plan has many items due on the same day.
+      return absl::StrCat(
+          event.planned_follow_up_overdue().obligation_id(), "@",
+          domain::FormatDay(
+              domain::DayOf(event.planned_follow_up_overdue().due_on())));
     default:
       return "";
   }

@@ -22,8 +22,7 @@ constexpr absl::Duration kRetryAfter = absl::Seconds(5);
 // The event types some policy acts on.
 eventstore::ReadAllFilter PolicyFilter() {
   eventstore::ReadAllFilter filter;
-  filter.event_types = {"IndicatorRedTwoYearsRunning", "BaseRequirementNotMet",
-                        "ContractTerminated"};
+  filter.event_types = domain::PolicyEventTypes();
   return filter;
 }
 

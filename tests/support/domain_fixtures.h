@@ -188,6 +188,25 @@ class CaseDriver {
   absl::CivilDay today_;
 };
 
+// ---- The yearly follow-up plan ---------------------------------------------
+
+v1::Command AdoptFollowUpPlan(int year, absl::CivilDay decided_on,
+                              v1::FollowUpPlanSettings settings = {});
+// Raises the analysis-team limit to `analysis_teams_max`.
+v1::Command AmendFollowUpPlan(int year, absl::CivilDay decided_on,
+                              int analysis_teams_max);
+// The policies' commands, as they issue them.
+v1::Command AddFollowUpPlanSubject(int year, absl::string_view provider_id,
+                                   absl::string_view unit_id,
+                                   absl::CivilDay registered_on);
+v1::Command AddHygieneRound(int year, absl::string_view provider_id,
+                            absl::string_view unit_id, absl::CivilDay found_on);
+v1::Command RecordPlanFulfilment(int year, absl::string_view activity_id,
+                                 absl::string_view provider_id,
+                                 absl::string_view unit_id,
+                                 v1::ActivityKind kind,
+                                 absl::CivilDay performed_on);
+
 }  // namespace atgard::testing
 
 #endif  // ATGARD_TESTS_SUPPORT_DOMAIN_FIXTURES_H_

@@ -17,6 +17,7 @@
 #include "atgard/v1/contract_service.pb.h"
 #include "atgard/v1/diagnostics_service.pb.h"
 #include "atgard/v1/event_store_service.pb.h"
+#include "atgard/v1/follow_up_plan_service.pb.h"
 #include "atgard/v1/measurement_service.pb.h"
 #include "atgard/v1/operator_service.pb.h"
 #include "atgard/v1/provider_service.pb.h"
@@ -40,6 +41,7 @@ std::vector<const pb::FileDescriptor*> ServiceFiles() {
           v1::RegisterCaseRequest::descriptor()->file(),
           v1::RecordMeasurementRequest::descriptor()->file(),
           v1::RecordCarePlanReviewRequest::descriptor()->file(),
+          v1::AdoptFollowUpPlanRequest::descriptor()->file(),
           v1::ReadAllRequest::descriptor()->file(),
           v1::PingRequest::descriptor()->file(),
           v1::VerifyLogRequest::descriptor()->file()};

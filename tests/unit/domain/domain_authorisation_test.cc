@@ -77,6 +77,20 @@ std::vector<Row> Matrix() {
        RecordCarePlanReview("g-1", kPrivateProvider, kPrivateUnit, kClient,
                             kToday),
        {v1::ROLE_PROVIDER}},
+      // The 2026 plan is adopted in the world; 2027's is not yet.
+      {"AdoptFollowUpPlan", AdoptFollowUpPlan(2027, kToday), {fuo, fc}},
+      {"AmendFollowUpPlan", AmendFollowUpPlan(2026, kToday, 3), {fuo, fc}},
+      {"AddFollowUpPlanSubject",
+       AddFollowUpPlanSubject(2026, kPrivateProvider, "ny-enhet", kToday),
+       {v1::ROLE_SYSTEM}},
+      {"AddTriggeredFollowUp",
+       AddHygieneRound(2026, kPrivateProvider, kPrivateUnit, kToday),
+       {v1::ROLE_SYSTEM}},
+      {"RecordPlannedFollowUpFulfilment",
+       RecordPlanFulfilment(2026, "avstamning-1", kPrivateProvider,
+                            kPrivateUnit,
+                            v1::ACTIVITY_KIND_RECONCILIATION_MEETING, kToday),
+       {v1::ROLE_SYSTEM}},
   };
 }
 
@@ -86,6 +100,7 @@ class Authorisation : public ::testing::Test {
     SeedProviders(world_);
     FailedCase(world_, kFailedCase, kPrivateProvider, kPrivateUnit,
                /*municipal=*/false);
+    world_.MustRun(FollowUpOfficer(), kToday, AdoptFollowUpPlan(2026, kToday));
   }
   World world_;
 };
