@@ -8,6 +8,7 @@
 #include "services/domain/checks.h"
 #include "services/domain/dates.h"
 #include "services/domain/errors.h"
+#include "services/domain/follow_up_plan_internal.h"
 #include "services/domain/provider_decider.h"
 #include "services/domain/validation.h"
 
@@ -16,94 +17,9 @@ namespace {
 
 using Events = std::vector<v1::Event>;
 using Kind = v1::PlannedFollowUpKind;
-
-constexpr int kMinYear = 2000;
-constexpr int kMaxYear = 2100;
-
-// One row of the settings table: the field, its default and its bounds.
-struct IntSetting {
-  absl::string_view field;
-  int default_value;
-  int min;
-  int max;
-  bool (v1::FollowUpPlanSettings::*has)() const;
-  int32_t (v1::FollowUpPlanSettings::*get)() const;
-  void (v1::FollowUpPlanSettings::*set)(int32_t);
-};
-
-// The defaults are the follow-up model's: six observation visits a year,
-// an in-depth follow-up every second year, a medication review every third,
-// at most two analysis teams, a hygiene round within three months, the Lex
-// Sarah follow-up after a year.
-constexpr IntSetting kIntSettings[] = {
-    {"observation_visits_per_year", 6, 0, 100,
-     &v1::FollowUpPlanSettings::has_observation_visits_per_year,
-     &v1::FollowUpPlanSettings::observation_visits_per_year,
-     &v1::FollowUpPlanSettings::set_observation_visits_per_year},
-    {"in_depth_interval_years", 2, 1, 10,
-     &v1::FollowUpPlanSettings::has_in_depth_interval_years,
-     &v1::FollowUpPlanSettings::in_depth_interval_years,
-     &v1::FollowUpPlanSettings::set_in_depth_interval_years},
-    {"medication_review_interval_years", 3, 1, 10,
-     &v1::FollowUpPlanSettings::has_medication_review_interval_years,
-     &v1::FollowUpPlanSettings::medication_review_interval_years,
-     &v1::FollowUpPlanSettings::set_medication_review_interval_years},
-    {"analysis_teams_max", 2, 0, 50,
-     &v1::FollowUpPlanSettings::has_analysis_teams_max,
-     &v1::FollowUpPlanSettings::analysis_teams_max,
-     &v1::FollowUpPlanSettings::set_analysis_teams_max},
-    {"hygiene_round_within_months", 3, 1, 24,
-     &v1::FollowUpPlanSettings::has_hygiene_round_within_months,
-     &v1::FollowUpPlanSettings::hygiene_round_within_months,
-     &v1::FollowUpPlanSettings::set_hygiene_round_within_months},
-    {"lex_sarah_follow_up_within_months", 12, 1, 24,
-     &v1::FollowUpPlanSettings::has_lex_sarah_follow_up_within_months,
-     &v1::FollowUpPlanSettings::lex_sarah_follow_up_within_months,
-     &v1::FollowUpPlanSettings::set_lex_sarah_follow_up_within_months},
-    {"financial_check_within_months", 1, 1, 12,
-     &v1::FollowUpPlanSettings::has_financial_check_within_months,
-     &v1::FollowUpPlanSettings::financial_check_within_months,
-     &v1::FollowUpPlanSettings::set_financial_check_within_months},
-};
-
-absl::Status CheckYear(absl::string_view field, int year) {
-  if (year < kMinYear || year > kMaxYear) {
-    return InvalidArgument(field, absl::StrCat("must be a year from ", kMinYear,
-                                               " to ", kMaxYear));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status CheckSettings(const v1::FollowUpPlanSettings& s, int year) {
-  for (const IntSetting& row : kIntSettings) {
-    if (!(s.*row.has)()) continue;
-    const int value = (s.*row.get)();
-    if (value < row.min || value > row.max) {
-      return InvalidArgument(
-          absl::StrCat("settings.", row.field),
-          absl::StrCat("must be from ", row.min, " to ", row.max, " (default ",
-                       row.default_value, ")"));
-    }
-  }
-  for (const auto& [field, date] :
-       {std::pair<absl::string_view, const v1::Date*>{"settings.yearly_due_on",
-                                                      &s.yearly_due_on()},
-        {"settings.interim_due_on", &s.interim_due_on()}}) {
-    if (IsUnset(*date)) continue;
-    ASSIGN_OR_RETURN(absl::CivilDay day, CheckDate(field, *date));
-    if (day.year() != year) {
-      return InvalidArgument(field, "must be in the plan's year");
-    }
-  }
-  return absl::OkStatus();
-}
-
-absl::Status CheckPlanExists(const FollowUpPlanState& state) {
-  if (!state.exists()) {
-    return NotFound("year", "no follow-up plan is adopted for this year");
-  }
-  return absl::OkStatus();
-}
+using internal::CheckPlanExists;
+using internal::CheckSettings;
+using internal::CheckYear;
 
 absl::Status CheckInPlanYear(absl::string_view field, absl::CivilDay day,
                              int year) {
@@ -374,112 +290,29 @@ absl::StatusOr<Events> AddTriggered(const v1::AddTriggeredFollowUp& c,
                     AddCalendarMonths(found, months), 1, c.triggered_by())});
 }
 
-// The plan kind an activity kind fulfils; UNSPECIFIED for none.
-Kind PlannedKindOf(v1::ActivityKind kind) {
-  switch (kind) {
-    case v1::ACTIVITY_KIND_OBSERVATION_VISIT:
-      return v1::PLANNED_FOLLOW_UP_KIND_OBSERVATION_VISITS;
-    case v1::ACTIVITY_KIND_IN_DEPTH_FOLLOW_UP:
-      return v1::PLANNED_FOLLOW_UP_KIND_IN_DEPTH_FOLLOW_UP;
-    case v1::ACTIVITY_KIND_RECORD_REVIEW:
-      return v1::PLANNED_FOLLOW_UP_KIND_RECORD_REVIEW;
-    case v1::ACTIVITY_KIND_RECONCILIATION_MEETING:
-      return v1::PLANNED_FOLLOW_UP_KIND_RECONCILIATION_MEETING;
-    case v1::ACTIVITY_KIND_MEDICATION_REVIEW:
-      return v1::PLANNED_FOLLOW_UP_KIND_MEDICATION_REVIEW;
-    case v1::ACTIVITY_KIND_HYGIENE_ROUND:
-      return v1::PLANNED_FOLLOW_UP_KIND_HYGIENE_ROUND;
-    case v1::ACTIVITY_KIND_LEX_SARAH_FOLLOW_UP:
-      return v1::PLANNED_FOLLOW_UP_KIND_LEX_SARAH_FOLLOW_UP;
-    case v1::ACTIVITY_KIND_FINANCIAL_STATUS_CHECK:
-      return v1::PLANNED_FOLLOW_UP_KIND_FINANCIAL_STATUS_CHECK;
-    case v1::ACTIVITY_KIND_BASE_REQUIREMENT_FOLLOW_UP:
-      return v1::PLANNED_FOLLOW_UP_KIND_BASE_REQUIREMENT_FOLLOW_UP;
-    default:
-      return v1::PLANNED_FOLLOW_UP_KIND_UNSPECIFIED;
-  }
-}
-
-// Whether `item` is at the activity's provider and units. Items across the
-// municipality match any activity; a unit's item an activity at that unit
-// or at the provider as a whole.
-bool InScope(const v1::PlannedFollowUp& item,
-             const v1::RecordPlannedFollowUpFulfilment& c) {
-  if (item.provider_id().empty()) return true;
-  if (item.provider_id() != c.provider_id()) return false;
-  if (item.unit_id().empty() || c.unit_ids().empty()) return true;
-  return std::find(c.unit_ids().begin(), c.unit_ids().end(), item.unit_id()) !=
-         c.unit_ids().end();
-}
-
-absl::StatusOr<Events> Fulfil(const v1::RecordPlannedFollowUpFulfilment& c,
-                              const FollowUpPlanState& state,
-                              const CommandContext& ctx) {
-  RETURN_IF_ERROR(RequireRole(ctx.principal, {v1::ROLE_SYSTEM},
-                              "record a planned follow-up's fulfilment"));
-  RETURN_IF_ERROR(CheckYear("year", c.year()));
-  RETURN_IF_ERROR(CheckPlanExists(state));
-  RETURN_IF_ERROR(CheckId("activity_id", c.activity_id()));
-  RETURN_IF_ERROR(CheckId("provider_id", c.provider_id()));
-  for (int i = 0; i < c.unit_ids_size(); ++i) {
-    RETURN_IF_ERROR(CheckId(absl::StrCat("unit_ids[", i, "]"), c.unit_ids(i)));
-  }
-  RETURN_IF_ERROR(CheckEnum("kind", c.kind(), v1::ActivityKind_IsValid));
-  ASSIGN_OR_RETURN(absl::CivilDay performed,
-                   CheckDate("performed_on", c.performed_on()));
-  if (state.activities_seen.contains(c.activity_id())) return Events{};
-
-  const Kind kind = PlannedKindOf(c.kind());
-  Events out;
-  // Items across the municipality take one activity at a time, the
-  // earliest due first (the August interim before the year end).
-  bool municipality_item_taken = false;
-  std::vector<const FollowUpPlanState::Item*> open;
-  for (const auto& [id, item] : state.items) {
-    if (item.planned.kind() == kind && !item.done() &&
-        InScope(item.planned, c)) {
-      open.push_back(&item);
-    }
-  }
-  std::stable_sort(open.begin(), open.end(), [](const auto* a, const auto* b) {
-    return DayOf(a->planned.due_on()) < DayOf(b->planned.due_on());
-  });
-  for (const FollowUpPlanState::Item* item : open) {
-    if (item->planned.provider_id().empty()) {
-      if (municipality_item_taken) continue;
-      municipality_item_taken = true;
-    }
-    v1::Event event;
-    v1::PlannedFollowUpFulfilled* e =
-        event.mutable_planned_follow_up_fulfilled();
-    e->set_year(state.year);
-    e->set_obligation_id(item->planned.obligation_id());
-    e->set_activity_id(c.activity_id());
-    *e->mutable_performed_on() = c.performed_on();
-    *e->mutable_due_on() = item->planned.due_on();
-    e->set_late(IsOverdue(DayOf(item->planned.due_on()), performed));
-    e->set_count(static_cast<int>(item->fulfilments.size()) + 1);
-    out.push_back(std::move(event));
-  }
-  // Outside the plan: recorded in the plan of the activity's own year only
-  // (the activity is offered to the year before as well, for items due
-  // after their year ended).
-  if (out.empty() && performed.year() == state.year) {
-    v1::Event event;
-    v1::UnplannedFollowUpRecorded* e =
-        event.mutable_unplanned_follow_up_recorded();
-    e->set_year(state.year);
-    e->set_activity_id(c.activity_id());
-    e->set_provider_id(c.provider_id());
-    *e->mutable_unit_ids() = c.unit_ids();
-    e->set_kind(c.kind());
-    *e->mutable_performed_on() = c.performed_on();
-    out.push_back(std::move(event));
-  }
-  return out;
-}
-
 }  // namespace
+
+namespace internal {
+
+constexpr int kMinYear = 2000;
+constexpr int kMaxYear = 2100;
+
+absl::Status CheckYear(absl::string_view field, int year) {
+  if (year < kMinYear || year > kMaxYear) {
+    return InvalidArgument(field, absl::StrCat("must be a year from ", kMinYear,
+                                               " to ", kMaxYear));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckPlanExists(const FollowUpPlanState& state) {
+  if (!state.exists()) {
+    return NotFound("year", "no follow-up plan is adopted for this year");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace internal
 
 bool FollowUpPlanState::Item::done() const {
   return static_cast<int>(fulfilments.size()) >=
@@ -502,21 +335,6 @@ int FollowUpPlanState::analysis_teams() const {
 }
 
 std::string FollowUpPlanId(int year) { return absl::StrCat(year); }
-
-v1::FollowUpPlanSettings EffectiveSettings(
-    const v1::FollowUpPlanSettings& settings, int year) {
-  v1::FollowUpPlanSettings out = settings;
-  for (const IntSetting& row : kIntSettings) {
-    if (!(out.*row.has)()) (out.*row.set)(row.default_value);
-  }
-  if (IsUnset(out.yearly_due_on())) {
-    *out.mutable_yearly_due_on() = ToDate(absl::CivilDay(year, 12, 31));
-  }
-  if (IsUnset(out.interim_due_on())) {
-    *out.mutable_interim_due_on() = ToDate(absl::CivilDay(year, 8, 31));
-  }
-  return out;
-}
 
 void EvolveFollowUpPlan(FollowUpPlanState& state, const v1::Event& event) {
   switch (event.event_case()) {
@@ -580,7 +398,8 @@ absl::StatusOr<std::vector<v1::Event>> DecideFollowUpPlan(
     case v1::Command::kAddTriggeredFollowUp:
       return AddTriggered(command.add_triggered_follow_up(), state, ctx);
     case v1::Command::kRecordPlannedFollowUpFulfilment:
-      return Fulfil(command.record_planned_follow_up_fulfilment(), state, ctx);
+      return internal::Fulfil(command.record_planned_follow_up_fulfilment(),
+                              state, ctx);
     default:
       return absl::InvalidArgumentError(
           "command is not a follow-up plan command");
@@ -591,7 +410,8 @@ std::vector<v1::Event> DueFollowUpPlanDeadlines(const FollowUpPlanState& state,
                                                 absl::CivilDay today) {
   std::vector<v1::Event> out;
   for (const auto& [id, item] : state.items) {
-    if (item.done() || item.overdue_emitted ||
+    if (item.planned.obligation_id().empty() || item.done() ||
+        item.overdue_emitted ||
         !IsOverdue(DayOf(item.planned.due_on()), today)) {
       continue;
     }

@@ -13,6 +13,7 @@
 #include "services/domain/decider.h"
 #include "services/domain/follow_up_plan_decider.h"
 #include "services/domain/policies.h"
+#include "services/domain/read_access.h"
 #include "tests/support/aggregate_fixtures.h"
 #include "tests/support/domain_fixtures.h"
 #include "tests/support/given_when_then.h"
@@ -94,8 +95,7 @@ std::vector<std::string> ObligationIds(const std::vector<v1::Event>& events) {
   return ids;
 }
 
-// ---- Adoption
-// -----------------------------------------------------------------
+// ---- Adoption --------------------------------------------------------------
 
 // "Adoption with the defaults plans every item from the tenant's providers,
 // units and past activities."
@@ -375,8 +375,7 @@ TEST(FollowUpPlan, RefusalsNameTheField) {
                                                                 "year");
 }
 
-// ---- Fulfilment and deadlines
-// -------------------------------------------------
+// ---- Fulfilment and deadlines ----------------------------------------------
 
 // "An activity of the right kind at the right unit fulfils the item, on
 // time by its date, late after it; one that no item matches is recorded
@@ -498,8 +497,7 @@ TEST(FollowUpPlan, OverdueOnceTheDayAfter) {
             "base-requirements/interim");
 }
 
-// ---- Items added during the year
-// ------------------------------------------------
+// ---- Items added during the year -------------------------------------------
 
 // "A unit registered during the year gets its items."
 TEST(FollowUpPlan, NewUnitDuringTheYear) {
@@ -641,8 +639,26 @@ TEST(FollowUpPlan, AnalysisTeamLimitAndTheAmendmentThatLiftsIt) {
       .ThenFails(Code::kFailedPrecondition, "kind");
 }
 
-// ---- Policies
-// ---------------------------------------------------------------------
+// "The plan names every provider, so PROVIDER staff do not read it."
+TEST(FollowUpPlan, ProviderStaffDoNotReadThePlan) {
+  World world;
+  Seed(world);
+  const absl::CivilDay today = Day(2026, 1, 20);
+  world.MustRun(FollowUpOfficer(), today, Adopt(2026, today));
+  const domain::AggregateRef ref{.kind = domain::AggregateKind::kFollowUpPlan,
+                                 .id = "2026"};
+  const domain::AggregateState state = world.State(kTenant, ref);
+  EXPECT_EQ(domain::CheckAggregateRead(ProviderStaff(kPrivateProvider), "year",
+                                       ref, state)
+                .code(),
+            Code::kNotFound);
+  for (const domain::Principal& reader :
+       {FollowUpOfficer(), CareDirector(), Auditor(), Supervisor()}) {
+    EXPECT_TRUE(domain::CheckAggregateRead(reader, "year", ref, state).ok());
+  }
+}
+
+// ---- Policies --------------------------------------------------------------
 
 // "Registrations recorded before the plan existed carry no date: no
 // policy command."
