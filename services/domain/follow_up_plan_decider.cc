@@ -175,12 +175,22 @@ absl::StatusOr<Events> Adopt(const v1::AdoptFollowUpPlan& c,
   out.push_back(Added(c.year(),
                       v1::PLANNED_FOLLOW_UP_KIND_BASE_REQUIREMENT_FOLLOW_UP,
                       "base-requirements/year-end", "", "", yearly));
+  // Collected apart: `out` grows below.
+  std::vector<std::string> subjects;
+  std::vector<std::string> activity_ids;
   for (const auto& [provider_id, provider] : all) {
     if (!provider.exists) continue;
     const v1::ProviderRegistered& r = provider.registration;
     // A provider registered after the plan's year is not in it.
     if (!IsUnset(r.registered_on()) && r.registered_on().year() > c.year()) {
       continue;
+    }
+    subjects.push_back(provider_id);
+    for (const auto& [activity_id, activity] : provider.activities) {
+      const int year = activity.performed_on().year();
+      if (year == c.year() || year == c.year() - 1) {
+        activity_ids.push_back(activity_id);
+      }
     }
     AddProviderItems(adopted, &provider, provider_id, r.regiform(), r.small(),
                      r.registered_on(), out);
@@ -189,8 +199,14 @@ absl::StatusOr<Events> Adopt(const v1::AdoptFollowUpPlan& c,
           unit.registered_on().year() > c.year()) {
         continue;
       }
+      subjects.push_back(absl::StrCat(provider_id, "/", unit_id));
       AddUnitItems(adopted, &provider, provider_id, unit_id, out);
     }
+  }
+  v1::FollowUpPlanAdopted* adoption = out[0].mutable_follow_up_plan_adopted();
+  for (std::string& id : subjects) adoption->add_subjects(std::move(id));
+  for (std::string& id : activity_ids) {
+    adoption->add_activity_ids(std::move(id));
   }
   return out;
 }
@@ -235,6 +251,13 @@ absl::StatusOr<Events> AddSubject(const v1::AddFollowUpPlanSubject& c,
   ASSIGN_OR_RETURN(absl::CivilDay registered,
                    CheckDate("registered_on", c.registered_on()));
   RETURN_IF_ERROR(CheckInPlanYear("registered_on", registered, c.year()));
+  // Registered before the adoption, which planned for it already.
+  if (state.subjects.contains(
+          c.unit_id().empty()
+              ? c.provider_id()
+              : absl::StrCat(c.provider_id(), "/", c.unit_id()))) {
+    return Events{};
+  }
   Events out;
   if (c.unit_id().empty()) {
     RETURN_IF_ERROR(CheckEnum("regiform", c.regiform(), v1::Regiform_IsValid));
@@ -281,6 +304,9 @@ absl::StatusOr<Events> AddTriggered(const v1::AddTriggeredFollowUp& c,
   }
   ASSIGN_OR_RETURN(absl::CivilDay found, CheckDate("found_on", c.found_on()));
   RETURN_IF_ERROR(CheckInPlanYear("found_on", found, c.year()));
+  // A finding from before the adoption day was refused when it was made
+  // (no plan yet) and stays without an item.
+  if (found < DayOf(state.adoption.adopted_on())) return Events{};
   if (c.triggered_by().empty()) {
     return InvalidArgument("triggered_by", "is required");
   }
@@ -343,6 +369,10 @@ void EvolveFollowUpPlan(FollowUpPlanState& state, const v1::Event& event) {
       state.year = event.follow_up_plan_adopted().year();
       state.adoption = event.follow_up_plan_adopted();
       state.settings = state.adoption.settings();
+      state.subjects.insert(state.adoption.subjects().begin(),
+                            state.adoption.subjects().end());
+      state.activities_seen.insert(state.adoption.activity_ids().begin(),
+                                   state.adoption.activity_ids().end());
       break;
     case v1::Event::kFollowUpPlanAmended: {
       const v1::FollowUpPlanAmended& e = event.follow_up_plan_amended();

@@ -54,9 +54,11 @@ struct FollowUpPlanState {
   std::map<std::string, Item> items;
   // Activities no item matched, by activity id.
   std::map<std::string, v1::UnplannedFollowUpRecorded> unplanned;
-  // Activities already matched against this plan, so that a repeat of the
-  // fulfilment command is recognised.
+  // Activities already matched against this plan, or recorded before it
+  // was adopted, so that a repeat of the fulfilment command is recognised.
   std::set<std::string> activities_seen;
+  // Providers and "<provider>/<unit>" the adoption planned for.
+  std::set<std::string> subjects;
 
   bool exists() const { return adopted; }
   // Analysis teams (analysteam) recorded in the year so far.

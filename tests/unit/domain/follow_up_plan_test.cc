@@ -121,7 +121,16 @@ TEST(FollowUpPlan, AdoptionPlansEveryItemWithTheDefaults) {
               "yearly_due_on { year: 2027 month: 12 day: 31 } "
               "interim_due_on { year: 2027 month: 8 day: 31 } } "
               "decision { ",
-              decision, " } adopted_on { year: 2027 month: 1 day: 10 } }")),
+              decision,
+              " } adopted_on { year: 2027 month: 1 day: 10 } "
+              // What the adoption took into account.
+              "subjects: 'annat-bolag' subjects: 'annat-bolag/annat-boende' "
+              "subjects: 'omsorgsbolaget' "
+              "subjects: 'omsorgsbolaget/hemtjanst-norr' "
+              "subjects: 'omsorgsbolaget/lss-boende-sodra' "
+              "subjects: 'vaxjo-egen-regi' "
+              "subjects: 'vaxjo-egen-regi/ekbacken' "
+              "activity_ids: 'fordjupad-2026' }")),
           Ev(item +
              "obligation_id: 'observation-visits' "
              "kind: PLANNED_FOLLOW_UP_KIND_OBSERVATION_VISITS" +
