@@ -15,6 +15,7 @@ std::vector<std::unique_ptr<grpc::Service>> MakeWorkflowServices(
   services.push_back(MakeImportService(context));
   services.push_back(MakeSettingsService(context));
   services.push_back(MakeOrganisationService(context));
+  services.push_back(MakeFollowUpPlanService(context));
   return services;
 }
 

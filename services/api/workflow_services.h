@@ -41,6 +41,8 @@ std::unique_ptr<grpc::Service> MakeSettingsService(
     const ServiceContext& context);
 std::unique_ptr<grpc::Service> MakeOrganisationService(
     const ServiceContext& context);
+std::unique_ptr<grpc::Service> MakeFollowUpPlanService(
+    const ServiceContext& context);
 
 }  // namespace atgard::api
 

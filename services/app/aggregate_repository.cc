@@ -1,5 +1,6 @@
 #include "services/app/aggregate_repository.h"
 
+#include <set>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -158,6 +159,27 @@ absl::StatusOr<AggregateRepository::Working> AggregateRepository::CheckOut(
   return working;
 }
 
+absl::StatusOr<std::vector<std::string>> AggregateRepository::StreamsWithPrefix(
+    const std::string& prefix) const {
+  // The log has no index of stream names: one filtered scan of the log,
+  // which the yearly adoption of a plan can afford.
+  eventstore::ReadAllFilter filter;
+  filter.stream_prefixes = {prefix};
+  std::set<std::string> ids;
+  uint64_t from = 1;
+  while (true) {
+    ASSIGN_OR_RETURN(eventstore::ScanResult scanned,
+                     log_->ScanAll(from, kFoldChunk, filter,
+                                   [&](const v1::EventEnvelope& envelope) {
+                                     ids.insert(envelope.stream_id());
+                                     return true;
+                                   }));
+    if (scanned.next_position > scanned.head_position) break;
+    from = scanned.next_position;
+  }
+  return std::vector<std::string>(ids.begin(), ids.end());
+}
+
 absl::StatusOr<domain::References> AggregateRepository::LoadReferences(
     absl::string_view tenant, const v1::Command& command,
     const domain::AggregateState* target) {
@@ -206,6 +228,27 @@ absl::StatusOr<domain::References> AggregateRepository::LoadReferences(
                           domain::kPolicySettingsId));
     if (s.version > 0) {
       refs.policy_settings = std::get<domain::PolicySettingsState>(*s.state);
+    }
+  }
+  if (keys.follow_up_plan_year.has_value()) {
+    const std::string id = domain::FollowUpPlanId(*keys.follow_up_plan_year);
+    ASSIGN_OR_RETURN(LoadedAggregate p,
+                     load(domain::AggregateKind::kFollowUpPlan, id));
+    if (p.version > 0) {
+      refs.follow_up_plan = std::get<domain::FollowUpPlanState>(*p.state);
+    }
+  }
+  if (keys.all_providers) {
+    ASSIGN_OR_RETURN(std::vector<std::string> ids,
+                     StreamsWithPrefix(domain::StreamPrefix(
+                         tenant, domain::AggregateKind::kProvider)));
+    for (const std::string& stream_id : ids) {
+      ASSIGN_OR_RETURN(LoadedAggregate p,
+                       Load(stream_id, domain::AggregateKind::kProvider));
+      const auto& provider = std::get<domain::ProviderState>(*p.state);
+      if (p.version > 0) {
+        refs.providers[provider.registration.provider_id()] = provider;
+      }
     }
   }
   return refs;

@@ -81,7 +81,9 @@ class AggregateRepository {
   // The aggregates `command` refers to, within `tenant` (absent when the
   // referenced stream has no events); with `target`, the state of the
   // command's own aggregate, also those that state names
-  // (domain::ReferencesOf).
+  // (domain::ReferencesOf); for ReferenceKeys::all_providers every provider
+  // stream of the tenant, found by one filtered scan of the log. Errors as
+  // Load() and the log's ScanAll().
   [[nodiscard]] absl::StatusOr<domain::References> LoadReferences(
       absl::string_view tenant, const v1::Command& command,
       const domain::AggregateState* target = nullptr);
@@ -100,6 +102,9 @@ class AggregateRepository {
   std::optional<std::pair<LoadedAggregate, bool>> Take(
       const std::string& stream_id);
   void Put(const std::string& stream_id, LoadedAggregate loaded, bool lent);
+  // The ids of the streams whose names start with `prefix`, sorted.
+  absl::StatusOr<std::vector<std::string>> StreamsWithPrefix(
+      const std::string& prefix) const;
   // Applies the stream's events after *version up to `head` to `state`,
   // advancing *version and *last_position.
   absl::Status Fold(const std::string& stream_id, uint64_t head,

@@ -181,6 +181,18 @@ std::vector<AccessRule> Table() {
   add("/atgard.v1.SettingsService/GetPolicySettings",
       {kOfficer, kCare, kAdmin, kMedical, kAuditor, kSupervisor});
 
+  // The follow-up unit adopts the year's plan and the administration
+  // director may, for the board; the plan names every provider, so a
+  // PROVIDER does not read it.
+  add("/atgard.v1.FollowUpPlanService/AdoptFollowUpPlan", {kOfficer, kAdmin});
+  add("/atgard.v1.FollowUpPlanService/AmendFollowUpPlan", {kOfficer, kAdmin});
+  // Only the server's own policies keep the plan current.
+  add("/atgard.v1.FollowUpPlanService/AddFollowUpPlanSubject", {kSystem});
+  add("/atgard.v1.FollowUpPlanService/AddTriggeredFollowUp", {kSystem});
+  add("/atgard.v1.FollowUpPlanService/RecordPlannedFollowUpFulfilment",
+      {kSystem});
+  add("/atgard.v1.FollowUpPlanService/GetFollowUpPlan", log_readers);
+
   add("/atgard.v1.EventStoreService/ReadStream", readers, kOwnProvider);
   add("/atgard.v1.EventStoreService/ReadAll", log_readers);
   add("/atgard.v1.EventStoreService/Subscribe", log_readers);

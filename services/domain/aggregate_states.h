@@ -13,6 +13,7 @@
 #include "services/domain/complaints_decider.h"
 #include "services/domain/contract_decider.h"
 #include "services/domain/decider.h"
+#include "services/domain/follow_up_plan_decider.h"
 #include "services/domain/measurement_decider.h"
 #include "services/domain/policy_settings.h"
 #include "services/domain/organisation_decider.h"
@@ -31,6 +32,10 @@ struct References {
   std::optional<PolicySettingsState> policy_settings;
   // The tenant's register of areas, for every case command.
   std::optional<OrganisationState> organisation;
+  // Every provider of the tenant, by id (ReferenceKeys::all_providers).
+  std::map<std::string, ProviderState> providers;
+  // The follow-up plan of ReferenceKeys::follow_up_plan_year.
+  std::optional<FollowUpPlanState> follow_up_plan;
 };
 
 }  // namespace atgard::domain

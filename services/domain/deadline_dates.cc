@@ -48,6 +48,8 @@ std::vector<absl::CivilDay> DeadlineDatesOf(const v1::Event& event) {
       }
       return days;
     }
+    case v1::Event::kPlannedFollowUpAdded:
+      return {DayOf(event.planned_follow_up_added().item().due_on())};
     default:
       return {};
   }
@@ -55,10 +57,7 @@ std::vector<absl::CivilDay> DeadlineDatesOf(const v1::Event& event) {
 
 const std::vector<std::string>& DeadlineEventTypes() {
   static const auto* types = new std::vector<std::string>{
-      "PlanRequested",          "PlanAssessed",
-      "FollowUpScheduled",      "ExtraMeasurementRequired",
-      "CarePlanReviewRecorded", "ContractRegistered",
-      "ContractExtended",       "CarePlanRegistered", "OwnPlanStarted", "PlanSubmitted"};
+      "PlanRequested", "PlanAssessed", "FollowUpScheduled", "ExtraMeasurementRequired", "CarePlanReviewRecorded", "ContractRegistered", "ContractExtended", "PlannedFollowUpAdded", "FollowUpPlanAmended", "CarePlanRegistered", "OwnPlanStarted", "PlanSubmitted"};
   return *types;
 }
 

@@ -16,7 +16,7 @@ namespace atgard::domain {
 // The due dates `event` sets (submit_by, complete_by, a follow-up's date,
 // an extra measurement's or a care-plan review's due date, a care-plan
 // action's due date, a registered care plan's first review, a contract's
-// end date); empty for events that set none.
+// end date, a planned follow-up's due date); empty for events that set none.
 std::vector<absl::CivilDay> DeadlineDatesOf(const v1::Event& event);
 
 // The event types DeadlineDatesOf() reads dates from.

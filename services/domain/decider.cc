@@ -44,6 +44,15 @@ absl::StatusOr<AggregateRef> CarePlanRef(const std::string& provider_id,
                       .id = CarePlanId(provider_id, unit_id, client_reference)};
 }
 
+// The follow-up plan of `year`, which must be a plausible year.
+absl::StatusOr<AggregateRef> PlanRef(absl::string_view field, int year) {
+  if (year < 1000 || year > 9999) {
+    return InvalidArgument(field, "must be a four-digit year");
+  }
+  return AggregateRef{.kind = AggregateKind::kFollowUpPlan,
+                      .id = FollowUpPlanId(year)};
+}
+
 }  // namespace
 
 absl::StatusOr<AggregateRef> Route(const v1::Command& command) {
@@ -138,6 +147,17 @@ absl::StatusOr<AggregateRef> Route(const v1::Command& command) {
     case C::kDefineArea:
       return AggregateRef{.kind = AggregateKind::kOrganisation,
                           .id = kOrganisationId};
+    case C::kAdoptFollowUpPlan:
+      return PlanRef("year", command.adopt_follow_up_plan().year());
+    case C::kAmendFollowUpPlan:
+      return PlanRef("year", command.amend_follow_up_plan().year());
+    case C::kAddFollowUpPlanSubject:
+      return PlanRef("year", command.add_follow_up_plan_subject().year());
+    case C::kAddTriggeredFollowUp:
+      return PlanRef("year", command.add_triggered_follow_up().year());
+    case C::kRecordPlannedFollowUpFulfilment:
+      return PlanRef("year",
+                     command.record_planned_follow_up_fulfilment().year());
     case C::COMMAND_NOT_SET:
       return absl::InvalidArgumentError("command: no command is set");
     default: {
@@ -179,6 +199,8 @@ AggregateState InitialState(AggregateKind kind) {
       return ComplaintsState{};
     case AggregateKind::kOrganisation:
       return OrganisationState{};
+    case AggregateKind::kFollowUpPlan:
+      return FollowUpPlanState{};
   }
   return CaseState{};
 }
@@ -196,6 +218,7 @@ void Evolve(AggregateState& state, const v1::Event& event) {
           [&](SelfInspectionState& s) { EvolveSelfInspection(s, event); },
           [&](ComplaintsState& s) { EvolveComplaints(s, event); },
           [&](OrganisationState& s) { EvolveOrganisation(s, event); },
+          [&](FollowUpPlanState& s) { EvolveFollowUpPlan(s, event); },
       },
       state);
 }
@@ -213,6 +236,7 @@ bool Exists(const AggregateState& state) {
           [](const SelfInspectionState& s) { return s.exists(); },
           [](const ComplaintsState& s) { return s.exists(); },
           [](const OrganisationState& s) { return s.exists(); },
+          [](const FollowUpPlanState& s) { return s.exists(); },
       },
       state);
 }
@@ -267,6 +291,16 @@ ReferenceKeys ReferencesOf(const v1::Command& command) {
       keys.provider_id = command.record_complaint_counts().provider_id();
       keys.policy_settings = true;
       break;
+    case v1::Command::kAdoptFollowUpPlan:
+      keys.all_providers = true;
+      break;
+    case v1::Command::kRecordFollowUpActivity: {
+      const v1::RecordFollowUpActivity& c = command.record_follow_up_activity();
+      if (c.kind() == v1::ACTIVITY_KIND_ANALYSIS_TEAM) {
+        keys.follow_up_plan_year = c.performed_on().year();
+      }
+      break;
+    }
     default:
       break;
   }
@@ -302,7 +336,10 @@ absl::StatusOr<std::vector<v1::Event>> Decide(const v1::Command& command,
   return std::visit(
       Overloaded{
           [&](const ProviderState& s) {
-            return DecideProvider(command, s, context);
+            return DecideProvider(command, s, context,
+                                  refs.follow_up_plan.has_value()
+                                      ? &*refs.follow_up_plan
+                                      : nullptr);
           },
           [&](const ContractState& s) {
             ContractReferences r{.provider = provider};
@@ -341,6 +378,9 @@ absl::StatusOr<std::vector<v1::Event>> Decide(const v1::Command& command,
           [&](const OrganisationState& s) {
             return DecideOrganisation(command, s, context);
           },
+          [&](const FollowUpPlanState& s) {
+            return DecideFollowUpPlan(command, s, context, refs.providers);
+          },
       },
       state);
 }
@@ -366,6 +406,9 @@ std::vector<v1::Event> DueDeadlines(const AggregateState& state,
           [](const SelfInspectionState&) { return std::vector<v1::Event>{}; },
           [](const ComplaintsState&) { return std::vector<v1::Event>{}; },
           [](const OrganisationState&) { return std::vector<v1::Event>{}; },
+          [&](const FollowUpPlanState& s) {
+            return DueFollowUpPlanDeadlines(s, today);
+          },
       },
       state);
 }

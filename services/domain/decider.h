@@ -43,12 +43,13 @@ struct UnitResultsState;
 struct SelfInspectionState;
 struct ComplaintsState;
 struct OrganisationState;
+struct FollowUpPlanState;
 struct References;
 
 using AggregateState =
     std::variant<ProviderState, ContractState, CaseState, IndicatorSeriesState,
                  CarePlanState, PolicySettingsState, UnitResultsState,
-                 SelfInspectionState, ComplaintsState, OrganisationState>;
+                 SelfInspectionState, ComplaintsState, OrganisationState, FollowUpPlanState>;
 
 // The aggregate a command targets. INVALID_ARGUMENT naming the field if
 // the ids it is routed by are missing or malformed (they become part of a
@@ -74,6 +75,10 @@ struct ReferenceKeys {
   // The tenant's organisation register (kOrganisationId), which scopes a
   // CARE_DIRECTOR's case commands.
   bool organisation = false;
+  // Every provider of the tenant (adopting a follow-up plan).
+  bool all_providers = false;
+  // The follow-up plan of this year (an analysis team counts against it).
+  std::optional<int> follow_up_plan_year;
 };
 ReferenceKeys ReferencesOf(const v1::Command& command);
 // ReferencesOf(command), and the aggregates that the target's own state

@@ -1,7 +1,10 @@
 #include "services/domain/policies.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "services/domain/follow_up_plan_policies.h"
 #include "services/domain/streams.h"
 #include "services/domain/trigger_policies.h"
 
@@ -116,9 +119,29 @@ std::vector<PolicyCommand> PolicyCommandsFor(absl::string_view stream_id,
     }
     default:
       out = TriggerPolicyCommandsFor(trigger, event);
+      FollowUpPlanPolicyCommands(trigger, event, out);
       break;
   }
   return out;
+}
+
+const std::vector<std::string>& PolicyEventTypes() {
+  static const auto* types = [] {
+    auto* out = new std::vector<std::string>{"IndicatorRedTwoYearsRunning",
+                                             "BaseRequirementNotMet",
+                                             "ContractTerminated"};
+    // Several policies may act on one event type: each type once.
+    for (const auto* more :
+         {&TriggerPolicyEventTypes(), &FollowUpPlanPolicyEventTypes()}) {
+      for (const std::string& type : *more) {
+        if (std::find(out->begin(), out->end(), type) == out->end()) {
+          out->push_back(type);
+        }
+      }
+    }
+    return out;
+  }();
+  return *types;
 }
 
 }  // namespace atgard::domain

@@ -11,6 +11,19 @@
 //                                   referenced case
 //   and those of the trigger aggregates (trigger_policies.h): low goal
 //   fulfilment, self-inspection, recurring complaints
+//   ProviderRegistered,
+//   UnitRegistered               -> AddFollowUpPlanSubject to the plan of
+//                                   the registration's year (none for
+//                                   events without registered_on)
+//   MeasurementRecorded (red,
+//     basic hygiene)             -> AddTriggeredFollowUp (hygiene round)
+//   CaseRegistered (Lex Sarah)   -> AddTriggeredFollowUp (Lex Sarah
+//                                   follow-up)
+//   FollowUpActivityRecorded     -> RecordPlannedFollowUpFulfilment to the
+//                                   plans of the activity's year and the
+//                                   year before
+// A plan command for a year without a plan is refused (NOT_FOUND), which
+// the runner logs and passes over.
 #ifndef ATGARD_SERVICES_DOMAIN_POLICIES_H_
 #define ATGARD_SERVICES_DOMAIN_POLICIES_H_
 
@@ -35,6 +48,9 @@ struct PolicyCommand {
 std::vector<PolicyCommand> PolicyCommandsFor(absl::string_view stream_id,
                                              uint64_t stream_version,
                                              const v1::Event& event);
+
+// The event types some policy acts on (the runner's filter).
+const std::vector<std::string>& PolicyEventTypes();
 
 // A stable, valid aggregate id derived from `seed` ("auto-" + 16 hex
 // digits of FNV-1a): the same seed always gives the same id.

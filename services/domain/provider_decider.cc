@@ -5,6 +5,7 @@
 #include "services/domain/checks.h"
 #include "services/domain/dates.h"
 #include "services/domain/errors.h"
+#include "services/domain/follow_up_plan_decider.h"
 #include "services/domain/validation.h"
 
 namespace atgard::domain {
@@ -41,6 +42,11 @@ absl::StatusOr<Events> RegisterProvider(const v1::RegisterProvider& c,
   e->set_organisation_number(org.normalized);
   e->set_regiform(c.regiform());
   e->set_holds_personal_data(org.personal_data);
+  e->set_small(c.small());
+  // The date is the registration's, not the retry's: a repeat on a later
+  // day is still a repeat.
+  *e->mutable_registered_on() =
+      state.exists ? state.registration.registered_on() : ToDate(ctx.today);
   ASSIGN_OR_RETURN(
       const Creation creation,
       CreateOnce("provider_id", state.exists ? &state.registration : nullptr,
@@ -67,8 +73,11 @@ absl::StatusOr<Events> RegisterUnit(const v1::RegisterUnit& c,
   e->set_name(c.name());
   e->set_hsa_id(c.hsa_id());
   e->set_care_area(c.care_area());
+  const v1::UnitRegistered* existing = state.FindUnit(c.unit_id());
+  *e->mutable_registered_on() =
+      existing != nullptr ? existing->registered_on() : ToDate(ctx.today);
   ASSIGN_OR_RETURN(const Creation creation,
-                   CreateOnce("unit_id", state.FindUnit(c.unit_id()), *e,
+                   CreateOnce("unit_id", existing, *e,
                               "a different unit with this id is registered"));
   if (creation == Creation::kRepeat) return Events{};
   return Events{event};
@@ -76,7 +85,7 @@ absl::StatusOr<Events> RegisterUnit(const v1::RegisterUnit& c,
 
 absl::StatusOr<Events> RecordFollowUpActivity(
     const v1::RecordFollowUpActivity& c, const ProviderState& state,
-    const CommandContext& ctx) {
+    const CommandContext& ctx, const FollowUpPlanState* plan) {
   RETURN_IF_ERROR(RequireRole(ctx.principal,
                               {kFollowUpOfficer, kMedicalOfficer},
                               "record a follow-up activity"));
@@ -113,6 +122,12 @@ absl::StatusOr<Events> RecordFollowUpActivity(
           absl::StrCat("observation visits in disability care are announced (",
                        field, " is a disability-care unit)"));
     }
+  }
+
+  const bool repeat = state.activities.contains(c.activity_id());
+  if (c.kind() == v1::ACTIVITY_KIND_ANALYSIS_TEAM && !repeat) {
+    // At most N analysis teams a year, unless the plan is amended.
+    RETURN_IF_ERROR(CheckAnalysisTeamLimit("kind", plan));
   }
 
   v1::Event event;
@@ -208,7 +223,7 @@ void EvolveProvider(ProviderState& state, const v1::Event& event) {
 
 absl::StatusOr<std::vector<v1::Event>> DecideProvider(
     const v1::Command& command, const ProviderState& state,
-    const CommandContext& ctx) {
+    const CommandContext& ctx, const FollowUpPlanState* plan) {
   switch (command.command_case()) {
     case v1::Command::kRegisterProvider:
       return RegisterProvider(command.register_provider(), state, ctx);
@@ -216,7 +231,7 @@ absl::StatusOr<std::vector<v1::Event>> DecideProvider(
       return RegisterUnit(command.register_unit(), state, ctx);
     case v1::Command::kRecordFollowUpActivity:
       return RecordFollowUpActivity(command.record_follow_up_activity(), state,
-                                    ctx);
+                                    ctx, plan);
     case v1::Command::kRecordPositiveExample:
       return RecordPositiveExample(command.record_positive_example(), state,
                                    ctx);

@@ -18,6 +18,8 @@
 
 namespace atgard::domain {
 
+struct FollowUpPlanState;
+
 struct ProviderState {
   bool exists = false;
   v1::ProviderRegistered registration;
@@ -37,10 +39,13 @@ void EvolveProvider(ProviderState& state, const v1::Event& event);
 // Decides RegisterProvider, RegisterUnit, RecordFollowUpActivity and
 // RecordPositiveExample. Errors as in case_decider.h; a repeat of a
 // command that took effect yields no events, and a different command for
-// an existing id is ALREADY_EXISTS.
+// an existing id is ALREADY_EXISTS. `plan` is the follow-up plan of an
+// analysis team's year (null if none is adopted): an analysis team beyond
+// the plan's limit is FAILED_PRECONDITION naming `kind`
+// (CheckAnalysisTeamLimit, follow_up_plan_decider.h).
 [[nodiscard]] absl::StatusOr<std::vector<v1::Event>> DecideProvider(
     const v1::Command& command, const ProviderState& state,
-    const CommandContext& context);
+    const CommandContext& context, const FollowUpPlanState* plan = nullptr);
 
 // Checks that `unit_id` is a registered unit of the provider; NOT_FOUND
 // naming `field` otherwise. Used by the aggregates that refer to units.

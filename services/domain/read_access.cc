@@ -67,6 +67,8 @@ absl::StatusOr<bool> OwnsAggregate(const Principal& principal,
     }
     case AggregateKind::kOrganisation:
       // The register of areas is the municipality's, no provider's.
+    case AggregateKind::kFollowUpPlan:
+      // The plan names every provider of the tenant.
       return false;
   }
   return false;

@@ -31,6 +31,8 @@ absl::string_view KindName(AggregateKind kind) {
       return "complaints";
     case AggregateKind::kOrganisation:
       return "organisation";
+    case AggregateKind::kFollowUpPlan:
+      return "followupplan";
   }
   return "unknown";
 }
@@ -58,7 +60,7 @@ constexpr AggregateKind kKinds[] = {
     AggregateKind::kCase,        AggregateKind::kIndicatorSeries,
     AggregateKind::kCarePlan,    AggregateKind::kPolicySettings,
     AggregateKind::kUnitResults, AggregateKind::kSelfInspection,
-    AggregateKind::kComplaints, AggregateKind::kOrganisation};
+    AggregateKind::kComplaints, AggregateKind::kOrganisation, AggregateKind::kFollowUpPlan};
 }  // namespace
 
 absl::StatusOr<StreamName> ParseStreamId(absl::string_view stream_id) {

@@ -31,10 +31,12 @@ enum class AggregateKind {
   kSelfInspection,   // one unit's self-inspection of one year
   kComplaints,       // one unit's monthly counts of complaints and deviations
   kOrganisation,     // the tenant's register of areas (one, id "areas")
+  kFollowUpPlan,     // the follow-up plan (årshjul) of one year
 };
 
 // "provider", "contract", "case", "indicator", "careplan", "settings",
-// "unitresults", "selfinspection", "complaints", "organisation".
+// "unitresults", "selfinspection", "complaints", "organisation",
+// "followupplan".
 absl::string_view KindName(AggregateKind kind);
 
 struct AggregateRef {

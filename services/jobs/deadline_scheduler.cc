@@ -66,6 +66,12 @@ std::string DueDateOf(const v1::Event& event) {
       return absl::StrCat(e.round(), ".", e.measurement_number(), "@",
                           domain::FormatDay(domain::DayOf(e.due_on())));
     }
+    case v1::Event::kPlannedFollowUpOverdue:
+      // A plan has many items due on the same day.
+      return absl::StrCat(
+          event.planned_follow_up_overdue().obligation_id(), "@",
+          domain::FormatDay(
+              domain::DayOf(event.planned_follow_up_overdue().due_on())));
     default:
       return "";
   }

@@ -23,10 +23,7 @@ constexpr absl::Duration kRetryAfter = absl::Seconds(5);
 // The event types some policy acts on.
 eventstore::ReadAllFilter PolicyFilter() {
   eventstore::ReadAllFilter filter;
-  filter.event_types = {"IndicatorRedTwoYearsRunning", "BaseRequirementNotMet",
-                        "ContractTerminated"};
-  for (const std::string& type : domain::TriggerPolicyEventTypes())
-    filter.event_types.push_back(type);
+  filter.event_types = domain::PolicyEventTypes();
   return filter;
 }
 

@@ -813,4 +813,72 @@ v1::Command NoteUnitResult(absl::string_view provider_id,
   });
 }
 
+// ---- The yearly follow-up plan ---------------------------------------------
+
+v1::Command AdoptFollowUpPlan(int year, absl::CivilDay decided_on,
+                              v1::FollowUpPlanSettings settings) {
+  return Wrap([&](v1::Command& c) {
+    v1::AdoptFollowUpPlan* a = c.mutable_adopt_follow_up_plan();
+    a->set_year(year);
+    *a->mutable_settings() = settings;
+    *a->mutable_decision() = DecisionOn(decided_on);
+  });
+}
+
+v1::Command AmendFollowUpPlan(int year, absl::CivilDay decided_on,
+                              int analysis_teams_max) {
+  return Wrap([&](v1::Command& c) {
+    v1::AmendFollowUpPlan* a = c.mutable_amend_follow_up_plan();
+    a->set_year(year);
+    a->mutable_settings()->set_analysis_teams_max(analysis_teams_max);
+    a->set_reason("Nämnden har beslutat om ytterligare ett analysteam.");
+    *a->mutable_decision() = DecisionOn(decided_on);
+  });
+}
+
+v1::Command AddFollowUpPlanSubject(int year, absl::string_view provider_id,
+                                   absl::string_view unit_id,
+                                   absl::CivilDay registered_on) {
+  return Wrap([&](v1::Command& c) {
+    v1::AddFollowUpPlanSubject* a = c.mutable_add_follow_up_plan_subject();
+    a->set_year(year);
+    a->set_provider_id(std::string(provider_id));
+    a->set_unit_id(std::string(unit_id));
+    *a->mutable_registered_on() = D(registered_on);
+    a->set_triggered_by(absl::StrCat(kTenant, "/provider/", provider_id, "@9"));
+  });
+}
+
+v1::Command AddHygieneRound(int year, absl::string_view provider_id,
+                            absl::string_view unit_id,
+                            absl::CivilDay found_on) {
+  return Wrap([&](v1::Command& c) {
+    v1::AddTriggeredFollowUp* a = c.mutable_add_triggered_follow_up();
+    a->set_year(year);
+    a->set_kind(v1::PLANNED_FOLLOW_UP_KIND_HYGIENE_ROUND);
+    a->set_provider_id(std::string(provider_id));
+    a->set_unit_id(std::string(unit_id));
+    *a->mutable_found_on() = D(found_on);
+    a->set_triggered_by(
+        absl::StrCat(kTenant, "/indicator/", provider_id, "/", unit_id, "@1"));
+  });
+}
+
+v1::Command RecordPlanFulfilment(int year, absl::string_view activity_id,
+                                 absl::string_view provider_id,
+                                 absl::string_view unit_id,
+                                 v1::ActivityKind kind,
+                                 absl::CivilDay performed_on) {
+  return Wrap([&](v1::Command& c) {
+    v1::RecordPlannedFollowUpFulfilment* a =
+        c.mutable_record_planned_follow_up_fulfilment();
+    a->set_year(year);
+    a->set_activity_id(std::string(activity_id));
+    a->set_provider_id(std::string(provider_id));
+    if (!unit_id.empty()) a->add_unit_ids(std::string(unit_id));
+    a->set_kind(kind);
+    *a->mutable_performed_on() = D(performed_on);
+  });
+}
+
 }  // namespace atgard::testing

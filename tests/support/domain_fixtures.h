@@ -231,6 +231,24 @@ v1::Command NoteUnitResult(absl::string_view provider_id,
                            absl::string_view measurement_id, int year,
                            v1::QualityArea area, bool red,
                            absl::CivilDay measured_on);
+// ---- The yearly follow-up plan ---------------------------------------------
+
+v1::Command AdoptFollowUpPlan(int year, absl::CivilDay decided_on,
+                              v1::FollowUpPlanSettings settings = {});
+// Raises the analysis-team limit to `analysis_teams_max`.
+v1::Command AmendFollowUpPlan(int year, absl::CivilDay decided_on,
+                              int analysis_teams_max);
+// The policies' commands, as they issue them.
+v1::Command AddFollowUpPlanSubject(int year, absl::string_view provider_id,
+                                   absl::string_view unit_id,
+                                   absl::CivilDay registered_on);
+v1::Command AddHygieneRound(int year, absl::string_view provider_id,
+                            absl::string_view unit_id, absl::CivilDay found_on);
+v1::Command RecordPlanFulfilment(int year, absl::string_view activity_id,
+                                 absl::string_view provider_id,
+                                 absl::string_view unit_id,
+                                 v1::ActivityKind kind,
+                                 absl::CivilDay performed_on);
 
 }  // namespace atgard::testing
 

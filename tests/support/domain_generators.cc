@@ -1013,6 +1013,21 @@ v1::Command Simulation::BuildProviderCommand(CommandCase kind,
     case v1::Command::kRecordPositiveExample:
       return RecordPositiveExample(Counter("exempel-"), slot.provider_id,
                                    slot.unit_id, today_ - v % 10);
+    // The follow-up plan of the current year.
+    case v1::Command::kAdoptFollowUpPlan:
+      return AdoptFollowUpPlan(today_.year(), today_);
+    case v1::Command::kAmendFollowUpPlan:
+      return AmendFollowUpPlan(today_.year(), today_, 2 + v % 3);
+    case v1::Command::kAddFollowUpPlanSubject:
+      return AddFollowUpPlanSubject(today_.year(), slot.provider_id,
+                                    Counter("enhet-"), today_);
+    case v1::Command::kAddTriggeredFollowUp:
+      return AddHygieneRound(today_.year(), slot.provider_id, slot.unit_id,
+                             today_);
+    case v1::Command::kRecordPlannedFollowUpFulfilment:
+      return RecordPlanFulfilment(
+          today_.year(), Counter("aktivitet-"), slot.provider_id, slot.unit_id,
+          static_cast<v1::ActivityKind>(70 + v % 6), today_ - v % 10);
     default:
       return v1::Command();
   }
@@ -1101,6 +1116,13 @@ domain::Principal Simulation::ExpectedActor(const v1::Command& command,
                           : FollowUpOfficer();
     case C::kDefineArea:
       return AdministrationDirector();
+    case C::kAdoptFollowUpPlan:
+    case C::kAmendFollowUpPlan:
+      return v % 2 == 0 ? FollowUpOfficer() : AdministrationDirector();
+    case C::kAddFollowUpPlanSubject:
+    case C::kAddTriggeredFollowUp:
+    case C::kRecordPlannedFollowUpFulfilment:
+      return System();
     default:
       return FollowUpOfficer();
   }
@@ -1610,6 +1632,18 @@ std::string DescribeCarePlan(const domain::CarePlanState& s) {
   return out;
 }
 
+std::string DescribeFollowUpPlan(const domain::FollowUpPlanState& s) {
+  std::string out = absl::StrCat("year=", s.year, " adopted=", s.adopted,
+                                 " amendments=", s.amendments.size(), "\n");
+  for (const auto& [id, item] : s.items) {
+    absl::StrAppend(&out, "item ", id, ": due ", OneLine(item.planned.due_on()),
+                    " fulfilments ", item.fulfilments.size(),
+                    " overdue_emitted ", item.overdue_emitted, "\n");
+  }
+  absl::StrAppend(&out, "unplanned: ", s.unplanned.size(), "\n");
+  return out;
+}
+
 template <class... Ts>
 struct Overloaded : Ts... {
   using Ts::operator()...;
@@ -1666,6 +1700,9 @@ std::string Describe(const domain::AggregateState& state) {
           },
           [](const domain::OrganisationState& s) {
             return DescribeOrganisation(s);
+          },
+          [](const domain::FollowUpPlanState& s) {
+            return DescribeFollowUpPlan(s);
           },
       },
       state);

@@ -18,6 +18,7 @@
 #include "atgard/v1/diagnostics_service.pb.h"
 #include "atgard/v1/event_store_service.pb.h"
 #include "atgard/v1/import_service.pb.h"
+#include "atgard/v1/follow_up_plan_service.pb.h"
 #include "atgard/v1/measurement_service.pb.h"
 #include "atgard/v1/operator_service.pb.h"
 #include "atgard/v1/organisation_service.pb.h"
@@ -43,6 +44,7 @@ std::vector<const pb::FileDescriptor*> ServiceFiles() {
           v1::RegisterCaseRequest::descriptor()->file(),
           v1::RecordMeasurementRequest::descriptor()->file(),
           v1::RecordCarePlanReviewRequest::descriptor()->file(),
+          v1::AdoptFollowUpPlanRequest::descriptor()->file(),
           v1::ReadAllRequest::descriptor()->file(),
           v1::PingRequest::descriptor()->file(),
           v1::VerifyLogRequest::descriptor()->file(),

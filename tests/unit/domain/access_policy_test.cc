@@ -26,6 +26,7 @@
 #include "atgard/v1/diagnostics_service.pb.h"
 #include "atgard/v1/event_store_service.pb.h"
 #include "atgard/v1/import_service.pb.h"
+#include "atgard/v1/follow_up_plan_service.pb.h"
 #include "atgard/v1/measurement_service.pb.h"
 #include "atgard/v1/operator_service.pb.h"
 #include "atgard/v1/organisation_service.pb.h"
@@ -79,6 +80,7 @@ std::set<std::string> ApiMethods() {
         v1::RegisterCaseRequest::descriptor(),
         v1::RecordMeasurementRequest::descriptor(),
         v1::RecordCarePlanReviewRequest::descriptor(),
+        v1::AdoptFollowUpPlanRequest::descriptor(),
         v1::ReadAllRequest::descriptor(), v1::PingRequest::descriptor(),
         v1::VerifyLogRequest::descriptor(),
         v1::ImportMeasurementsRequest::descriptor(),
@@ -291,6 +293,50 @@ Attempt CaseAttempt(absl::string_view rpc, bool private_case,
   return a;
 }
 
+// The commands on an adopted 2026 follow-up plan; false for other RPCs.
+bool FollowUpPlanAttempt(absl::string_view rpc, Attempt& a) {
+  v1::Command adopt;
+  adopt.mutable_adopt_follow_up_plan()->set_year(2026);
+  *adopt.mutable_adopt_follow_up_plan()->mutable_decision() =
+      DecisionOn(kToday);
+  if (rpc == "AmendFollowUpPlan") {
+    v1::AmendFollowUpPlan* c = a.command.mutable_amend_follow_up_plan();
+    c->set_year(2026);
+    c->mutable_settings()->set_analysis_teams_max(3);
+    c->set_reason("Ett tredje analysteam behövs.");
+    *c->mutable_decision() = DecisionOn(kToday);
+  } else if (rpc == "AddFollowUpPlanSubject") {
+    v1::AddFollowUpPlanSubject* c =
+        a.command.mutable_add_follow_up_plan_subject();
+    c->set_year(2026);
+    c->set_provider_id(kPrivateProvider);
+    c->set_unit_id("ny-enhet");
+    *c->mutable_registered_on() = D(kToday);
+    c->set_triggered_by("0780/provider/omsorgsbolaget@9");
+  } else if (rpc == "AddTriggeredFollowUp") {
+    v1::AddTriggeredFollowUp* c = a.command.mutable_add_triggered_follow_up();
+    c->set_year(2026);
+    c->set_kind(v1::PLANNED_FOLLOW_UP_KIND_HYGIENE_ROUND);
+    c->set_provider_id(kPrivateProvider);
+    c->set_unit_id(kPrivateUnit);
+    *c->mutable_found_on() = D(kToday);
+    c->set_triggered_by("0780/indicator/omsorgsbolaget/hemtjanst-norr/ppm@1");
+  } else if (rpc == "RecordPlannedFollowUpFulfilment") {
+    v1::RecordPlannedFollowUpFulfilment* c =
+        a.command.mutable_record_planned_follow_up_fulfilment();
+    c->set_year(2026);
+    c->set_activity_id("avstamning-1");
+    c->set_provider_id(kPrivateProvider);
+    c->add_unit_ids(kPrivateUnit);
+    c->set_kind(v1::ACTIVITY_KIND_RECONCILIATION_MEETING);
+    *c->mutable_performed_on() = D(kToday);
+  } else {
+    return false;
+  }
+  a.world.MustRun(FollowUpOfficer(), kToday, adopt);
+  return true;
+}
+
 // A command of another aggregate in a world with the seeded providers and
 // a failed case of the private provider.
 Attempt AggregateAttempt(absl::string_view rpc) {
@@ -355,6 +401,11 @@ Attempt AggregateAttempt(absl::string_view rpc) {
     area->set_name("Område norra");
     area->add_units()->set_provider_id(kMunicipalProvider);
     area->mutable_units(0)->set_unit_id(kMunicipalUnit);
+  } else if (rpc == "AdoptFollowUpPlan") {
+    v1::AdoptFollowUpPlan* c = a.command.mutable_adopt_follow_up_plan();
+    c->set_year(2026);
+    *c->mutable_decision() = DecisionOn(kToday);
+  } else if (FollowUpPlanAttempt(rpc, a)) {
   } else {
     ADD_FAILURE() << rpc << " is a command without a situation here";
   }

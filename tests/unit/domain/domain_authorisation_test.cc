@@ -112,6 +112,20 @@ std::vector<Row> Matrix() {
                              v1::COMPLAINT_CATEGORY_LEX_SARAH, 1),
        {fuo, mas, v1::ROLE_PROVIDER}},
       {"DefineArea", DefineNorra(), {fc}},
+      // The 2026 plan is adopted in the world; 2027's is not yet.
+      {"AdoptFollowUpPlan", AdoptFollowUpPlan(2027, kToday), {fuo, fc}},
+      {"AmendFollowUpPlan", AmendFollowUpPlan(2026, kToday, 3), {fuo, fc}},
+      {"AddFollowUpPlanSubject",
+       AddFollowUpPlanSubject(2026, kPrivateProvider, "ny-enhet", kToday),
+       {v1::ROLE_SYSTEM}},
+      {"AddTriggeredFollowUp",
+       AddHygieneRound(2026, kPrivateProvider, kPrivateUnit, kToday),
+       {v1::ROLE_SYSTEM}},
+      {"RecordPlannedFollowUpFulfilment",
+       RecordPlanFulfilment(2026, "avstamning-1", kPrivateProvider,
+                            kPrivateUnit,
+                            v1::ACTIVITY_KIND_RECONCILIATION_MEETING, kToday),
+       {v1::ROLE_SYSTEM}},
   };
 }
 
@@ -124,6 +138,7 @@ class Authorisation : public ::testing::Test {
     world_.MustRun(FollowUpOfficer(), kToday - 30,
                    RegisterCarePlan(kPrivateProvider, kPrivateUnit,
                                     kRegisteredClient, kToday - 30));
+    world_.MustRun(FollowUpOfficer(), kToday, AdoptFollowUpPlan(2026, kToday));
   }
   World world_;
 };

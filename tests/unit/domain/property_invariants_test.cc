@@ -1033,6 +1033,11 @@ void CheckWriters(const Simulation& sim, size_t from, Violations& out) {
           // nothing: a policy opens the case.
           case v1::Event::kUnitResultNoted:
           case v1::Event::kLowGoalFulfilmentDetected:
+          // The follow-up plan's deadline and what its policies record.
+          case v1::Event::kPlannedFollowUpOverdue:
+          case v1::Event::kPlannedFollowUpAdded:
+          case v1::Event::kPlannedFollowUpFulfilled:
+          case v1::Event::kUnplannedFollowUpRecorded:
             break;
           case v1::Event::kCaseClosed:
             if (e.event.case_closed().closure() !=
@@ -1072,6 +1077,41 @@ void CheckWriters(const Simulation& sim, size_t from, Violations& out) {
   }
 }
 
+// A follow-up plan: every item overdue at most once, after its date, and
+// only items on the plan fulfilled or overdue.
+void CheckFollowUpPlanStream(const Simulation& sim,
+                             const std::string& stream_id, Violations& out) {
+  const std::vector<v1::Event>& events = sim.world().Stream(stream_id);
+  const std::vector<absl::CivilDay>& days = sim.AppendDays(stream_id);
+  std::set<std::string> planned;
+  std::set<std::string> overdue;
+  for (size_t i = 0; i < events.size(); ++i) {
+    const v1::Event& e = events[i];
+    if (e.has_planned_follow_up_added()) {
+      planned.insert(e.planned_follow_up_added().item().obligation_id());
+    }
+    std::string named;
+    if (e.has_planned_follow_up_fulfilled()) {
+      named = e.planned_follow_up_fulfilled().obligation_id();
+    }
+    if (e.has_planned_follow_up_overdue()) {
+      named = e.planned_follow_up_overdue().obligation_id();
+      if (days[i] <= DayOf(e.planned_follow_up_overdue().due_on())) {
+        out.push_back(absl::StrCat(stream_id, " event ", i + 1,
+                                   ": overdue on or before its date"));
+      }
+      if (!overdue.insert(named).second) {
+        out.push_back(absl::StrCat(stream_id, " event ", i + 1,
+                                   ": an item overdue twice"));
+      }
+    }
+    if (!named.empty() && !planned.contains(named)) {
+      out.push_back(absl::StrCat(stream_id, " event ", i + 1,
+                                 ": names an item not on the plan"));
+    }
+  }
+}
+
 Violations CheckStreams(const Simulation& sim, size_t from) {
   Violations out;
   CheckWriters(sim, from, out);
@@ -1092,6 +1132,9 @@ Violations CheckStreams(const Simulation& sim, size_t from) {
         break;
       case domain::AggregateKind::kCarePlan:
         CheckCarePlanStream(sim, stream, out);
+        break;
+      case domain::AggregateKind::kFollowUpPlan:
+        CheckFollowUpPlanStream(sim, stream, out);
         break;
       case domain::AggregateKind::kProvider:
       case domain::AggregateKind::kPolicySettings:

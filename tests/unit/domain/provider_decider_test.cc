@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "services/domain/dates.h"
 #include "services/domain/decider.h"
 #include "tests/support/aggregate_fixtures.h"
 #include "tests/support/domain_fixtures.h"
@@ -35,6 +36,8 @@ v1::Event ProviderRegisteredEvent(absl::string_view id,
   e->set_organisation_number(std::string(org_number));
   e->set_regiform(regiform);
   e->set_holds_personal_data(holds_personal_data);
+  // The day it was registered, for the follow-up plan.
+  *e->mutable_registered_on() = domain::ToDate(kToday);
   return event;
 }
 
@@ -47,6 +50,7 @@ v1::Event UnitRegisteredEvent(const v1::Command& register_unit) {
   e->set_name(c.name());
   e->set_hsa_id(c.hsa_id());
   e->set_care_area(c.care_area());
+  *e->mutable_registered_on() = domain::ToDate(kToday);
   return event;
 }
 

@@ -107,6 +107,21 @@ std::vector<Routed> NonCaseCommands() {
                              v1::COMPLAINT_CATEGORY_LEX_MARIA, 1),
        Kind::kComplaints, absl::StrCat(kPrivateProvider, "/", kPrivateUnit)},
       {"DefineArea", DefineAreaCommand(), Kind::kOrganisation, "areas"},
+      {"AdoptFollowUpPlan", AdoptFollowUpPlan(2026, day), Kind::kFollowUpPlan,
+       "2026"},
+      {"AmendFollowUpPlan", AmendFollowUpPlan(2026, day, 3),
+       Kind::kFollowUpPlan, "2026"},
+      {"AddFollowUpPlanSubject",
+       AddFollowUpPlanSubject(2026, kPrivateProvider, "ny-enhet", day),
+       Kind::kFollowUpPlan, "2026"},
+      {"AddTriggeredFollowUp",
+       AddHygieneRound(2026, kPrivateProvider, kPrivateUnit, day),
+       Kind::kFollowUpPlan, "2026"},
+      {"RecordPlannedFollowUpFulfilment",
+       RecordPlanFulfilment(2027, "avstamning-1", kPrivateProvider,
+                            kPrivateUnit,
+                            v1::ACTIVITY_KIND_RECONCILIATION_MEETING, day),
+       Kind::kFollowUpPlan, "2027"},
   };
 }
 
