@@ -57,7 +57,12 @@ std::vector<absl::CivilDay> DeadlineDatesOf(const v1::Event& event) {
 
 const std::vector<std::string>& DeadlineEventTypes() {
   static const auto* types = new std::vector<std::string>{
-      "PlanRequested", "PlanAssessed", "FollowUpScheduled", "ExtraMeasurementRequired", "CarePlanReviewRecorded", "ContractRegistered", "ContractExtended", "PlannedFollowUpAdded", "FollowUpPlanAmended", "CarePlanRegistered", "OwnPlanStarted", "PlanSubmitted"};
+      "PlanRequested", "PlanAssessed", "FollowUpScheduled",
+      "ExtraMeasurementRequired", "CarePlanReviewRecorded",
+      "ContractRegistered", "ContractExtended", "PlannedFollowUpAdded",
+      "CarePlanRegistered", "OwnPlanStarted", "PlanSubmitted",
+      // Sets no date, but a raised count may leave a passed item undone.
+      "FollowUpPlanAmended"};
   return *types;
 }
 

@@ -49,7 +49,8 @@ struct References;
 using AggregateState =
     std::variant<ProviderState, ContractState, CaseState, IndicatorSeriesState,
                  CarePlanState, PolicySettingsState, UnitResultsState,
-                 SelfInspectionState, ComplaintsState, OrganisationState, FollowUpPlanState>;
+                 SelfInspectionState, ComplaintsState, OrganisationState,
+                 FollowUpPlanState>;
 
 // The aggregate a command targets. INVALID_ARGUMENT naming the field if
 // the ids it is routed by are missing or malformed (they become part of a

@@ -60,7 +60,8 @@ constexpr AggregateKind kKinds[] = {
     AggregateKind::kCase,        AggregateKind::kIndicatorSeries,
     AggregateKind::kCarePlan,    AggregateKind::kPolicySettings,
     AggregateKind::kUnitResults, AggregateKind::kSelfInspection,
-    AggregateKind::kComplaints, AggregateKind::kOrganisation, AggregateKind::kFollowUpPlan};
+    AggregateKind::kComplaints,  AggregateKind::kOrganisation,
+    AggregateKind::kFollowUpPlan};
 }  // namespace
 
 absl::StatusOr<StreamName> ParseStreamId(absl::string_view stream_id) {
