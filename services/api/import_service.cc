@@ -152,61 +152,84 @@ class ImportMeasurementsCall final
         });
   }
 
+  // Runs on whichever thread finished the command, outside any reaction:
+  // gRPC does not keep the reactor alive for it. Taking the answer and
+  // deciding what follows is therefore one critical section, and nothing
+  // here touches the reactor afterwards unless that decision started an
+  // operation (which keeps the call from finishing) or is the finish.
   void Answered(v1::ImportMeasurementsResponse result) {
+    Next next;
     {
       absl::MutexLock lock(&mu_);
       --in_flight_;
       answers_.push_back(std::move(result));
+      next = Decide();
     }
-    Step();
+    Run(next);
   }
 
-  // Starts what the call's state allows: the next write, the next read
-  // while the window has room, and the finish once every row is answered
-  // and every answer written. Called after every change of state, from
-  // any thread; the operations themselves start outside the lock.
+  // Called from the reactions (gRPC keeps the reactor alive while they
+  // run) and the constructor.
   void Step() {
+    Next next;
+    {
+      absl::MutexLock lock(&mu_);
+      next = Decide();
+    }
+    Run(next);
+  }
+
+  // What the call's state allows next: the next write, the next read while
+  // the window has room, and the finish once every row is answered and
+  // every answer written.
+  struct Next {
     bool write = false;
     bool read = false;
     bool finish = false;
     absl::Status status;
-    {
-      absl::MutexLock lock(&mu_);
-      if (finished_) return;
-      if (!write_outstanding_ && !answers_.empty() && !cancelled_) {
-        writing_ = std::move(answers_.front());
-        answers_.pop_front();
-        write_outstanding_ = true;
-        write = true;
-      }
-      if (!read_outstanding_ && !reads_done_ && !cancelled_ &&
-          in_flight_ + answers_.size() + (write_outstanding_ ? 1 : 0) <
-              kWindow) {
-        read_outstanding_ = true;
-        read = true;
-      }
-      // After a cancel, unwritten answers are dropped; rows still being
-      // carried out are waited for, since their callbacks refer to this.
-      const bool answers_settled =
-          cancelled_ || (answers_.empty() && !write_outstanding_);
-      if ((reads_done_ || cancelled_) && !read_outstanding_ &&
-          in_flight_ == 0 && answers_settled && !write_outstanding_) {
-        finished_ = true;
-        finish = true;
-        status = cancelled_ && final_status_.ok()
-                     ? absl::CancelledError("the import was cancelled")
-                     : final_status_;
-      }
+  };
+
+  Next Decide() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    Next next;
+    if (finished_) return next;
+    if (!write_outstanding_ && !answers_.empty() && !cancelled_) {
+      writing_ = std::move(answers_.front());
+      answers_.pop_front();
+      write_outstanding_ = true;
+      next.write = true;
     }
-    if (write) StartWrite(&writing_);
-    if (read) StartRead(&reading_);
-    if (finish) {
+    if (!read_outstanding_ && !reads_done_ && !cancelled_ &&
+        in_flight_ + answers_.size() + (write_outstanding_ ? 1 : 0) < kWindow) {
+      read_outstanding_ = true;
+      next.read = true;
+    }
+    // After a cancel, unwritten answers are dropped; rows still being
+    // carried out are waited for, since their callbacks refer to this.
+    const bool answers_settled = cancelled_ || answers_.empty();
+    if ((reads_done_ || cancelled_) && !read_outstanding_ && in_flight_ == 0 &&
+        answers_settled && !write_outstanding_) {
+      finished_ = true;
+      next.finish = true;
+      next.status = cancelled_ && final_status_.ok()
+                        ? absl::CancelledError("the import was cancelled")
+                        : final_status_;
+    }
+    return next;
+  }
+
+  // Starts what Decide() chose, outside the lock. An operation it started
+  // keeps the call from finishing until it completes; the finish is the
+  // last thing done with the reactor.
+  void Run(const Next& next) {
+    if (next.write) StartWrite(&writing_);
+    if (next.read) StartRead(&reading_);
+    if (next.finish) {
       if (services_.metrics != nullptr) {
-        services_.metrics->ObserveRpc(kImportMeasurements,
-                                      absl::StatusCodeToString(status.code()),
-                                      absl::Now() - started_);
+        services_.metrics->ObserveRpc(
+            kImportMeasurements, absl::StatusCodeToString(next.status.code()),
+            absl::Now() - started_);
       }
-      Finish(ToGrpcStatus(status));
+      Finish(ToGrpcStatus(next.status));
     }
   }
 

@@ -108,8 +108,10 @@ absl::StatusOr<std::vector<v1::Event>> DecideCase(const v1::Command& command,
   RETURN_IF_ERROR(CheckCareDirectorArea(ctx.principal, refs.organisation,
                                         "case_id", s.provider_id(),
                                         s.registration.deficiency().unit_id()));
-  RETURN_IF_ERROR(internal::RequireHealthCareForMedicalOfficer(
-      ctx, s.registration.deficiency(), "deficiency.health_care"));
+  if (s.registration.health_care_scoped()) {
+    RETURN_IF_ERROR(internal::RequireHealthCareForMedicalOfficer(
+        ctx, s.registration.deficiency(), "deficiency.health_care"));
+  }
   // The step's role rule holds for repeats too: a role the step does not
   // allow learns nothing from repeating someone else's command. A repeated
   // escalation is judged at the step it left.

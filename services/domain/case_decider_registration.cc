@@ -80,6 +80,7 @@ absl::StatusOr<Events> RegisterCase(const v1::RegisterCase& c,
     e->set_system_level_reason(c.system_level_reason());
     *e->mutable_registered_on() = ToDate(ctx.today);
     e->set_triggered_by(c.triggered_by());
+    e->set_health_care_scoped(true);
   })};
 }
 

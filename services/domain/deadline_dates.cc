@@ -34,7 +34,9 @@ std::vector<absl::CivilDay> DeadlineDatesOf(const v1::Event& event) {
     case v1::Event::kCarePlanRegistered:
       return {DayOf(event.care_plan_registered().first_review_due())};
     case v1::Event::kOwnPlanStarted:
-      return {DayOf(event.own_plan_started().complete_by())};
+      // Its start is due like a requested round's (StartOverdue).
+      return {DayOf(event.own_plan_started().start_by()),
+              DayOf(event.own_plan_started().complete_by())};
     case v1::Event::kPlanSubmitted: {
       // A step-1b or step-3 plan's milestones and extra measurements.
       std::vector<absl::CivilDay> days;

@@ -74,6 +74,9 @@ void FollowUpPlanPolicyCommands(const std::string& trigger,
     case v1::Event::kCaseRegistered: {
       const v1::CaseRegistered& e = event.case_registered();
       if (e.deficiency().source() != v1::DEFICIENCY_SOURCE_LEX_SARAH) return;
+      // A case a policy opened (recurring Lex Sarah reports) follows no
+      // investigation whose measures could be followed up.
+      if (!e.triggered_by().empty()) return;
       out.push_back(Triggered("lex-sarah-follow-up", trigger,
                               v1::PLANNED_FOLLOW_UP_KIND_LEX_SARAH_FOLLOW_UP,
                               e.deficiency().provider_id(),

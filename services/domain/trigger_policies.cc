@@ -153,6 +153,10 @@ std::vector<PolicyCommand> TriggerPolicyCommandsFor(const std::string& trigger,
           d.set_source(v1::DEFICIENCY_SOURCE_COMPLAINT);
           break;
       }
+      // Lex Maria and deviations in health care are MAS/MAR's to follow up.
+      d.set_health_care(e.category() == v1::COMPLAINT_CATEGORY_LEX_MARIA ||
+                        e.category() ==
+                            v1::COMPLAINT_CATEGORY_HEALTH_CARE_DEVIATION);
       d.set_quality_area(e.category() == v1::COMPLAINT_CATEGORY_COMPLAINT
                              ? v1::QUALITY_AREA_INDIVIDUAL_ADAPTATION
                              : v1::QUALITY_AREA_SAFETY);

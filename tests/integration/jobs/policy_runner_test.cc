@@ -257,7 +257,8 @@ TEST_F(PolicyRunnerTest, TriggerPoliciesRunAgainOpenNoSecondCase) {
   env_.Close();
   env_.Open();
   std::unique_ptr<jobs::PolicyRunner> runner = NewRunner();
-  EXPECT_EQ(RunAvailable(*runner), 4u);
+  // From position 1 again: the seed's policy commands too.
+  EXPECT_EQ(RunAvailable(*runner), 4u + seed_commands_);
   EXPECT_EQ(env_.store().HeadPosition(), head);
   EXPECT_THAT(OfType("CaseRegistered"), SizeIs(3));
 }

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/domain/calendar.h"
 #include "services/domain/dates.h"
+#include "services/domain/deadline_dates.h"
 #include "tests/support/domain_fixtures.h"
 #include "tests/support/given_when_then.h"
 #include "tests/unit/domain/case_scenarios.h"
@@ -89,6 +90,20 @@ TEST_F(OwnPlanTest, TheUnitOpensStep1WithItsOwnPlan) {
                }
              )pb"),
              submitted});
+}
+
+// Its start is due like a requested round's: the scheduler's calendar
+// holds start_by, so a missed start is found the day after it.
+TEST_F(OwnPlanTest, ItsStartIsOnTheDeadlineCalendar) {
+  const v1::Event started = EventFromText(R"pb(
+    own_plan_started {
+      case_id: "brist-1"
+      start_by { year: 2026 month: 2 day: 16 }
+      complete_by { year: 2026 month: 4 day: 30 }
+    }
+  )pb");
+  EXPECT_THAT(domain::DeadlineDatesOf(started),
+              ::testing::ElementsAre(Day(2026, 2, 16), Day(2026, 4, 30)));
 }
 
 // "... and then assessed by the step's assessor like any plan": the care
@@ -431,6 +446,31 @@ TEST_F(CaseTest, AMedicalOfficerFollowsUpOnlyHealthCareDeficiencies) {
                         "deficiency.health_care");
     }
   }
+}
+
+// A case registered before the rule (its CaseRegistered does not say it
+// was scoped) stays open to every MEDICAL_OFFICER, as it was: stored
+// history keeps its meaning.
+TEST_F(CaseTest, ACaseRegisteredBeforeTheRuleStaysOpenToMedicalOfficers) {
+  const std::string id = "brist-tidigare";
+  world_.MustRun(FollowUpOfficer(), Day(2026, 2, 10),
+                 HealthCareCase(id, false));
+  world_.MustRun(CareDirector(), Day(2026, 2, 11),
+                 RequestPlan(id, Request(Day(2026, 2, 11))));
+  world_.MustRun(
+      ProviderStaff(kMunicipalProvider), Day(2026, 2, 12),
+      SubmitPlan(id, Plan(domain::AddCalendarMonths(Day(2026, 2, 11), 2))));
+  world_.MustRun(CareDirector(), Day(2026, 2, 13), AssessPlan(id, Approval()));
+  std::vector<v1::Event> history =
+      world_.Stream(kTenant, {domain::AggregateKind::kCase, id});
+  ASSERT_TRUE(history.front().has_case_registered());
+  ASSERT_TRUE(history.front().case_registered().health_care_scoped());
+  history.front().mutable_case_registered()->clear_health_care_scoped();
+  const Outcome outcome = Given(history, &world_)
+                              .As(MedicalOfficer())
+                              .On(Day(2026, 2, 14))
+                              .When(ScheduleFollowUp(id, Day(2026, 4, 1)));
+  EXPECT_TRUE(outcome.result().ok()) << outcome.result().status();
 }
 
 }  // namespace

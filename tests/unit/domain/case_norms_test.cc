@@ -193,6 +193,11 @@ TEST_F(MilestoneNormTest, PlanWithoutThemIsAcceptedWithAReasonAndFlagged) {
       {step1b_->today(),
        domain::DayOf(CaseState().request.request().submit_by())});
   *expected.mutable_plan_submitted()->mutable_plan() = plan;
+  // Step 1b: the provider submits the plan drawn up with the follow-up
+  // unit.
+  expected.mutable_plan_submitted()->set_submitted_by(v1::ROLE_PROVIDER);
+  expected.mutable_plan_submitted()->set_drawn_up_with(
+      v1::ROLE_FOLLOW_UP_OFFICER);
   Submit(plan).Then({expected});
 }
 

@@ -33,6 +33,7 @@ v1::Event Registered(const v1::Command& command, v1::Regiform regiform,
   e->set_system_level_reason(c.system_level_reason());
   *e->mutable_registered_on() = D(on);
   e->set_triggered_by(c.triggered_by());
+  e->set_health_care_scoped(true);
   return event;
 }
 

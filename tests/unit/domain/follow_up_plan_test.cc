@@ -706,6 +706,30 @@ TEST(FollowUpPlanPolicies, ActivityGoesToItsYearAndTheYearBefore) {
             2025);
 }
 
+// "A Lex Sarah case a policy opened (recurring reports) follows no
+// investigation: it calls for no yearly follow-up of measures."
+TEST(FollowUpPlanPolicies, APolicysLexSarahCaseCallsForNoFollowUpOfMeasures) {
+  v1::Event registered =
+      Ev("case_registered { case_id: 'auto-1' deficiency { provider_id: 'p' "
+         "unit_id: 'u' source: DEFICIENCY_SOURCE_LEX_SARAH } "
+         "registered_on { year: 2026 month: 5 day: 2 } }");
+  auto plan_commands = [](const std::vector<domain::PolicyCommand>& all) {
+    size_t n = 0;
+    for (const domain::PolicyCommand& c : all) {
+      n += c.command.has_add_triggered_follow_up() ? 1 : 0;
+    }
+    return n;
+  };
+  EXPECT_EQ(plan_commands(
+                domain::PolicyCommandsFor("0780/case/auto-1", 1, registered)),
+            1u);
+  registered.mutable_case_registered()->set_triggered_by(
+      "0780/complaints/p/u@3");
+  EXPECT_EQ(plan_commands(
+                domain::PolicyCommandsFor("0780/case/auto-1", 1, registered)),
+            0u);
+}
+
 // "Only a red basic-hygiene measurement calls for a hygiene round."
 TEST(FollowUpPlanPolicies, OnlyRedBasicHygieneCallsForAHygieneRound) {
   v1::Event red =
@@ -713,19 +737,31 @@ TEST(FollowUpPlanPolicies, OnlyRedBasicHygieneCallsForAHygieneRound) {
          "provider_id: 'p' unit_id: 'u' basic_hygiene: true "
          "measured_on { year: 2026 month: 5 day: 2 } } "
          "result: MEASUREMENT_RESULT_RED }");
-  ASSERT_EQ(domain::PolicyCommandsFor("0780/indicator/p/u/i", 1, red).size(),
-            1u);
+  // The measurement's result is also noted for the unit (the trigger
+  // policies); the plan's command is the hygiene round.
+  auto plan_commands = [](const std::vector<domain::PolicyCommand>& all) {
+    size_t n = 0;
+    for (const domain::PolicyCommand& c : all) {
+      n += c.command.has_add_triggered_follow_up() ? 1 : 0;
+    }
+    return n;
+  };
+  ASSERT_EQ(
+      plan_commands(domain::PolicyCommandsFor("0780/indicator/p/u/i", 1, red)),
+      1u);
   v1::Event green = red;
   green.mutable_measurement_recorded()->set_result(
       v1::MEASUREMENT_RESULT_GREEN);
-  EXPECT_THAT(domain::PolicyCommandsFor("0780/indicator/p/u/i", 1, green),
-              IsEmpty());
+  EXPECT_EQ(plan_commands(
+                domain::PolicyCommandsFor("0780/indicator/p/u/i", 1, green)),
+            0u);
   v1::Event other = red;
   other.mutable_measurement_recorded()
       ->mutable_measurement()
       ->set_basic_hygiene(false);
-  EXPECT_THAT(domain::PolicyCommandsFor("0780/indicator/p/u/i", 1, other),
-              IsEmpty());
+  EXPECT_EQ(plan_commands(
+                domain::PolicyCommandsFor("0780/indicator/p/u/i", 1, other)),
+            0u);
 }
 
 }  // namespace

@@ -827,6 +827,10 @@ TEST(TriggerPolicies, RecurringComplaintsOpenTheNamedCase) {
     const v1::RegisterCase& c = commands[0].command.register_case();
     EXPECT_EQ(c.case_id(), "auto-0123456789abcdef");
     EXPECT_EQ(c.deficiency().source(), source);
+    // Lex Maria and deviations in health care: MAS/MAR follow them up.
+    EXPECT_EQ(c.deficiency().health_care(),
+              category == v1::COMPLAINT_CATEGORY_LEX_MARIA ||
+                  category == v1::COMPLAINT_CATEGORY_HEALTH_CARE_DEVIATION);
     EXPECT_THAT(c.deficiency().description(),
                 HasSubstr("3 av de senaste 6 månaderna (2026-01, 2026-02, "
                           "2026-04)"));
