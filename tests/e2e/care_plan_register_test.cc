@@ -17,6 +17,7 @@
 #include "gtest/gtest.h"
 #include "services/domain/calendar.h"
 #include "services/domain/dates.h"
+#include "tests/support/dev_clock_server.h"
 #include "tests/support/domain_fixtures.h"
 #include "tests/support/grpc_client.h"
 #include "tests/support/remote_case.h"
@@ -36,14 +37,7 @@ class CarePlanRegisterTest : public ::testing::Test {
     // Started at the real time, so that the fixtures' dates (relative to
     // today) are today's on the server too; the scheduler's interval is an
     // hour, so that only moving the clock makes it run within the test.
-    auto server = ServerProcess::Start(
-        {.data_dir = tmp_.Join("data"),
-         .extra_args = {absl::StrCat(
-                            "--dev_clock=",
-                            absl::FormatTime(absl::RFC3339_sec, absl::Now(),
-                                             absl::UTCTimeZone())),
-                        "--deadline_interval=1h"},
-         .work_dir = tmp_.path()});
+    auto server = StartOnDevClock(tmp_, absl::Now());
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
     client_ =
@@ -51,31 +45,17 @@ class CarePlanRegisterTest : public ::testing::Test {
   }
 
   void MoveClockTo(absl::Time now) {
-    v1::SetDevelopmentClockRequest request;
-    request.mutable_now()->set_seconds(absl::ToUnixSeconds(now));
-    v1::SetDevelopmentClockResponse response;
-    const grpc::Status status =
-        v1::OperatorService::NewStub(client_->channel())
-            ->SetDevelopmentClock(client_->Context(Operator()).get(), request,
-                                  &response);
+    const grpc::Status status = SetDevClock(*client_, now);
     ASSERT_TRUE(status.ok()) << Describe(status);
   }
 
   // The events of `type` in the care plan of `client`.
   std::vector<v1::Event> EventsOf(absl::string_view client,
                                   absl::string_view type) {
-    v1::ReadStreamRequest request;
-    request.set_stream_id(absl::StrCat(kTenant, "/careplan/", kPrivateProvider,
-                                       "/", kPrivateUnit, "/", client));
-    request.set_max_count(1000);
-    v1::ReadStreamResponse response;
-    const grpc::Status status =
-        v1::EventStoreService::NewStub(client_->channel())
-            ->ReadStream(client_->Context(FollowUpOfficer()).get(), request,
-                         &response);
-    EXPECT_TRUE(status.ok()) << Describe(status);
     std::vector<v1::Event> events;
-    for (const v1::RecordedEvent& e : response.events()) {
+    for (const v1::RecordedEvent& e : ReadStreamEvents(
+             *client_, absl::StrCat(kTenant, "/careplan/", kPrivateProvider,
+                                    "/", kPrivateUnit, "/", client))) {
       if (e.envelope().event_type() == type) events.push_back(e.event());
     }
     return events;

@@ -18,6 +18,7 @@
 #include "gtest/gtest.h"
 #include "services/domain/calendar.h"
 #include "services/domain/dates.h"
+#include "tests/support/dev_clock_server.h"
 #include "tests/support/domain_fixtures.h"
 #include "tests/support/grpc_client.h"
 #include "tests/support/remote_case.h"
@@ -29,10 +30,6 @@ namespace {
 
 using ::testing::HasSubstr;
 
-std::string Rfc3339(absl::Time t) {
-  return absl::FormatTime(absl::RFC3339_sec, t, absl::UTCTimeZone());
-}
-
 class CaseNormsTest : public ::testing::Test {
  protected:
   void SetUp() override { ASSERT_TRUE(domain::LoadStockholmTimeZone().ok()); }
@@ -41,11 +38,7 @@ class CaseNormsTest : public ::testing::Test {
   // scheduler's interval is an hour, so that within a test it runs at
   // start and when the clock is moved.
   void Start(absl::Time clock) {
-    auto server = ServerProcess::Start(
-        {.data_dir = tmp_.Join("data"),
-         .extra_args = {absl::StrCat("--dev_clock=", Rfc3339(clock)),
-                        "--deadline_interval=1h"},
-         .work_dir = tmp_.path()});
+    auto server = StartOnDevClock(tmp_, clock);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
     client_ =
@@ -59,28 +52,13 @@ class CaseNormsTest : public ::testing::Test {
   }
 
   void MoveClock(absl::Time now) {
-    v1::SetDevelopmentClockRequest request;
-    request.mutable_now()->set_seconds(absl::ToUnixSeconds(now));
-    v1::SetDevelopmentClockResponse response;
-    const grpc::Status status =
-        v1::OperatorService::NewStub(client_->channel())
-            ->SetDevelopmentClock(client_->Context(Operator()).get(), request,
-                                  &response);
+    const grpc::Status status = SetDevClock(*client_, now);
     ASSERT_TRUE(status.ok()) << Describe(status);
   }
 
   // The events of `stream_id`, through EventStoreService.ReadStream.
   std::vector<v1::RecordedEvent> Stream(const std::string& stream_id) {
-    v1::ReadStreamRequest request;
-    request.set_stream_id(stream_id);
-    request.set_max_count(1000);
-    v1::ReadStreamResponse response;
-    const grpc::Status status =
-        v1::EventStoreService::NewStub(client_->channel())
-            ->ReadStream(client_->Context(FollowUpOfficer()).get(), request,
-                         &response);
-    EXPECT_TRUE(status.ok()) << Describe(status);
-    return {response.events().begin(), response.events().end()};
+    return ReadStreamEvents(*client_, stream_id);
   }
 
   // The events of `type` in `stream_id`.

@@ -18,6 +18,7 @@
 #include "gtest/gtest.h"
 #include "services/domain/calendar.h"
 #include "services/domain/dates.h"
+#include "tests/support/dev_clock_server.h"
 #include "tests/support/domain_fixtures.h"
 #include "tests/support/grpc_client.h"
 #include "tests/support/remote_case.h"
@@ -53,28 +54,11 @@ class DevClockTest : public ::testing::Test {
 
   grpc::Status SetClock(absl::Time now, absl::Time* answered = nullptr,
                         const domain::Principal& as = Operator()) {
-    v1::SetDevelopmentClockRequest request;
-    request.mutable_now()->set_seconds(absl::ToUnixSeconds(now));
-    v1::SetDevelopmentClockResponse response;
-    const grpc::Status status =
-        v1::OperatorService::NewStub(client_->channel())
-            ->SetDevelopmentClock(client_->Context(as).get(), request,
-                                  &response);
-    if (answered != nullptr) *answered = FromTimestamp(response.now());
-    return status;
+    return SetDevClock(*client_, now, answered, as);
   }
 
   std::vector<v1::RecordedEvent> Stream(const std::string& stream_id) {
-    v1::ReadStreamRequest request;
-    request.set_stream_id(stream_id);
-    request.set_max_count(1000);
-    v1::ReadStreamResponse response;
-    const grpc::Status status =
-        v1::EventStoreService::NewStub(client_->channel())
-            ->ReadStream(client_->Context(FollowUpOfficer()).get(), request,
-                         &response);
-    EXPECT_TRUE(status.ok()) << Describe(status);
-    return {response.events().begin(), response.events().end()};
+    return ReadStreamEvents(*client_, stream_id);
   }
 
   TempDir tmp_;

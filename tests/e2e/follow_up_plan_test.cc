@@ -18,6 +18,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/domain/calendar.h"
+#include "tests/support/dev_clock_server.h"
 #include "tests/support/domain_fixtures.h"
 #include "tests/support/grpc_client.h"
 #include "tests/support/remote_case.h"
@@ -39,29 +40,23 @@ class FollowUpPlanTest : public ::testing::Test {
   void Start(absl::string_view clock) {
     client_.reset();
     server_.reset();
-    auto server = ServerProcess::Start(
-        {.data_dir = tmp_.Join("data"),
-         .extra_args = {absl::StrCat("--dev_clock=", clock),
-                        "--deadline_interval=1h"},
-         .work_dir = tmp_.path()});
+    auto server = StartOnDevClock(tmp_, Parse(clock));
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
     client_ =
         std::make_unique<GrpcClient>(server_->address(), tmp_.Join("data"));
   }
 
-  void SetClock(absl::string_view rfc3339) {
-    absl::Time now;
+  static absl::Time Parse(absl::string_view rfc3339) {
+    absl::Time at;
     std::string error;
-    ASSERT_TRUE(absl::ParseTime(absl::RFC3339_full, rfc3339, &now, &error))
+    EXPECT_TRUE(absl::ParseTime(absl::RFC3339_full, rfc3339, &at, &error))
         << error;
-    v1::SetDevelopmentClockRequest request;
-    request.mutable_now()->set_seconds(absl::ToUnixSeconds(now));
-    v1::SetDevelopmentClockResponse response;
-    const grpc::Status status =
-        v1::OperatorService::NewStub(client_->channel())
-            ->SetDevelopmentClock(client_->Context(Operator()).get(), request,
-                                  &response);
+    return at;
+  }
+
+  void SetClock(absl::string_view rfc3339) {
+    const grpc::Status status = SetDevClock(*client_, Parse(rfc3339));
     ASSERT_TRUE(status.ok()) << Describe(status);
   }
 

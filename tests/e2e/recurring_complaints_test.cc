@@ -20,6 +20,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/domain/calendar.h"
+#include "tests/support/dev_clock_server.h"
 #include "tests/support/domain_fixtures.h"
 #include "tests/support/grpc_client.h"
 #include "tests/support/remote_case.h"
@@ -40,10 +41,11 @@ class RecurringComplaintsTest : public ::testing::Test {
   // workflow clock at `clock`.
   void Start(const std::string& clock) {
     client_.reset();
-    auto server = ServerProcess::Start(
-        {.data_dir = tmp_.Join("data"),
-         .extra_args = {absl::StrCat("--dev_clock=", clock)},
-         .work_dir = tmp_.path()});
+    absl::Time at;
+    std::string error;
+    ASSERT_TRUE(absl::ParseTime(absl::RFC3339_full, clock, &at, &error))
+        << error;
+    auto server = StartOnDevClock(tmp_, at, {});
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
     client_ =
@@ -51,15 +53,10 @@ class RecurringComplaintsTest : public ::testing::Test {
   }
 
   void SetClock(absl::CivilDay day) {
-    v1::SetDevelopmentClockRequest request;
-    request.mutable_now()->set_seconds(absl::ToUnixSeconds(absl::FromCivil(
-        absl::CivilSecond(day.year(), day.month(), day.day(), 8, 0, 0),
-        absl::UTCTimeZone())));
-    v1::SetDevelopmentClockResponse response;
-    const grpc::Status status =
-        v1::OperatorService::NewStub(client_->channel())
-            ->SetDevelopmentClock(client_->Context(Operator()).get(), request,
-                                  &response);
+    const grpc::Status status = SetDevClock(
+        *client_, absl::FromCivil(absl::CivilSecond(day.year(), day.month(),
+                                                    day.day(), 8, 0, 0),
+                                  absl::UTCTimeZone()));
     ASSERT_TRUE(status.ok()) << Describe(status);
   }
 
