@@ -99,6 +99,17 @@ std::vector<std::string> ObligationIds(const std::vector<v1::Event>& events) {
 
 // "Adoption with the defaults plans every item from the tenant's providers,
 // units and past activities."
+
+// How many of `all` add a triggered item (hygiene round, Lex Sarah
+// follow-up) to a plan: other policies act on the same events.
+size_t TriggeredFollowUps(const std::vector<domain::PolicyCommand>& all) {
+  size_t n = 0;
+  for (const domain::PolicyCommand& c : all) {
+    n += c.command.has_add_triggered_follow_up() ? 1 : 0;
+  }
+  return n;
+}
+
 TEST(FollowUpPlan, AdoptionPlansEveryItemWithTheDefaults) {
   World world;
   SeedWithHistory(world);
@@ -713,19 +724,12 @@ TEST(FollowUpPlanPolicies, APolicysLexSarahCaseCallsForNoFollowUpOfMeasures) {
       Ev("case_registered { case_id: 'auto-1' deficiency { provider_id: 'p' "
          "unit_id: 'u' source: DEFICIENCY_SOURCE_LEX_SARAH } "
          "registered_on { year: 2026 month: 5 day: 2 } }");
-  auto plan_commands = [](const std::vector<domain::PolicyCommand>& all) {
-    size_t n = 0;
-    for (const domain::PolicyCommand& c : all) {
-      n += c.command.has_add_triggered_follow_up() ? 1 : 0;
-    }
-    return n;
-  };
-  EXPECT_EQ(plan_commands(
+  EXPECT_EQ(TriggeredFollowUps(
                 domain::PolicyCommandsFor("0780/case/auto-1", 1, registered)),
             1u);
   registered.mutable_case_registered()->set_triggered_by(
       "0780/complaints/p/u@3");
-  EXPECT_EQ(plan_commands(
+  EXPECT_EQ(TriggeredFollowUps(
                 domain::PolicyCommandsFor("0780/case/auto-1", 1, registered)),
             0u);
 }
@@ -739,27 +743,20 @@ TEST(FollowUpPlanPolicies, OnlyRedBasicHygieneCallsForAHygieneRound) {
          "result: MEASUREMENT_RESULT_RED }");
   // The measurement's result is also noted for the unit (the trigger
   // policies); the plan's command is the hygiene round.
-  auto plan_commands = [](const std::vector<domain::PolicyCommand>& all) {
-    size_t n = 0;
-    for (const domain::PolicyCommand& c : all) {
-      n += c.command.has_add_triggered_follow_up() ? 1 : 0;
-    }
-    return n;
-  };
-  ASSERT_EQ(
-      plan_commands(domain::PolicyCommandsFor("0780/indicator/p/u/i", 1, red)),
-      1u);
+  ASSERT_EQ(TriggeredFollowUps(
+                domain::PolicyCommandsFor("0780/indicator/p/u/i", 1, red)),
+            1u);
   v1::Event green = red;
   green.mutable_measurement_recorded()->set_result(
       v1::MEASUREMENT_RESULT_GREEN);
-  EXPECT_EQ(plan_commands(
+  EXPECT_EQ(TriggeredFollowUps(
                 domain::PolicyCommandsFor("0780/indicator/p/u/i", 1, green)),
             0u);
   v1::Event other = red;
   other.mutable_measurement_recorded()
       ->mutable_measurement()
       ->set_basic_hygiene(false);
-  EXPECT_EQ(plan_commands(
+  EXPECT_EQ(TriggeredFollowUps(
                 domain::PolicyCommandsFor("0780/indicator/p/u/i", 1, other)),
             0u);
 }

@@ -165,6 +165,25 @@ class Triggers : public ::testing::Test {
 
 // "defaults when never set: red areas 3, failed key points 2, complaints
 // in 3 of the last 6 months".
+
+// Red results in three quality areas of 2025 at the private unit, as the
+// unit-results aggregate records them.
+v1::Event ThreeRedAreasIn2025() {
+  return Ev(R"pb(low_goal_fulfilment_detected {
+                   provider_id: "omsorgsbolaget"
+                   unit_id: "hemtjanst-norr"
+                   year: 2025
+                   red_areas: QUALITY_AREA_ACCESSIBILITY
+                   red_areas: QUALITY_AREA_SAFETY
+                   red_areas: QUALITY_AREA_EQUALITY
+                   measurement_ids: "m-b"
+                   measurement_ids: "m-a"
+                   measurement_ids: "m-c"
+                   threshold: 3
+                   detected_on { year: 2026 month: 2 day: 3 }
+                 })pb");
+}
+
 TEST(PolicySettings, DefaultsApplyWhenNeverSet) {
   EXPECT_THAT(domain::EffectiveSettings(nullptr),
               EqualsProto(Ev(R"pb(policy_settings_changed {
@@ -268,19 +287,7 @@ TEST_F(Triggers, LowGoalFulfilmentAtTheThreshold) {
   Given({Noted(a), Noted(b), Noted(b2)}, &world_)
       .As(System())
       .When(c)
-      .Then({Noted(c), Ev(R"pb(low_goal_fulfilment_detected {
-                                 provider_id: "omsorgsbolaget"
-                                 unit_id: "hemtjanst-norr"
-                                 year: 2025
-                                 red_areas: QUALITY_AREA_ACCESSIBILITY
-                                 red_areas: QUALITY_AREA_SAFETY
-                                 red_areas: QUALITY_AREA_EQUALITY
-                                 measurement_ids: "m-b"
-                                 measurement_ids: "m-a"
-                                 measurement_ids: "m-c"
-                                 threshold: 3
-                                 detected_on { year: 2026 month: 2 day: 3 }
-                               })pb")});
+      .Then({Noted(c), ThreeRedAreasIn2025()});
 }
 
 // Below: two red areas, green results and other years do not count.
@@ -727,20 +734,8 @@ TEST(TriggerPolicies, MeasurementRecordedNotesTheUnitResult) {
 TEST(TriggerPolicies, LowGoalFulfilmentOpensAMeasurementCase) {
   const std::string stream = absl::StrCat(kTenant, "/unitresults/",
                                           kPrivateProvider, "/", kPrivateUnit);
-  const auto commands = domain::PolicyCommandsFor(
-      stream, 5, Ev(R"pb(low_goal_fulfilment_detected {
-                           provider_id: "omsorgsbolaget"
-                           unit_id: "hemtjanst-norr"
-                           year: 2025
-                           red_areas: QUALITY_AREA_ACCESSIBILITY
-                           red_areas: QUALITY_AREA_SAFETY
-                           red_areas: QUALITY_AREA_EQUALITY
-                           measurement_ids: "m-b"
-                           measurement_ids: "m-a"
-                           measurement_ids: "m-c"
-                           threshold: 3
-                           detected_on { year: 2026 month: 2 day: 3 }
-                         })pb"));
+  const auto commands =
+      domain::PolicyCommandsFor(stream, 5, ThreeRedAreasIn2025());
   ASSERT_THAT(commands, SizeIs(1));
   const std::string trigger = absl::StrCat(stream, "@5");
   EXPECT_EQ(commands[0].command_id,
